@@ -1,0 +1,38 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Environment, validated once. A bad value fails loudly at start-up instead of at first use.
+ * Every variable is optional: with none set the app runs offline on an embedded database.
+ */
+const envSchema = z.object({
+  /** PostgreSQL server with pgvector. Unset → embedded PGlite in `PGLITE_DIR`. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** Where local state lives (embedded database, converted GloVe binary). Default `.data`. */
+  DATA_DIR: z.string().min(1).default(".data"),
+  /** Embedded database directory. Default `<DATA_DIR>/pglite`; `memory://` keeps it in memory. */
+  PGLITE_DIR: z.string().min(1).optional(),
+  /** Hugging Face token for `hf:` models. */
+  HF_TOKEN: z.string().min(1).optional(),
+  /** Dedicated Inference Endpoint or text-embeddings-inference server for `hf:` models. */
+  HF_ENDPOINT_URL: z.url().optional(),
+  /** How many of GloVe's most frequent words go into pgvector for vocabulary search (1,000–200,000). */
+  GLOVE_VOCABULARY_SIZE: z.coerce.number().int().min(1000).max(200_000).default(100_000),
+});
+
+export type AppConfig = z.infer<typeof envSchema> & { dataDir: string; pgliteDir: string };
+
+/** Parses `env` (default `process.env`); throws an error listing every bad variable. */
+export function readConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const dataDir = path.resolve(parsed.data.DATA_DIR);
+  const pgliteDir = parsed.data.PGLITE_DIR?.startsWith("memory://")
+    ? parsed.data.PGLITE_DIR
+    : path.resolve(parsed.data.PGLITE_DIR ?? path.join(dataDir, "pglite"));
+  return { ...parsed.data, dataDir, pgliteDir };
+}

@@ -1,0 +1,204 @@
+import { createHash } from "node:crypto";
+import { fromSql, toSql } from "../vectors";
+import type { Database } from "./connection";
+import { Prisma } from "./generated/prisma/client";
+
+/**
+ * Every query of the app. pgvector columns are untyped `vector` so one table holds every model;
+ * searches cast to `vector(<dims>)` with the dimension inlined as a literal, which is what lets
+ * PostgreSQL match the partial HNSW index `... WHERE dims = <dims>` for that dimension.
+ */
+
+export interface ScoredText {
+  text: string;
+  /** Cosine similarity to the query, in [-1, 1]. */
+  score: number;
+}
+
+/** pgvector's HNSW (and IVFFlat) indexes take at most 2,000 dimensions of type `vector`. */
+const maxIndexedDims = 2_000;
+
+export function hashText(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** Stored vectors for the texts that have one; texts never embedded with `model` are absent. */
+export async function getEmbeddingsByTexts(
+  db: Database,
+  { model, texts }: { model: string; texts: string[] },
+): Promise<Map<string, number[]>> {
+  if (texts.length === 0) return new Map();
+  const hashes = [...new Set(texts.map(hashText))];
+  const rows = await db.prisma.$queryRaw<{ text: string; embedding: string }[]>`
+    SELECT "text", "embedding"::text AS "embedding"
+    FROM "embeddings"
+    WHERE "model" = ${model} AND "text_hash" = ANY(${hashes}::text[])`;
+  return new Map(rows.map((row) => [row.text, fromSql(row.embedding)]));
+}
+
+/**
+ * Stores vectors in one statement, so a failure stores none of them. A text stored meanwhile by a
+ * concurrent request is left as it is (same model, same text: same vector).
+ */
+export async function saveEmbeddings(
+  db: Database,
+  { model, entries }: { model: string; entries: { text: string; vector: number[] }[] },
+): Promise<void> {
+  if (entries.length === 0) return;
+  await ensureEmbeddingIndex(db, entries[0].vector.length);
+  const rows = entries.map(
+    ({ text, vector }) =>
+      Prisma.sql`(${model}, ${text}, ${hashText(text)}, ${vector.length}, ${toSql(vector)}::vector)`,
+  );
+  await db.prisma.$executeRaw`
+    INSERT INTO "embeddings" ("model", "text", "text_hash", "dims", "embedding")
+    VALUES ${Prisma.join(rows)}
+    ON CONFLICT ("text_hash", "model") DO NOTHING`;
+}
+
+const indexedDims = new WeakMap<Database, Set<number>>();
+
+/**
+ * The migration indexes the local models' dimensions (512, 100); a remote model may bring another.
+ * Creates that dimension's HNSW index the first time it is seen.
+ */
+export async function ensureEmbeddingIndex(db: Database, dims: number): Promise<void> {
+  assertDims(dims);
+  const known = indexedDims.get(db) ?? new Set([512, 100]);
+  indexedDims.set(db, known);
+  if (known.has(dims) || dims > maxIndexedDims) return;
+  await db.prisma.$executeRawUnsafe(
+    `CREATE INDEX IF NOT EXISTS "embeddings_hnsw_${dims}" ON "embeddings"
+     USING hnsw (("embedding"::vector(${dims})) vector_cosine_ops) WHERE "dims" = ${dims}`,
+  );
+  known.add(dims);
+}
+
+/** The `k` stored texts of `model` nearest to `vector` by cosine, best first, through HNSW. */
+export async function findNearestEmbeddings(
+  db: Database,
+  { model, vector, k, excludeText }: { model: string; vector: number[]; k: number; excludeText?: string },
+): Promise<ScoredText[]> {
+  const exclude = excludeText === undefined ? Prisma.empty : Prisma.sql`AND "text_hash" <> ${hashText(excludeText)}`;
+  const rows = await db.prisma.$queryRaw<NearestRow[]>(
+    nearestSql({ table: "embeddings", model, vector, k, exclude }),
+  );
+  return toScored(rows);
+}
+
+export interface VocabularyLoadState {
+  wordsTarget: number;
+  wordsLoaded: number;
+  completed: boolean;
+}
+
+export async function getVocabularyLoad(db: Database, { model }: { model: string }): Promise<VocabularyLoadState | null> {
+  const row = await db.prisma.vocabularyLoad.findUnique({ where: { model } });
+  return row && { wordsTarget: row.wordsTarget, wordsLoaded: row.wordsLoaded, completed: row.completedAt !== null };
+}
+
+/** Starts (or re-targets) a vocabulary load; loading resumes after the words already stored. */
+export async function startVocabularyLoad(
+  db: Database,
+  { model, wordsTarget }: { model: string; wordsTarget: number },
+): Promise<VocabularyLoadState> {
+  const loaded = await db.prisma.vocabularyWord.count({ where: { model } });
+  const row = await db.prisma.vocabularyLoad.upsert({
+    where: { model },
+    create: { model, wordsTarget, wordsLoaded: loaded, completedAt: loaded >= wordsTarget ? new Date() : null },
+    update: { wordsTarget, wordsLoaded: loaded, completedAt: loaded >= wordsTarget ? new Date() : null },
+  });
+  return { wordsTarget: row.wordsTarget, wordsLoaded: row.wordsLoaded, completed: row.completedAt !== null };
+}
+
+/**
+ * Stores one batch of vocabulary words (ranks from 1, most frequent first, in order) and advances
+ * the load's progress in the same transaction.
+ */
+export async function saveVocabularyBatch(
+  db: Database,
+  {
+    model,
+    words,
+    wordsTarget,
+  }: { model: string; words: { rank: number; word: string; vector: number[] }[]; wordsTarget: number },
+): Promise<void> {
+  if (words.length === 0) return;
+  const rows = words.map(
+    ({ rank, word, vector }) => Prisma.sql`(${model}, ${rank}, ${word}, ${vector.length}, ${toSql(vector)}::vector)`,
+  );
+  const lastRank = words[words.length - 1].rank;
+  await db.prisma.$transaction([
+    db.prisma.$executeRaw`
+      INSERT INTO "vocabulary_words" ("model", "rank", "word", "dims", "embedding")
+      VALUES ${Prisma.join(rows)}
+      ON CONFLICT DO NOTHING`,
+    db.prisma.vocabularyLoad.update({
+      where: { model },
+      data: { wordsLoaded: lastRank, completedAt: lastRank >= wordsTarget ? new Date() : null },
+    }),
+  ]);
+}
+
+/** The `k` vocabulary words nearest to `vector`, best first, through HNSW. */
+export async function findNearestVocabularyWords(
+  db: Database,
+  { model, vector, k, excludeWords = [] }: { model: string; vector: number[]; k: number; excludeWords?: string[] },
+): Promise<ScoredText[]> {
+  const exclude = Prisma.sql`AND NOT ("word" = ANY(${excludeWords}::text[]))`;
+  const rows = await db.prisma.$queryRaw<NearestRow[]>(
+    nearestSql({ table: "vocabulary_words", model, vector, k, exclude }),
+  );
+  return toScored(rows);
+}
+
+/** The SQL plan of a nearest-neighbour search; tests check that it uses the HNSW index. */
+export async function explainNearest(
+  db: Database,
+  args: { table: VectorTable; model: string; vector: number[]; k: number },
+): Promise<string> {
+  const rows = await db.prisma.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN ${nearestSql(args)}`;
+  return rows.map((row) => row["QUERY PLAN"]).join("\n");
+}
+
+type VectorTable = "embeddings" | "vocabulary_words";
+type NearestRow = { text: string; distance: number };
+
+const labelColumn: Record<VectorTable, string> = { embeddings: "text", vocabulary_words: "word" };
+
+function nearestSql({
+  table,
+  model,
+  vector,
+  k,
+  exclude = Prisma.empty,
+}: {
+  table: VectorTable;
+  model: string;
+  vector: number[];
+  k: number;
+  exclude?: Prisma.Sql;
+}): Prisma.Sql {
+  const dims = Prisma.raw(String(assertDims(vector.length)));
+  const distance = Prisma.sql`"embedding"::vector(${dims}) <=> ${toSql(vector)}::vector(${dims})`;
+  return Prisma.sql`
+    SELECT ${Prisma.raw(`"${labelColumn[table]}"`)} AS "text", ${distance} AS "distance"
+    FROM ${Prisma.raw(`"${table}"`)}
+    WHERE "dims" = ${dims} AND "model" = ${model} ${exclude}
+    ORDER BY ${distance}
+    LIMIT ${k}`;
+}
+
+// Iterative scans in relaxed order may return rows slightly out of order; the contract is best first.
+function toScored(rows: NearestRow[]): ScoredText[] {
+  return rows
+    .map((row) => ({ text: row.text, score: 1 - Number(row.distance) }))
+    .sort((a, b) => b.score - a.score);
+}
+
+function assertDims(dims: number): number {
+  if (!Number.isInteger(dims) || dims < 1 || dims > 16_000) {
+    throw new Error(`A vector must have 1 to 16,000 dimensions, not ${dims}.`);
+  }
+  return dims;
+}

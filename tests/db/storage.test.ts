@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "@/lib/db/connection";
+import { readMigrations, runMigrations } from "@/lib/db/migrate";
+import {
+  explainNearest,
+  findNearestEmbeddings,
+  findNearestVocabularyWords,
+  getEmbeddingsByTexts,
+  getVocabularyLoad,
+  saveEmbeddings,
+  saveVocabularyBatch,
+  startVocabularyLoad,
+} from "@/lib/db/queries";
+import { normalize } from "@/lib/vectors";
+import { testBackends, type TestDatabase } from "../support/databases";
+
+/** A deterministic unit vector of `dims` dimensions pointing roughly along `seed`. */
+function vectorNear(seed: number[], dims: number, jitter = 0): number[] {
+  return normalize(Array.from({ length: dims }, (_, i) => (seed[i % seed.length] ?? 0) + jitter * Math.sin(i * 7.1 + jitter)));
+}
+
+describe.each(testBackends)("storage on $name", (backend) => {
+  let handle: TestDatabase;
+  let db: Database;
+
+  beforeAll(async () => {
+    if (!backend.enabled) return;
+    handle = await backend.open();
+    db = handle.db;
+  });
+  afterAll(async () => handle?.dispose());
+
+  it.skipIf(!backend.enabled)("records every migration in _prisma_migrations with Prisma's checksum", async () => {
+    const rows = await db.prisma.$queryRaw<{ migration_name: string; checksum: string; finished_at: Date | null }[]>`
+      SELECT "migration_name", "checksum", "finished_at" FROM "_prisma_migrations" ORDER BY "migration_name"`;
+    const files = readMigrations();
+    expect(rows.map((row) => row.migration_name)).toEqual(files.map((file) => file.name));
+    expect(rows.map((row) => row.checksum)).toEqual(files.map((file) => file.checksum));
+    expect(rows.every((row) => row.finished_at !== null)).toBe(true);
+  });
+
+  it.skipIf(!backend.enabled)("applies nothing the second time migrations run", async () => {
+    const applied = await runMigrations(
+      {
+        exec: async (script) => void (await db.prisma.$executeRawUnsafe(script)),
+        query: (text, params = []) => db.prisma.$queryRawUnsafe(text, ...params),
+      },
+      { lock: false },
+    );
+    expect(applied).toEqual([]);
+  });
+
+  it.skipIf(!backend.enabled)("stores vectors once per (model, text) and reads them back exactly", async () => {
+    const cat = vectorNear([1, 1, 1], 512);
+    await saveEmbeddings(db, { model: "m512", entries: [{ text: "cat", vector: cat }] });
+    await saveEmbeddings(db, { model: "m512", entries: [{ text: "cat", vector: vectorNear([2, 0, 0], 512) }] });
+    await saveEmbeddings(db, { model: "other", entries: [{ text: "cat", vector: vectorNear([0, 0, 1], 512) }] });
+    const stored = await getEmbeddingsByTexts(db, { model: "m512", texts: ["cat", "never-stored"] });
+    expect([...stored.keys()]).toEqual(["cat"]);
+    expect(stored.get("cat")).toEqual(cat);
+    const count = await db.prisma.embedding.count({ where: { text: "cat" } });
+    expect(count).toBe(2);
+  });
+
+  it.skipIf(!backend.enabled)("keys long texts by hash: a 10,000-character text is stored", async () => {
+    const long = "word ".repeat(2000).trim();
+    await saveEmbeddings(db, { model: "m512", entries: [{ text: long, vector: vectorNear([3, 1], 512) }] });
+    const stored = await getEmbeddingsByTexts(db, { model: "m512", texts: [long] });
+    expect(stored.has(long)).toBe(true);
+  });
+
+  it.skipIf(!backend.enabled)("writes nothing when one row of a batch is invalid", async () => {
+    const before = await db.prisma.embedding.count();
+    const entries = [
+      { text: "good", vector: vectorNear([1, 0], 512) },
+      { text: "bad", vector: [Number.NaN, ...vectorNear([1, 0], 511)] },
+    ];
+    await expect(saveEmbeddings(db, { model: "m512", entries })).rejects.toThrow();
+    expect(await db.prisma.embedding.count()).toBe(before);
+  });
+
+  it.skipIf(!backend.enabled)("finds nearest texts best first, excluding the query text and other models", async () => {
+    const entries = [
+      { text: "a", vector: vectorNear([1, 1, 1], 100) },
+      { text: "b", vector: vectorNear([1, 1, 2], 100) },
+      { text: "c", vector: vectorNear([2, 2, -2], 100) },
+      { text: "d", vector: vectorNear([-1, -1, -1], 100) },
+    ];
+    await saveEmbeddings(db, { model: "m100", entries });
+    await saveEmbeddings(db, { model: "decoy", entries: [{ text: "x", vector: vectorNear([1, 1, 1], 100) }] });
+    const results = await findNearestEmbeddings(db, { model: "m100", vector: entries[0].vector, k: 3, excludeText: "a" });
+    expect(results.map((result) => result.text)).toEqual(["b", "c", "d"]);
+    expect(results[0].score).toBeCloseTo(4 / Math.sqrt(18), 5);
+    expect(results[2].score).toBeCloseTo(-1, 5);
+  });
+
+  it.skipIf(!backend.enabled)("returns k rows when a filtered HNSW scan has to look past ef_search", async () => {
+    // 300 rows of another model crowd the graph near the query; the 60 of ours lie further out.
+    const decoys = Array.from({ length: 300 }, (_, i) => ({ text: `decoy ${i}`, vector: vectorNear([1, 1, 1], 100, 0.01 * (i + 1)) }));
+    const ours = Array.from({ length: 60 }, (_, i) => ({ text: `ours ${i}`, vector: vectorNear([1, -1, 1], 100, 0.01 * (i + 1)) }));
+    await saveEmbeddings(db, { model: "crowd", entries: decoys });
+    await saveEmbeddings(db, { model: "sparse", entries: ours });
+    const results = await findNearestEmbeddings(db, { model: "sparse", vector: vectorNear([1, 1, 1], 100), k: 50 });
+    expect(results).toHaveLength(50);
+    expect(results.every((result) => result.text.startsWith("ours"))).toBe(true);
+  });
+
+  it.skipIf(!backend.enabled)("plans nearest-text search on the HNSW index of the vector's dimension", async () => {
+    // Enough rows that an index is worth it to the planner, as in real use.
+    for (const dims of [512, 100]) {
+      const entries = Array.from({ length: 1000 }, (_, i) => ({ text: `plan ${i}`, vector: vectorNear([1, i % 7, -1], dims, i / 100) }));
+      await saveEmbeddings(db, { model: "plan", entries });
+      const plan = await explainNearest(db, { table: "embeddings", model: "plan", vector: vectorNear([1], dims), k: 10 });
+      expect(plan).toMatch(new RegExp(`Index Scan using embeddings_hnsw_${dims}`));
+    }
+  });
+
+  it.skipIf(!backend.enabled)("creates an HNSW index for a new dimension on first use", async () => {
+    await saveEmbeddings(db, { model: "m384", entries: [{ text: "x", vector: vectorNear([1, 2], 384) }] });
+    const indexes = await db.prisma.$queryRaw<{ indexname: string }[]>`
+      SELECT indexname FROM pg_indexes WHERE tablename = 'embeddings' AND indexname = 'embeddings_hnsw_384'`;
+    expect(indexes).toHaveLength(1);
+  });
+
+  it.skipIf(!backend.enabled)("loads vocabulary in batches, tracks progress and searches it through HNSW", async () => {
+    await startVocabularyLoad(db, { model: "words", wordsTarget: 4 });
+    await saveVocabularyBatch(db, {
+      model: "words",
+      wordsTarget: 4,
+      words: [
+        { rank: 1, word: "one", vector: vectorNear([1, 1, 1], 100) },
+        { rank: 2, word: "two", vector: vectorNear([1, 1, 2], 100) },
+      ],
+    });
+    expect(await getVocabularyLoad(db, { model: "words" })).toEqual({ wordsTarget: 4, wordsLoaded: 2, completed: false });
+    await saveVocabularyBatch(db, {
+      model: "words",
+      wordsTarget: 4,
+      words: [
+        { rank: 3, word: "three", vector: vectorNear([2, 2, 2], 100) },
+        { rank: 4, word: "four", vector: vectorNear([-1, 0, 0], 100) },
+      ],
+    });
+    expect(await getVocabularyLoad(db, { model: "words" })).toEqual({ wordsTarget: 4, wordsLoaded: 4, completed: true });
+    const results = await findNearestVocabularyWords(db, {
+      model: "words",
+      vector: vectorNear([1, 1, 1], 100),
+      k: 2,
+      excludeWords: ["one"],
+    });
+    expect(results.map((result) => result.text)).toEqual(["three", "two"]);
+
+  });
+
+  it.skipIf(!backend.enabled)("plans vocabulary search on the HNSW index", async () => {
+    const words = Array.from({ length: 1000 }, (_, i) => ({ rank: i + 1, word: `w${i}`, vector: vectorNear([i % 5, 1, 2], 100, i / 50) }));
+    await startVocabularyLoad(db, { model: "big", wordsTarget: words.length });
+    await saveVocabularyBatch(db, { model: "big", wordsTarget: words.length, words });
+    const plan = await explainNearest(db, { table: "vocabulary_words", model: "big", vector: vectorNear([1], 100), k: 10 });
+    expect(plan).toMatch(/Index Scan using vocabulary_words_hnsw_100/);
+  });
+
+  it.skipIf(!backend.enabled)("rejects a vector whose length disagrees with its dims column", async () => {
+    await expect(
+      db.prisma.$executeRaw`INSERT INTO "embeddings" ("model", "text", "text_hash", "dims", "embedding")
+        VALUES ('m', 't', ${"0".repeat(64)}, 3, '[1,2]'::vector)`,
+    ).rejects.toThrow(/embeddings_dims_check/);
+  });
+});
