@@ -1,0 +1,105 @@
+import type { z } from "zod";
+import { AppError } from "./errors";
+import { limits } from "./limits";
+
+/**
+ * Wraps a route handler: whatever it throws becomes the one error reply shape,
+ * `{ error: { code, message } }`. Details of unexpected failures are logged, never sent.
+ */
+export function apiHandler<Context>(
+  handle: (request: Request, context: Context) => Promise<Response>,
+): (request: Request, context: Context) => Promise<Response> {
+  return async (request, context) => {
+    try {
+      return await handle(request, context);
+    } catch (error) {
+      return toErrorResponse(error, request);
+    }
+  };
+}
+
+export function toErrorResponse(error: unknown, request?: Request): Response {
+  if (error instanceof AppError) return error.toResponse();
+  if (isDatabaseUnavailable(error)) {
+    console.error(`[api] database unavailable during ${describe(request)}:`, error);
+    return new AppError("unavailable:database", "The database is not reachable right now; try again shortly.", {
+      headers: { "Retry-After": "5" },
+    }).toResponse();
+  }
+  console.error(`[api] unexpected error during ${describe(request)}:`, error);
+  return new AppError("internal:server", "Something went wrong on our side; the request was not completed.").toResponse();
+}
+
+/** Reads and validates a JSON body; every problem becomes a 4xx naming the field. */
+export async function parseJsonBody<Schema extends z.ZodType>(
+  request: Request,
+  schema: Schema,
+): Promise<z.output<Schema>> {
+  const declaredLength = Number(request.headers.get("content-length") ?? 0);
+  if (declaredLength > limits.maxBodyBytes) throw bodyTooLarge();
+  const raw = await request.text();
+  if (Buffer.byteLength(raw) > limits.maxBodyBytes) throw bodyTooLarge();
+  if (raw.trim() === "") {
+    throw new AppError("bad_request:body", "Request body is empty; send a JSON object.");
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new AppError("bad_request:body", `Request body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new AppError("bad_request:body", "Request body must be a JSON object.");
+  }
+  const result = schema.safeParse(json, { reportInput: true });
+  if (!result.success) throw validationError(result.error);
+  return result.data;
+}
+
+/** Turns the first zod issue into `bad_request:<field>` with a message naming the exact path. */
+export function validationError(error: z.ZodError): AppError {
+  const issue = error.issues[0];
+  const field = issue.path.length > 0 ? String(issue.path[0]) : "body";
+  const path = issue.path.reduce<string>(
+    (text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+    "",
+  );
+  let message = issue.message;
+  if (issue.code === "unrecognized_keys") {
+    message = `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}; remove ${issue.keys.length > 1 ? "them" : "it"}`;
+    return new AppError(`bad_request:${issue.keys[0]}`, `Request body has an ${message}.`);
+  }
+  // `.int()` reports a fractional number as an invalid type; its own message says it better.
+  if (issue.code === "invalid_type" && !(issue.expected === "int" && typeof issue.input === "number")) {
+    message = issue.input === undefined ? "is required" : `must be ${issue.expected}, not ${typeName(issue.input)}`;
+  }
+  return new AppError(`bad_request:${field}`, `${path || "body"} ${message}.`);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}
+
+function bodyTooLarge(): AppError {
+  return new AppError(
+    "payload_too_large:body",
+    `Request body is larger than ${limits.maxBodyBytes / 1024 / 1024} MB; send fewer or shorter texts.`,
+  );
+}
+
+const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P03", "08006", "08001", "P1001", "P1017"]);
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error; current; current = (current as { cause?: unknown }).cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && unavailableCodes.has(code)) return true;
+    if (current instanceof Error && /connection (terminated|refused)|Can't reach database/i.test(current.message)) return true;
+  }
+  return false;
+}
+
+function describe(request?: Request): string {
+  return request ? `${request.method} ${new URL(request.url).pathname}` : "request";
+}

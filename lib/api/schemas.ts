@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { limits } from "./limits";
+
+/**
+ * Request schemas: the one place bodies are validated. Unknown fields are rejected (a typo such as
+ * `text` for `texts` should fail loudly, not be ignored).
+ */
+
+// C0 controls other than tab, line feed and carriage return, and DEL: never meaningful in a text.
+const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** A user text: NFC-normalised and trimmed, then checked for emptiness, length and controls. */
+export const textSchema = z
+  .string()
+  .transform((text) => text.normalize("NFC").trim())
+  .pipe(
+    z
+      .string()
+      .min(1, "must not be empty or whitespace-only")
+      .max(limits.maxTextLength, `must be at most ${limits.maxTextLength} characters`)
+      .refine((text) => !controlCharacters.test(text), "must not contain control characters"),
+  );
+
+export const modelIdSchema = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(limits.maxModelIdLength, `must be at most ${limits.maxModelIdLength} characters`)
+  .optional()
+  .describe("Model id from GET /api/models; default use-lite.");
+
+const textsSchema = (max: number) =>
+  z
+    .array(textSchema)
+    .min(1, "must hold at least one text")
+    .max(max, `must hold at most ${max} texts`);
+
+export const embedRequestSchema = z.strictObject({
+  model: modelIdSchema,
+  texts: textsSchema(limits.maxTexts).describe("Texts to embed, in order; duplicates allowed."),
+});
+
+export const similarityRequestSchema = z.strictObject({
+  model: modelIdSchema,
+  texts: textsSchema(limits.maxSimilarityTexts).describe("Texts to compare pairwise."),
+});
+
+export const searchRequestSchema = z.strictObject({
+  model: modelIdSchema,
+  query: textSchema.describe("Text to find neighbours of."),
+  k: z
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(limits.maxK, `must be at most ${limits.maxK}`)
+    .default(limits.defaultK)
+    .describe("How many results, best first."),
+  scope: z
+    .enum(["texts", "vocabulary"])
+    .default("texts")
+    .describe("texts: everything embedded so far with the model; vocabulary: GloVe's word list (glove-100d only)."),
+});
+
+export type EmbedRequest = z.infer<typeof embedRequestSchema>;
+export type SimilarityRequest = z.infer<typeof similarityRequestSchema>;
+export type SearchRequest = z.infer<typeof searchRequestSchema>;
