@@ -33,6 +33,6 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const dataDir = path.resolve(parsed.data.DATA_DIR);
   const pgliteDir = parsed.data.PGLITE_DIR?.startsWith("memory://")
     ? parsed.data.PGLITE_DIR
-    : path.resolve(parsed.data.PGLITE_DIR ?? path.join(dataDir, "pglite"));
+    : path.resolve(/* turbopackIgnore: true */ parsed.data.PGLITE_DIR ?? path.join(dataDir, "pglite"));
   return { ...parsed.data, dataDir, pgliteDir };
 }

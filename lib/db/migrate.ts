@@ -27,9 +27,9 @@ export const migrationsDir = path.join(process.cwd(), "prisma", "migrations");
 const advisoryLockKey = 7_261_128;
 
 export function readMigrations(dir = migrationsDir): Migration[] {
-  if (!fs.existsSync(dir)) throw new Error(`Migrations directory not found: ${dir}`);
+  if (!fs.existsSync(/* turbopackIgnore: true */ dir)) throw new Error(`Migrations directory not found: ${dir}`);
   return fs
-    .readdirSync(dir, { withFileTypes: true })
+    .readdirSync(/* turbopackIgnore: true */ dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort()

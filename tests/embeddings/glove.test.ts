@@ -256,19 +256,19 @@ describe("glove on the real GloVe binary", () => {
     expect(await embedOne("qwzx cat blorf")).toEqual(await embedOne("cat"));
   });
 
-  test("a text with no known word throws bad_request:texts naming its index and unknown words", async () => {
+  test("a text with no known word throws bad_request:texts quoting it and naming its unknown words", async () => {
     const error = await thrown(glove.embed(["cat", "dog", "qwzx blorf qwzx"]));
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: "bad_request:texts", status: 400 });
     expect((error as AppError).message).toBe(
-      'texts[2] "qwzx blorf qwzx": no word is in the glove-100d vocabulary (unknown: qwzx, blorf); ' +
+      '"qwzx blorf qwzx": no word is in the glove-100d vocabulary (unknown: qwzx, blorf); ' +
         "use common English words, or a sentence model for names and other languages.",
     );
   });
 
   test("a text of punctuation only throws bad_request:texts saying it has no words", async () => {
     await expect(glove.embed(["?!"])).rejects.toThrow(
-      'texts[0] "?!": no word is in the glove-100d vocabulary (it has no words, only punctuation or symbols)',
+      '"?!": no word is in the glove-100d vocabulary (it has no words, only punctuation or symbols)',
     );
   });
 
