@@ -4,6 +4,8 @@
  * @type {import('next').NextConfig}
  */
 const nextConfig = {
+  // The end-to-end test builds into its own folder so it never clobbers a developer's `next dev`.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   serverExternalPackages: [
     "@energetic-ai/core",
     "@energetic-ai/embeddings",

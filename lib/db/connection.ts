@@ -35,7 +35,7 @@ async function openPostgres(url: string): Promise<Database> {
   const migrationClient = new pg.Client({ connectionString: url, options });
   await migrationClient.connect();
   try {
-    await runMigrations(pgScriptRunner(migrationClient), { lock: true });
+    logApplied(await runMigrations(pgScriptRunner(migrationClient), { lock: true }));
   } finally {
     await migrationClient.end();
   }
@@ -54,7 +54,7 @@ async function openPostgres(url: string): Promise<Database> {
 async function openPglite(dir: string): Promise<Database> {
   if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
   const client = await PGlite.create(dir, { extensions: { vector } });
-  await runMigrations(pgliteScriptRunner(client), { lock: false });
+  logApplied(await runMigrations(pgliteScriptRunner(client), { lock: false }));
   for (const [name, value] of Object.entries(sessionSettings)) {
     await client.exec(`SET ${name} = '${value}'`);
   }
@@ -67,6 +67,10 @@ async function openPglite(dir: string): Promise<Database> {
       await client.close();
     },
   };
+}
+
+function logApplied(names: string[]): void {
+  for (const name of names) console.log(`[db] applied migration ${name}`);
 }
 
 function pgScriptRunner(client: pg.Client): SqlScriptRunner {
