@@ -61,6 +61,24 @@ export const searchRequestSchema = z.strictObject({
     .describe("texts: everything embedded so far with the model; vocabulary: GloVe's word list (glove-100d only)."),
 });
 
+export const analogyRequestSchema = z.strictObject({
+  model: modelIdSchema.describe("Model id; default glove-100d, the word model analogies are known for."),
+  a: textSchema.describe("a in a − b + c: king in king − man + woman."),
+  b: textSchema.describe("b in a − b + c: man."),
+  c: textSchema.describe("c in a − b + c: woman."),
+  k: z
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(limits.maxK, `must be at most ${limits.maxK}`)
+    .default(limits.defaultK),
+  scope: z
+    .enum(["texts", "vocabulary"])
+    .optional()
+    .describe("Where answers come from; default vocabulary for glove-100d, texts for other models."),
+});
+
 export type EmbedRequest = z.infer<typeof embedRequestSchema>;
 export type SimilarityRequest = z.infer<typeof similarityRequestSchema>;
 export type SearchRequest = z.infer<typeof searchRequestSchema>;
+export type AnalogyRequest = z.infer<typeof analogyRequestSchema>;

@@ -77,9 +77,9 @@ export async function ensureEmbeddingIndex(db: Database, dims: number): Promise<
 /** The `k` stored texts of `model` nearest to `vector` by cosine, best first, through HNSW. */
 export async function findNearestEmbeddings(
   db: Database,
-  { model, vector, k, excludeText }: { model: string; vector: number[]; k: number; excludeText?: string },
+  { model, vector, k, excludeTexts = [] }: { model: string; vector: number[]; k: number; excludeTexts?: string[] },
 ): Promise<ScoredText[]> {
-  const exclude = excludeText === undefined ? Prisma.empty : Prisma.sql`AND "text_hash" <> ${hashText(excludeText)}`;
+  const exclude = Prisma.sql`AND NOT ("text_hash" = ANY(${excludeTexts.map(hashText)}::text[]))`;
   const rows = await db.prisma.$queryRaw<NearestRow[]>(
     nearestSql({ table: "embeddings", model, vector, k, exclude }),
   );

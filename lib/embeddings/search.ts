@@ -1,6 +1,7 @@
 import { AppError } from "../api/errors";
 import type { Database } from "../db/connection";
 import { findNearestEmbeddings, findNearestVocabularyWords, type ScoredText } from "../db/queries";
+import { normalize } from "../vectors";
 import { GLOVE_MODEL_ID, tokenizeForGlove } from "./glove";
 import { resolveModel } from "./registry";
 import { embedTexts } from "./service";
@@ -8,13 +9,47 @@ import type { ModelInfo } from "./types";
 import { requireVocabulary } from "./vocabulary";
 
 /**
- * Nearest neighbours of a query through pgvector. `texts`: everything embedded so far with the
- * model, the query itself excluded. `vocabulary`: GloVe's word list, the query's words excluded.
+ * Nearest neighbours through pgvector. Scope `texts`: everything embedded so far with the model.
+ * Scope `vocabulary`: GloVe's word list. The query's own texts (or words) are never in the results.
  */
+export type SearchScope = "texts" | "vocabulary";
+
+export interface SearchResults {
+  model: ModelInfo;
+  results: ScoredText[];
+}
+
+/** The `k` nearest neighbours of a query text. */
 export async function searchNearest(
   db: Database,
-  { model: modelId, query, k, scope }: { model?: string; query: string; k: number; scope: "texts" | "vocabulary" },
-): Promise<{ model: ModelInfo; results: ScoredText[] }> {
+  { model: modelId, query, k, scope }: { model?: string; query: string; k: number; scope: SearchScope },
+): Promise<SearchResults> {
+  const model = await checkScope(db, modelId, scope);
+  const { vectors } = await embedTexts(db, { model: model.id, texts: [query] });
+  return { model, results: await nearestToVector(db, { model: model.id, vector: vectors[0], k, scope, exclude: [query] }) };
+}
+
+/**
+ * Analogy by vector arithmetic (3CosAdd): the neighbours of a − b + c, e.g. king − man + woman →
+ * queen. The three inputs are excluded from the answers, as the standard evaluation does.
+ */
+export async function solveAnalogy(
+  db: Database,
+  { model: modelId, a, b, c, k, scope }: { model?: string; a: string; b: string; c: string; k: number; scope: SearchScope },
+): Promise<SearchResults> {
+  const model = await checkScope(db, modelId, scope);
+  const { vectors } = await embedTexts(db, { model: model.id, texts: [a, b, c] });
+  const [va, vb, vc] = vectors;
+  let target: number[];
+  try {
+    target = normalize(va.map((value, i) => value - vb[i] + vc[i]));
+  } catch {
+    throw new AppError("bad_request:analogy", "a − b + c is the zero vector, which has no neighbours; choose other texts.");
+  }
+  return { model, results: await nearestToVector(db, { model: model.id, vector: target, k, scope, exclude: [a, b, c] }) };
+}
+
+async function checkScope(db: Database, modelId: string | undefined, scope: SearchScope): Promise<ModelInfo> {
   const model = resolveModel(modelId).info();
   if (scope === "vocabulary") {
     if (model.id !== GLOVE_MODEL_ID) {
@@ -25,10 +60,14 @@ export async function searchNearest(
     }
     await requireVocabulary(db);
   }
-  const { vectors } = await embedTexts(db, { model: model.id, texts: [query] });
-  const results =
-    scope === "vocabulary"
-      ? await findNearestVocabularyWords(db, { model: model.id, vector: vectors[0], k, excludeWords: tokenizeForGlove(query) })
-      : await findNearestEmbeddings(db, { model: model.id, vector: vectors[0], k, excludeText: query });
-  return { model, results };
+  return model;
+}
+
+async function nearestToVector(
+  db: Database,
+  { model, vector, k, scope, exclude }: { model: string; vector: number[]; k: number; scope: SearchScope; exclude: string[] },
+): Promise<ScoredText[]> {
+  return scope === "vocabulary"
+    ? findNearestVocabularyWords(db, { model, vector, k, excludeWords: exclude.flatMap(tokenizeForGlove) })
+    : findNearestEmbeddings(db, { model, vector, k, excludeTexts: exclude });
 }

@@ -19,6 +19,7 @@ const models = await import("@/app/api/models/route");
 const embed = await import("@/app/api/embed/route");
 const similarity = await import("@/app/api/similarity/route");
 const search = await import("@/app/api/search/route");
+const analogy = await import("@/app/api/analogy/route");
 
 type EmbedReply = { model: string; dims: number; vectors: number[][] };
 type SimilarityReply = { model: string; texts: string[]; matrix: number[][] };
@@ -29,6 +30,7 @@ const post = {
   similarity: async (body: unknown) =>
     readJson<SimilarityReply & ErrorReply>(await similarity.POST(jsonRequest("/api/similarity", body), {})),
   search: async (body: unknown) => readJson<SearchReply & ErrorReply>(await search.POST(jsonRequest("/api/search", body), {})),
+  analogy: async (body: unknown) => readJson<SearchReply & ErrorReply>(await analogy.POST(jsonRequest("/api/analogy", body), {})),
 };
 
 let db: Database;
@@ -207,5 +209,37 @@ describe("POST /api/search", () => {
     const reply = await post.search(body);
     expect(reply.status).toBe(400);
     expect(reply.body.error.code).toBe(code);
+  });
+});
+
+describe("POST /api/analogy", () => {
+  // Runs after the vocabulary test above has loaded GloVe's 2,000 most frequent words.
+  it("king − man + woman → queen first, inputs excluded (glove-100d vocabulary by default)", async () => {
+    await loadVocabulary(db, { onProgress: () => {} });
+    const { status, body } = await post.analogy({ a: "king", b: "man", c: "woman", k: 5 });
+    expect(status).toBe(200);
+    expect(body.model).toBe("glove-100d");
+    const words = body.results.map((result) => result.text);
+    expect(words[0]).toBe("queen");
+    expect(words).not.toEqual(expect.arrayContaining(["king"]));
+    expect(words.some((word) => ["man", "woman"].includes(word))).toBe(false);
+  });
+
+  it("returns k answers for paris − france + italy", async () => {
+    const { status, body } = await post.analogy({ a: "paris", b: "france", c: "italy", k: 3 });
+    expect(status).toBe(200);
+    expect(body.results).toHaveLength(3);
+  });
+
+  it("with a sentence model, answers come from the texts embedded so far", async () => {
+    const { status, body } = await post.analogy({ model: "use-lite", a: "kitten", b: "cat", c: "dog", k: 3 });
+    expect(status).toBe(200);
+    expect(body.results.map((result) => result.text)).not.toEqual(expect.arrayContaining(["kitten", "cat", "dog"]));
+  });
+
+  it("answers 400 naming c when it is missing", async () => {
+    const { status, body } = await post.analogy({ a: "king", b: "man" });
+    expect(status).toBe(400);
+    expect(body.error.code).toBe("bad_request:c");
   });
 });

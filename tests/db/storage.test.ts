@@ -88,7 +88,7 @@ describe.each(testBackends)("storage on $name", (backend) => {
     ];
     await saveEmbeddings(db, { model: "m100", entries });
     await saveEmbeddings(db, { model: "decoy", entries: [{ text: "x", vector: vectorNear([1, 1, 1], 100) }] });
-    const results = await findNearestEmbeddings(db, { model: "m100", vector: entries[0].vector, k: 3, excludeText: "a" });
+    const results = await findNearestEmbeddings(db, { model: "m100", vector: entries[0].vector, k: 3, excludeTexts: ["a"] });
     expect(results.map((result) => result.text)).toEqual(["b", "c", "d"]);
     expect(results[0].score).toBeCloseTo(4 / Math.sqrt(18), 5);
     expect(results[2].score).toBeCloseTo(-1, 5);
