@@ -1,0 +1,198 @@
+/**
+ * UMAP through umap-js, made reproducible and safe for small sets and for adding points later.
+ * umap-js quirks handled here (v1.4.0):
+ * - it throws when n ≤ nNeighbors, so nNeighbors is clamped to n − 1;
+ * - with n ≤ 2 its `transform` returns NaN, and for n ≤ 3 PCA is exact anyway: PCA is used instead;
+ * - `transform` moves the fitted points when the batch has as many rows as the fit, and its result
+ *   depends on the random state left by earlier calls: new points are placed one at a time, each
+ *   with the generator reseeded, so old points never move and a vector always lands in one place;
+ * - `transform` never returns when nEpochs / 3 is not a whole number, so nEpochs is rounded up to
+ *   a multiple of 3 (probably PAIR-code/umap-js#42);
+ * - `transform` can return NaN when a new vector's neighbours are all exact duplicates: such a
+ *   vector is put on its nearest fitted point instead.
+ */
+import { UMAP } from "umap-js";
+import { innerProduct, normalizeRows, row, toDenseMatrix, toRows, type DenseMatrix } from "./matrix";
+import { withDefaults } from "./options";
+import { pca, toPoint } from "./pca";
+import { createRandom } from "./random";
+
+export const defaults = {
+  nNeighbors: 15,
+  minDist: 0.1,
+  spread: 1,
+  seed: 42,
+  distance: "cosine" as "cosine" | "euclidean",
+};
+
+export interface UmapOptions {
+  /**
+   * Neighbours each point looks at, an integer ≥ 2 (clamped to n − 1). Small values show fine local
+   * clusters; large values keep more of the global shape. Default 15.
+   */
+  nNeighbors?: number;
+  /** How tightly points may pack, 0 ≤ minDist ≤ spread: 0 gives dense clumps. Default 0.1. */
+  minDist?: number;
+  /** Scale of the embedded points, > 0; with minDist it sets how spread out clusters are. Default 1. */
+  spread?: number;
+  /**
+   * Optimisation epochs, an integer ≥ 1; fewer is faster and rougher. Rounded up to a multiple of 3:
+   * umap-js's transform runs nEpochs / 3 epochs and loops forever when that is not a whole number.
+   * Default (umap-js): 500 for n ≤ 2,500, 400 to 5,000, 300 to 7,500, else 200.
+   */
+  nEpochs?: number;
+  /** Seed for every random choice; the same input and options give identical points. Default 42. */
+  seed?: number;
+  /**
+   * "cosine" (default) compares directions: vectors are L2-normalised once and the distance is
+   * 1 − a·b, one dot product per pair (faster than umap-js's own cosine, which recomputes both norms
+   * every call). On unit vectors Euclidean distance √(2 − 2·cos) ranks neighbours identically, and
+   * umap-js's random-projection trees split by Euclidean hyperplanes, which fit unit vectors well.
+   * "euclidean" uses the vectors as given (length matters, zero vectors allowed).
+   */
+  distance?: "cosine" | "euclidean";
+  /**
+   * Called after each epoch with (epoch, total). Return false to stop early: the points so far are
+   * returned, with a note. Default: none.
+   */
+  onProgress?: (epoch: number, total: number) => boolean | void;
+}
+
+export interface UmapProjection {
+  /** One [x, y] per input vector, in input order. */
+  points: [number, number][];
+  /** "pca" when UMAP could not or need not run (see note). */
+  method: "umap" | "pca";
+  /** Why the result is not a plain UMAP run (fallback, clamped nNeighbors, stopped early). */
+  note?: string;
+  /** Places new vectors on this map without moving the fitted points. Deterministic per vector. */
+  transform(newVectors: readonly ArrayLike<number>[]): [number, number][];
+}
+
+/** Below this many points UMAP is replaced by PCA, which shows three points exactly. */
+export const MIN_UMAP_POINTS = 4;
+
+/** How long the epoch loop runs before yielding to the event loop, in ms. */
+const YIELD_EVERY_MS = 25;
+
+/** Fits UMAP to `vectors` (n ≥ 1, one dimension) and returns 2-D points; seeded, so repeatable. */
+export async function fitUmap(vectors: readonly ArrayLike<number>[], options: UmapOptions = {}): Promise<UmapProjection> {
+  const settings = withDefaults(defaults, options);
+  validate(settings);
+  const data = prepare(toDenseMatrix(vectors), settings.distance);
+  const n = data.rows;
+  if (n === 0) throw new Error("Cannot fit UMAP to zero vectors: pass at least one.");
+  if (n < MIN_UMAP_POINTS || allIdentical(data)) {
+    const reason = n < MIN_UMAP_POINTS
+      ? `UMAP needs at least ${MIN_UMAP_POINTS} points, got ${n}; PCA shows up to three exactly.`
+      : "All vectors are identical, so there is no neighbourhood structure for UMAP to show.";
+    return pcaFallback(data, settings, reason);
+  }
+
+  const notes: string[] = [];
+  const nNeighbors = Math.min(settings.nNeighbors, n - 1);
+  if (nNeighbors < settings.nNeighbors) {
+    notes.push(`nNeighbors lowered from ${settings.nNeighbors} to ${nNeighbors}: only ${n} points.`);
+  }
+  let random = createRandom(settings.seed);
+  const umap = new UMAP({
+    nNeighbors,
+    minDist: settings.minDist,
+    spread: settings.spread,
+    nEpochs: settings.nEpochs && Math.ceil(settings.nEpochs / 3) * 3,
+    random: () => random(),
+    distanceFn: settings.distance === "cosine" ? cosineDistanceOfUnitVectors : euclideanDistance,
+  });
+  const fitted = toRows(data);
+  const total = umap.initializeFit(fitted);
+  let lastYield = Date.now();
+  for (let epoch = 1; epoch <= total; epoch++) {
+    umap.step();
+    if (settings.onProgress?.(epoch, total) === false && epoch < total) {
+      notes.push(`Stopped early at epoch ${epoch} of ${total}.`);
+      break;
+    }
+    if (Date.now() - lastYield > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastYield = Date.now();
+    }
+  }
+  const points = umap.getEmbedding().map((point) => toPoint(point));
+
+  return {
+    points,
+    method: "umap",
+    ...(notes.length > 0 && { note: notes.join(" ") }),
+    transform(newVectors) {
+      const incoming = prepare(toDenseMatrix(newVectors, "newVectors", data.columns), settings.distance);
+      return toRows(incoming).map((vector) => {
+        random = createRandom(settings.seed);
+        const [placed] = umap.transform([vector]);
+        if (placed.every(Number.isFinite)) return toPoint(placed);
+        const [x, y] = points[nearestRow(data, vector, settings.distance)];
+        return [x, y];
+      });
+    },
+  };
+}
+
+function validate(settings: typeof defaults & UmapOptions): void {
+  const { nNeighbors, minDist, spread, nEpochs, distance } = settings;
+  if (!Number.isInteger(nNeighbors) || nNeighbors < 2) {
+    throw new Error(`nNeighbors must be an integer ≥ 2, got ${nNeighbors}: try 15.`);
+  }
+  if (!(spread > 0) || !Number.isFinite(spread)) {
+    throw new Error(`spread must be a finite number > 0, got ${spread}: try 1.`);
+  }
+  if (!(minDist >= 0 && minDist <= spread)) {
+    throw new Error(`minDist must be from 0 to spread (${spread}), got ${minDist}: try 0.1.`);
+  }
+  if (nEpochs !== undefined && (!Number.isInteger(nEpochs) || nEpochs < 1)) {
+    throw new Error(`nEpochs must be an integer ≥ 1, got ${nEpochs}: try 200, or leave it out.`);
+  }
+  if (distance !== "cosine" && distance !== "euclidean") {
+    throw new Error(`distance must be "cosine" or "euclidean", got ${JSON.stringify(distance)}.`);
+  }
+}
+
+function prepare(data: DenseMatrix, distance: "cosine" | "euclidean"): DenseMatrix {
+  return distance === "cosine" ? normalizeRows(data) : data;
+}
+
+function pcaFallback(data: DenseMatrix, settings: typeof defaults, note: string): UmapProjection {
+  const { points, model } = pca(toRows(data), { seed: settings.seed });
+  return {
+    points,
+    method: "pca",
+    note,
+    transform: (newVectors) =>
+      model.project(toRows(prepare(toDenseMatrix(newVectors, "newVectors", data.columns), settings.distance))).map(toPoint),
+  };
+}
+
+function allIdentical(data: DenseMatrix): boolean {
+  const first = row(data, 0);
+  for (let i = 1; i < data.rows; i++) {
+    if (row(data, i).some((value, j) => value !== first[j])) return false;
+  }
+  return true;
+}
+
+function nearestRow(data: DenseMatrix, vector: number[], distance: "cosine" | "euclidean"): number {
+  const measure = distance === "cosine" ? cosineDistanceOfUnitVectors : euclideanDistance;
+  let best = 0;
+  for (let i = 1; i < data.rows; i++) {
+    if (measure(row(data, i), vector) < measure(row(data, best), vector)) best = i;
+  }
+  return best;
+}
+
+function cosineDistanceOfUnitVectors(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  return Math.max(0, 1 - innerProduct(a, b));
+}
+
+function euclideanDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] - b[i]) ** 2;
+  return Math.sqrt(sum);
+}
