@@ -1,0 +1,31 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+/**
+ * Share slugs and edit keys come from the OS CSPRNG. A slug carries 96 random bits (16 base64url
+ * characters): unguessable, so a share link is as private as the person who holds it keeps it.
+ * An edit key carries 192 bits and is stored only as its SHA-256 hash.
+ */
+
+export function createSlug(): string {
+  return randomBytes(12).toString("base64url");
+}
+
+export function createEditKey(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+export function hashKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+/** Compares a presented key with a stored hash in constant time (hashes have equal length). */
+export function keyMatches(key: string, storedHash: string): boolean {
+  const presented = Buffer.from(hashKey(key), "hex");
+  const stored = Buffer.from(storedHash, "hex");
+  return presented.length === stored.length && timingSafeEqual(presented, stored);
+}
+
+/** Slugs this app makes: anything else is answered 404 without touching the database. */
+export function isWellFormedSlug(slug: string): boolean {
+  return /^[A-Za-z0-9_-]{16}$/.test(slug);
+}

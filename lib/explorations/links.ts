@@ -1,0 +1,29 @@
+import type { CreatedExploration } from "./service";
+
+/** Public read-only link of an exploration. */
+export function shareUrl(origin: string, slug: string): string {
+  return `${origin}/s/${slug}`;
+}
+
+/**
+ * Link that opens the exploration for editing. The key rides in the fragment, which browsers never
+ * send to the server: it stays out of access logs and Referer headers.
+ */
+export function editUrl(origin: string, slug: string, editKey: string): string {
+  return `${origin}/s/${slug}/edit#key=${encodeURIComponent(editKey)}`;
+}
+
+/** The 201 reply to creating or forking: links, the edit key (shown this once) and the exploration. */
+export function createdExplorationResponse(request: Request, { exploration, editKey }: CreatedExploration): Response {
+  const origin = new URL(request.url).origin;
+  return Response.json(
+    {
+      slug: exploration.slug,
+      editKey,
+      url: shareUrl(origin, exploration.slug),
+      editUrl: editUrl(origin, exploration.slug, editKey),
+      exploration,
+    },
+    { status: 201 },
+  );
+}
