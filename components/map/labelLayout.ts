@@ -1,0 +1,104 @@
+import { estimateTextWidth, placeLabels, type Box, type PlacedLabel } from "./labels";
+
+/**
+ * Per-frame label layout of the map: which labels to try (points in view, in priority order),
+ * how wide each is, and what they must not cover. Widths are measured once per data change.
+ */
+
+export const labelStyle = {
+  /** Font size of ordinary labels, px (the stylesheet uses the same). */
+  fontSize: 12,
+  /** Strong (hovered, selected, neighbour) labels are bold and 13px: about this much wider. */
+  strongWidthFactor: 1.18,
+  /** Text box height: font size plus room for the halo. */
+  height: 16,
+  /** Points stop being obstacles above this many in view: dense clusters would cull every label. */
+  maxObstaclePoints: 400,
+  /** Labels tried per frame at most, after filtering to the viewport: bounds the frame time. */
+  maxCandidates: 4000,
+  /** At most one label per this many square pixels: a dense map shows a sample, not a wall of text. */
+  pixelsPerLabel: 4500,
+  /** Above this many points in view, dimmed points lose their labels instead of showing them faint. */
+  maxFaintLabelPoints: 300,
+};
+
+/** Text widths in px, measured with the real font via a canvas; estimated where there is none. */
+export function measureLabels(texts: readonly string[], font: string): Float32Array {
+  const widths = new Float32Array(texts.length);
+  const context = typeof document === "undefined" ? null : document.createElement("canvas").getContext("2d");
+  if (context) context.font = font;
+  texts.forEach((text, index) => {
+    widths[index] = context ? context.measureText(text).width : estimateTextWidth(text, labelStyle.fontSize);
+  });
+  return widths;
+}
+
+/**
+ * Boxes covering a line segment (one every `step` px) and the score text at `score`, so labels
+ * are placed beside neighbour lines instead of across them.
+ */
+export function lineObstacles(line: { x1: number; y1: number; x2: number; y2: number }, score: [number, number], step = 6): Box[] {
+  const length = Math.hypot(line.x2 - line.x1, line.y2 - line.y1);
+  const steps = Math.min(400, Math.ceil(length / step));
+  const boxes: Box[] = [{ x0: score[0] - 14, y0: score[1] - 8, x1: score[0] + 14, y1: score[1] + 8 }];
+  for (let i = 0; i <= steps; i++) {
+    const x = line.x1 + ((line.x2 - line.x1) * i) / (steps || 1);
+    const y = line.y1 + ((line.y2 - line.y1) * i) / (steps || 1);
+    boxes.push({ x0: x - 1.5, y0: y - 1.5, x1: x + 1.5, y1: y + 1.5 });
+  }
+  return boxes;
+}
+
+export interface LabelLayoutInput {
+  priority: readonly number[];
+  /** How many of the first `priority` entries must be shown even when crowded. */
+  required: number;
+  screenX: (index: number) => number;
+  screenY: (index: number) => number;
+  widths: Float32Array;
+  strong: ReadonlySet<number>;
+  /** Points drawn faint: their labels are dropped when the view is crowded. */
+  dimmed: (index: number) => boolean;
+  /** Gap between a point and its label: larger for enlarged or ringed points. */
+  gap: (index: number) => number;
+  /** Other things labels must not cover, e.g. neighbour lines and their scores. Default none. */
+  obstacles?: Box[];
+  radius: number;
+  width: number;
+  height: number;
+}
+
+export function layoutLabels(input: LabelLayoutInput): PlacedLabel[] {
+  const { width, height, radius } = input;
+  const inView: number[] = [];
+  let required = 0;
+  input.priority.forEach((index, rank) => {
+    const x = input.screenX(index);
+    const y = input.screenY(index);
+    if (!(x >= 0 && x <= width && y >= 0 && y <= height)) return;
+    inView.push(index);
+    if (rank < input.required) required++;
+  });
+  const crowded = inView.length > labelStyle.maxFaintLabelPoints;
+  const shown = crowded ? inView.filter((index, rank) => rank < required || !input.dimmed(index)) : inView;
+  const candidates = shown.slice(0, labelStyle.maxCandidates).map((index) => ({
+    index,
+    x: input.screenX(index),
+    y: input.screenY(index),
+    width: input.widths[index] * (input.strong.has(index) ? labelStyle.strongWidthFactor : 1),
+    height: labelStyle.height,
+    offset: input.gap(index),
+  }));
+  const pointBoxes: Box[] =
+    inView.length > labelStyle.maxObstaclePoints
+      ? []
+      : candidates.map(({ x, y }) => ({ x0: x - radius - 1, y0: y - radius - 1, x1: x + radius + 1, y1: y + radius + 1 }));
+  const obstacles = [...pointBoxes, ...(input.obstacles ?? [])];
+  return placeLabels(candidates, {
+    bounds: { x0: 2, y0: 2, x1: width - 2, y1: height - 2 },
+    offset: radius + 4,
+    obstacles,
+    required,
+    maxLabels: Math.max(12, Math.round((width * height) / labelStyle.pixelsPerLabel)),
+  });
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { groupCounts, pointColumns } from "@/components/map/columns";
+import { mapScales } from "@/components/map/scales";
+
+describe("columns", () => {
+  it("pointColumns scales positions once, cycles colours over 10 slots and indexes only finite points", () => {
+    const x = [0, 1, NaN, 2];
+    const y = [0, 1, 1, 2];
+    const scales = mapScales({ x, y }, { width: 200, height: 200 });
+    const columns = pointColumns(x, y, [0, 11, 2, 3], scales);
+    expect(columns.baseX[1]).toBeCloseTo(scales.x(1), 4);
+    expect(columns.baseY[3]).toBeCloseTo(scales.y(2), 4);
+    expect(Number.isNaN(columns.baseX[2])).toBe(true);
+    expect(Array.from(columns.colorSlot)).toEqual([0, 1, 2, 3]);
+    expect(columns.index.size()).toBe(3);
+    expect(columns.index.find(scales.x(2), scales.y(2))).toBe(3);
+  });
+
+  it("groupCounts counts points per group, ignoring unknown groups", () => {
+    expect(groupCounts([0, 1, 1, 5], 4, 2)).toEqual([1, 2]);
+    expect(groupCounts(undefined, 3, 1)).toEqual([3]);
+  });
+});
