@@ -7,8 +7,8 @@ import { build } from "esbuild";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 /**
- * Real views in real Chromium without Next.js: esbuild bundles a tiny entry that puts MapView and
- * HeatmapView on `window`, a throwaway HTTP server on 127.0.0.1 (free port) serves it, and tests
+ * Real views in real Chromium without Next.js: esbuild bundles a tiny entry that puts MapView,
+ * HeatmapView and the browser-side export helpers on `window`, a throwaway HTTP server on 127.0.0.1 (free port) serves it, and tests
  * drive the page with playwright-core. Skipped, with a notice, where /usr/bin/chromium is missing.
  */
 
@@ -35,7 +35,9 @@ export async function startHarness(): Promise<Harness> {
     [
       `import { MapView } from ${JSON.stringify(path.join(root, "components/map/MapView"))};`,
       `import { HeatmapView } from ${JSON.stringify(path.join(root, "components/heatmap/HeatmapView"))};`,
-      "Object.assign(window, { MapView, HeatmapView });",
+      `import { mapToSvg } from ${JSON.stringify(path.join(root, "lib/export/mapSvg"))};`,
+      `import { svgToPng } from ${JSON.stringify(path.join(root, "lib/export/svgToPng"))};`,
+      "Object.assign(window, { MapView, HeatmapView, mapToSvg, svgToPng });",
     ].join("\n"),
   );
   const bundle = path.join(directory, "bundle.js");
