@@ -8,7 +8,7 @@ import { pca, type PcaOptions } from "./pca";
 import { fitUmap, type UmapOptions } from "./umap";
 
 export { projectOnAxes, type AxesOptions, type AxesProjection, type AxisEnds } from "./axes";
-export { nearestNeighbours, type Neighbour, type NeighbourOptions } from "./neighbours";
+export { nearestNeighbours, neighboursFromMatrix, type Neighbour, type NeighbourOptions } from "./neighbours";
 export { orderBySimilarity } from "./ordering";
 export { fitPca, pca, type PcaModel, type PcaOptions, type PcaProjection } from "./pca";
 export { createRandom } from "./random";

@@ -88,3 +88,17 @@ export function nearestNeighbours(
     Array.from({ length: counts[i] }, (_, r) => ({ index: indices[i * k + r], score: scores[i * k + r] })),
   );
 }
+
+/**
+ * The k nearest others of every item read off a similarity matrix (e.g. from POST /api/similarity),
+ * best first; ties go to the lower index, as in `nearestNeighbours`.
+ */
+export function neighboursFromMatrix(matrix: readonly (readonly number[])[], k = defaults.k): Neighbour[][] {
+  return matrix.map((row, i) =>
+    row
+      .map((score, index) => ({ index, score }))
+      .filter((entry) => entry.index !== i)
+      .sort((a, b) => b.score - a.score || a.index - b.index)
+      .slice(0, k),
+  );
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaults, nearestNeighbours } from "@/lib/projection/neighbours";
+import { defaults, nearestNeighbours, neighboursFromMatrix } from "@/lib/projection/neighbours";
 import { cosine, cosineMatrix } from "@/lib/vectors";
 import { randomUnitVectors } from "./fixtures";
 
@@ -68,5 +68,22 @@ describe("nearestNeighbours(vectors, { k })", () => {
   it("has documented defaults", () => {
     expect(defaults).toEqual({ k: 5 });
     expect(nearestNeighbours(randomUnitVectors(10, 4, 1))[0]).toHaveLength(5);
+  });
+});
+
+describe("neighboursFromMatrix(matrix, k)", () => {
+  it("lists each row's k most similar others, best first, never itself", () => {
+    const matrix = [
+      [1, 0.9, 0.1],
+      [0.9, 1, 0.5],
+      [0.1, 0.5, 1],
+    ];
+    expect(neighboursFromMatrix(matrix, 1)).toEqual([[{ index: 1, score: 0.9 }], [{ index: 0, score: 0.9 }], [{ index: 1, score: 0.5 }]]);
+    expect(neighboursFromMatrix(matrix, 5)[2].map((n) => n.index)).toEqual([1, 0]);
+  });
+
+  it("breaks ties by the lower index and handles an empty matrix", () => {
+    expect(neighboursFromMatrix([[1, 0.5, 0.5], [0.5, 1, 0], [0.5, 0, 1]], 2)[0].map((n) => n.index)).toEqual([1, 2]);
+    expect(neighboursFromMatrix([])).toEqual([]);
   });
 });
