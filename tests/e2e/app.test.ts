@@ -1,23 +1,26 @@
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, startApp, type AppServer } from "../support/server";
 
 /**
  * The built app over real HTTP: `next build`, `next start` on a free port with an empty embedded
- * database (migrated on first request), then the API and the home page in headless Chromium.
+ * database (migrated at start), then the API, and the notebook in headless Chromium. Screenshots
+ * of the main views go to screenshots/ (not committed) for people to look at.
  */
 
 const chromiumPath = "/usr/bin/chromium";
 const hasChromium = fs.existsSync(chromiumPath);
-if (!hasChromium) console.warn(`NOTICE: ${chromiumPath} not found: the browser check of the home page is skipped.`);
+if (!hasChromium) console.warn(`NOTICE: ${chromiumPath} not found: the browser tests of the notebook are skipped.`);
+const screenshots = "screenshots";
 
 let app: AppServer;
 
 beforeAll(async () => {
   buildApp();
-  app = await startApp();
+  // 5,000 words keep the one-time vocabulary load in pgvector to seconds (queen is word 1,949).
+  app = await startApp({ GLOVE_VOCABULARY_SIZE: "5000" });
 }, 300_000);
 
 afterAll(async () => app?.stop());
@@ -58,33 +61,106 @@ describe("the built app over HTTP", () => {
     expect(body.results.map((result: { text: string }) => result.text)).toContain("kitten");
   });
 
-  it("serves the home page with a text box and a model picker", async () => {
+  it("serves the home page with a way to a new notebook and the examples", async () => {
     const html = await (await fetch(app.url)).text();
-    expect(html).toContain("<textarea");
-    expect(html).toMatch(/<select[^>]*id="model"/);
-    expect(html).toContain("glove-100d");
+    expect(html).toContain('href="/new"');
+    expect(html).toContain("/new?example=animals-and-vehicles");
   });
 
-  it.skipIf(!hasChromium)("home page in Chromium: Compare shows the similarity matrix of the typed words", async () => {
-    let browser: Browser | undefined;
-    try {
-      browser = await chromium.launch({
-        executablePath: chromiumPath,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-      });
-      const page = await browser.newPage({ viewport: { width: 1200, height: 860 } });
-      await page.goto(app.url);
-      await page.getByLabel("Words or sentences, one per line").fill("cat\ndog\ntruck");
-      await page.getByRole("button", { name: "Compare" }).click();
-      await page.getByRole("heading", { name: /Most similar pairs/ }).waitFor();
-      const cells = await page.locator("table.matrix tbody td").allTextContents();
-      expect(cells).toHaveLength(9);
-      const pairs = await page.locator("ol.pairs li").allTextContents();
-      expect(pairs[0]).toMatch(/cat ↔ dog/);
-      fs.mkdirSync("screenshots", { recursive: true });
-      await page.screenshot({ path: path.join("screenshots", "home.png"), fullPage: true });
-    } finally {
-      await browser?.close();
-    }
+  it("server-renders a share page with the title and the words for readers without JavaScript", async () => {
+    const { body } = await post("/api/explorations", {
+      title: "Server <rendered>",
+      items: ["cat", "dog", "animal", "pet", "car"].map((text) => ({ text })),
+    });
+    const html = await (await fetch(body.url)).text();
+    expect(html).toContain("Server &lt;rendered&gt;");
+    for (const word of ["cat", "dog", "animal", "pet", "car"]) expect(html).toContain(`>${word}<`);
+    expect(html).toMatch(/<meta name="description" content="5 items embedded with use-lite: cat, dog, animal, pet, car"/);
+    expect((await fetch(`${app.url}/s/AAAAAAAAAAAAAAAA`)).status).toBe(404);
   });
+});
+
+describe.skipIf(!hasChromium)("the notebook in Chromium", () => {
+  let browser: Browser;
+  let editor: Page;
+  let shareUrl: string;
+  let savedPoints: [number, number][];
+  const words = ["cat", "dog", "animal", "pet", "car", "truck", "banana"];
+
+  beforeAll(async () => {
+    fs.mkdirSync(screenshots, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    editor = await (await browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true })).newPage();
+  });
+
+  afterAll(async () => browser?.close());
+
+  async function mapPoints(page: Page, count: number): Promise<[number, number][]> {
+    await page.locator("circle[data-index]").nth(count - 1).waitFor();
+    expect(await page.locator("circle[data-index]").count()).toBe(count);
+    return JSON.parse((await page.locator(".map-cell").first().getAttribute("data-points"))!);
+  }
+
+  it("typing seven words and pressing Run draws seven labelled points, cat nearer dog than truck", async () => {
+    await editor.goto(`${app.url}/new`);
+    await editor.getByLabel("Title").fill("Seven words");
+    await editor.locator("#items").fill(words.join("\n"));
+    await editor.getByRole("button", { name: "Run", exact: true }).click();
+    const points = await mapPoints(editor, 7);
+    const labels = await editor.locator("text.map-label").allTextContents();
+    expect(new Set(labels)).toEqual(new Set(words));
+    const at = (word: string) => points[words.indexOf(word)];
+    const distance = (a: [number, number], b: [number, number]) => Math.hypot(a[0] - b[0], a[1] - b[1]);
+    expect(distance(at("cat"), at("dog"))).toBeLessThan(distance(at("cat"), at("truck")));
+    await editor.screenshot({ path: path.join(screenshots, "notebook-run.png"), fullPage: true });
+  });
+
+  it("Save & share gives a share link; a fresh browser sees the same coordinates and no edit controls", async () => {
+    savedPoints = await mapPoints(editor, 7);
+    await editor.getByRole("button", { name: "Save & share" }).click();
+    shareUrl = await editor.getByTestId("share-url").inputValue();
+    expect(shareUrl).toMatch(/\/s\/[A-Za-z0-9_-]{16}$/);
+    expect(editor.url()).toMatch(/\/s\/[A-Za-z0-9_-]{16}\/edit#key=/);
+
+    const reader = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    await reader.goto(shareUrl);
+    expect(await mapPoints(reader, 7)).toEqual(savedPoints);
+    await expect(reader.getByRole("heading", { name: "Seven words" }).count()).resolves.toBe(1);
+    expect(await reader.locator("#items").count()).toBe(0);
+    expect(await reader.getByRole("button", { name: "Run", exact: true }).count()).toBe(0);
+    expect(await reader.getByRole("button", { name: /Save/ }).count()).toBe(0);
+    expect(await reader.getByRole("button", { name: "Fork to edit" }).count()).toBe(1);
+    await reader.screenshot({ path: path.join(screenshots, "share-view.png"), fullPage: true });
+    await reader.context().close();
+  });
+
+  it("adding a word places it on the map without moving the old points", async () => {
+    await editor.locator("#items").fill([...words, "kitten"].join("\n"));
+    await editor.getByRole("button", { name: "Run", exact: true }).click();
+    const points = await mapPoints(editor, 8);
+    expect(points.slice(0, 7)).toEqual(savedPoints);
+    await editor.screenshot({ path: path.join(screenshots, "notebook-added.png"), fullPage: true });
+  });
+
+  it("the exported SVG holds every label", async () => {
+    const [file] = await Promise.all([editor.waitForEvent("download"), editor.getByRole("button", { name: "SVG", exact: true }).first().click()]);
+    const svg = fs.readFileSync((await file.path())!, "utf8");
+    expect(svg.startsWith("<svg") || svg.startsWith("<?xml")).toBe(true);
+    for (const word of [...words, "kitten"]) expect(svg).toContain(`>${word}<`);
+  });
+
+  it("an example notebook opens and runs: analogy king − man + woman answers queen", async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: "dark" })).newPage();
+    await page.goto(`${app.url}/new?example=royal-analogies`);
+    await page.locator(".map-cell[data-points]").waitFor();
+    await page.getByRole("button", { name: "Solve" }).click();
+    // The first analogy loads GloVe's vocabulary into pgvector (once): the cell retries until it is there.
+    await page.locator(".analogy li").first().waitFor({ timeout: 120_000 });
+    expect(await page.locator(".analogy li .score-text").first().textContent()).toBe("queen");
+    await page.screenshot({ path: path.join(screenshots, "example-analogy-dark.png"), fullPage: true });
+    await page.context().close();
+  }, 150_000);
 });

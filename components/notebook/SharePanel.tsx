@@ -1,0 +1,39 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import type { Saved } from "./init";
+
+/** After saving: the read-only share link for everyone, and the secret edit link for the creator. */
+export function SharePanel({ saved }: { saved: Saved }) {
+  const [origin, setOrigin] = useState("");
+  useEffect(() => setOrigin(window.location.origin), []);
+  const shareUrl = `${origin}/s/${saved.slug}`;
+  const editUrl = saved.editKey ? `${shareUrl}/edit#key=${encodeURIComponent(saved.editKey)}` : undefined;
+  return (
+    <div className="share-panel">
+      <LinkRow label="Share (read-only)" url={shareUrl} testId="share-url" />
+      {editUrl && <LinkRow label="Edit link · keep it private" url={editUrl} testId="edit-url" />}
+    </div>
+  );
+}
+
+function LinkRow({ label, url, testId }: { label: string; url: string; testId: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="link-row">
+      <span className="link-label">{label}</span>
+      <input readOnly value={url} aria-label={label} data-testid={testId} onFocus={(event) => event.currentTarget.select()} />
+      <button
+        type="button"
+        className="secondary small"
+        onClick={async () => {
+          await navigator.clipboard?.writeText(url).catch(() => undefined);
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1500);
+        }}
+      >
+        {copied ? "Copied" : "Copy"}
+      </button>
+    </div>
+  );
+}

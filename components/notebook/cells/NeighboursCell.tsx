@@ -1,0 +1,127 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { callApi, type ScoredText } from "../client";
+import type { Display } from "../Notebook";
+
+type Cell = { id: string; type: "neighbours"; item?: string; k: number };
+type Scope = "texts" | "vocabulary";
+
+/**
+ * The nearest neighbours of one item: within this exploration (from the similarity matrix), among
+ * everything ever embedded with the model, and in GloVe's vocabulary for the word model (pgvector).
+ */
+export function NeighboursCell({
+  cell,
+  display,
+  model,
+  readOnly,
+  onChange,
+}: {
+  cell: Cell;
+  display: Display;
+  model: string;
+  readOnly: boolean;
+  onChange: (cell: Cell) => void;
+}) {
+  const index = cell.item === undefined ? 0 : display.texts.indexOf(cell.item);
+  const item = index >= 0 ? display.texts[index] : undefined;
+  const local =
+    item !== undefined && display.matrix
+      ? display.texts
+          .map((text, j) => ({ text, score: display.matrix![index][j] }))
+          .filter((_, j) => j !== index)
+          .sort((a, b) => b.score - a.score)
+          .slice(0, cell.k)
+      : null;
+
+  return (
+    <div className="neighbours">
+      <div className="neighbours-controls">
+        <label className="inline">
+          Item
+          <select value={item ?? ""} onChange={(event) => onChange({ ...cell, item: event.target.value })} disabled={display.texts.length === 0}>
+            {display.texts.map((text) => (
+              <option key={text} value={text}>
+                {text.length > 60 ? `${text.slice(0, 57)}…` : text}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline">
+          k
+          <input
+            type="number"
+            min={1}
+            max={50}
+            value={cell.k}
+            disabled={readOnly}
+            onChange={(event) => onChange({ ...cell, k: Math.min(50, Math.max(1, Math.floor(Number(event.target.value) || 1))) })}
+          />
+        </label>
+      </div>
+      {item === undefined ? (
+        <p className="hint">Run the notebook, then pick an item.</p>
+      ) : (
+        <div className="neighbour-columns">
+          <ScoreList title="In this exploration" results={local} empty="Run the notebook to compare the items." />
+          <RemoteNeighbours title={`Everything embedded with ${model}`} model={model} query={item} k={cell.k} scope="texts" />
+          {model === "glove-100d" && <RemoteNeighbours title="GloVe vocabulary" model={model} query={item} k={cell.k} scope="vocabulary" />}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function RemoteNeighbours({ title, model, query, k, scope }: { title: string; model: string; query: string; k: number; scope: Scope }) {
+  const [state, setState] = useState<{ results: ScoredText[] | null; message?: string }>({ results: null });
+  useEffect(() => {
+    let cancelled = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const load = () =>
+      callApi<{ results: ScoredText[] }>("/api/search", { body: { model, query, k, scope } })
+        .then((reply) => !cancelled && setState({ results: reply.results }))
+        .catch((error: { status?: number; message: string }) => {
+          if (cancelled) return;
+          setState({ results: null, message: error.message });
+          // The vocabulary loads into pgvector once, on first use: keep asking until it is there.
+          if (error.status === 503) retry = setTimeout(load, 5000);
+        });
+    setState({ results: null });
+    void load();
+    return () => {
+      cancelled = true;
+      clearTimeout(retry);
+    };
+  }, [model, query, k, scope]);
+  return <ScoreList title={title} results={state.results} empty={state.message ?? "Searching…"} />;
+}
+
+export function ScoreList({ title, results, empty, onAdd }: { title: string; results: ScoredText[] | null; empty: string; onAdd?: (text: string) => void }) {
+  return (
+    <div className="score-list">
+      <h3>{title}</h3>
+      {results === null ? (
+        <p className="hint">{empty}</p>
+      ) : results.length === 0 ? (
+        <p className="hint">Nothing to compare with yet.</p>
+      ) : (
+        <ol>
+          {results.map((result) => (
+            <li key={result.text}>
+              <span className="score-text" title={result.text}>
+                {result.text}
+              </span>
+              <span className="score-value">{result.score.toFixed(3)}</span>
+              {onAdd && (
+                <button type="button" className="link small" onClick={() => onAdd(result.text)} aria-label={`Add ${result.text} to the map`}>
+                  + map
+                </button>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}

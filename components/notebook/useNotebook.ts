@@ -1,0 +1,266 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { parseItems } from "@/lib/explorations/parse";
+import { applyLayoutUpdate, planLayoutUpdate } from "@/lib/explorations/reconcile";
+import type { Cell, Exploration, MapCell, MapLayout, MapParams } from "@/lib/explorations/schemas";
+import { neighboursFromMatrix, type Neighbour } from "@/lib/projection/neighbours";
+import { callApi, embedInChunks, type Point } from "./client";
+import type { NotebookInit, Saved } from "./init";
+import { rememberExploration } from "./recent";
+
+/**
+ * The notebook's state and actions: the editor text, the cells, what the last run computed, and
+ * saving. Cells keep their parameters; map cells keep their coordinates (`layout`), which are
+ * updated by placing new items (nothing moves) or by an explicit re-layout.
+ */
+
+/** Similarity is computed for up to this many items (the matrix is n × n). */
+export const maxSimilarityItems = 500;
+
+export interface RunData {
+  model: string;
+  texts: string[];
+  /** Group of every item, an index into `groupNames`; items without a group share the last slot. */
+  groups: number[];
+  groupNames: string[];
+  /** Cosine similarity of every pair, or null above `maxSimilarityItems`. */
+  matrix: number[][] | null;
+  neighbours: Neighbour[][] | null;
+}
+
+export type Status =
+  | { kind: "idle" }
+  | { kind: "busy"; label: string; done?: number; total?: number }
+  | { kind: "error"; message: string };
+
+export function useNotebook(init: NotebookInit) {
+  const [title, setTitle] = useState(init.title);
+  const [model, setModel] = useState(init.model);
+  const [source, setSource] = useState(init.source);
+  const [cells, setCells] = useState<Cell[]>(init.cells);
+  const [run, setRun] = useState<RunData | null>(null);
+  const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const [saved, setSaved] = useState<Saved | undefined>(init.saved);
+  const [dirty, setDirty] = useState(false);
+  // Set by actions that want a run once React has applied their change (added items, a new map).
+  const [pendingRun, setPendingRun] = useState(false);
+  // Texts each map's coordinates line up with: the items at the time they were computed.
+  const layoutTexts = useRef(new Map<string, string[]>());
+  const embedded = useRef(new Set<string>());
+  const cellsRef = useRef(cells);
+  cellsRef.current = cells;
+
+  const items = parseItems(source);
+
+  const execute = useCallback(
+    async ({ relayout }: { relayout?: string } = {}) => {
+      const { items: current } = parseItems(source);
+      if (current.length === 0) return setStatus({ kind: "error", message: "Type at least one word or snippet, one per line." });
+      const texts = current.map((item) => item.text);
+      try {
+        const fresh = texts.filter((text) => !embedded.current.has(`${model}\u0000${text}`));
+        if (fresh.length > 0) {
+          await embedInChunks(model, fresh, (done, total) =>
+            setStatus({ kind: "busy", label: `Embedding ${total} new ${total === 1 ? "text" : "texts"}`, done, total }),
+          );
+          fresh.forEach((text) => embedded.current.add(`${model}\u0000${text}`));
+        }
+        setStatus({ kind: "busy", label: "Computing similarities and maps" });
+        const matrix =
+          texts.length <= maxSimilarityItems
+            ? (await callApi<{ matrix: number[][] }>("/api/similarity", { body: { model, texts } })).matrix
+            : null;
+        const nextCells = await Promise.all(
+          cellsRef.current.map((cell) =>
+            cell.type === "map" ? updateMap(cell, texts, cell.id === relayout || relayout === "*") : Promise.resolve(cell),
+          ),
+        );
+        const groupNames = [...new Set(current.map((item) => item.group ?? ""))];
+        setRun({
+          model,
+          texts,
+          groups: current.map((item) => groupNames.indexOf(item.group ?? "")),
+          groupNames: groupNames.map((name) => name || "ungrouped"),
+          matrix,
+          neighbours: matrix ? neighboursFromMatrix(matrix, 5) : null,
+        });
+        setCells(nextCells);
+        setStatus({ kind: "idle" });
+      } catch (error) {
+        setStatus({ kind: "error", message: (error as Error).message });
+      }
+
+      async function updateMap(cell: MapCell, nextTexts: string[], fullFit: boolean): Promise<MapCell> {
+        const plan = fullFit ? null : planLayoutUpdate(cell.layout, layoutTexts.current.get(cell.id) ?? [], nextTexts);
+        let layout: MapLayout;
+        if (plan && cell.layout) {
+          const placed = plan.missing.length === 0 ? [] : await placeOnMap(cell, plan.fittedOn, plan.missing);
+          layout = applyLayoutUpdate(cell.layout, plan, nextTexts, placed);
+        } else {
+          layout = await fitMap(cell, nextTexts);
+        }
+        layoutTexts.current.set(cell.id, nextTexts);
+        return { ...cell, layout };
+      }
+    },
+    [source, model],
+  );
+
+  async function fitMap(cell: MapCell, texts: string[]): Promise<MapLayout> {
+    const reply = await callApi<ProjectReply>("/api/project", { body: { model, texts, method: cell.method, params: cleanParams(cell.params) } });
+    return { method: reply.method, ...(reply.note ? { note: reply.note } : {}), points: reply.points.map((p) => [p.x, p.y] as Point) };
+  }
+
+  async function placeOnMap(cell: MapCell, fittedOn: string[], place: string[]): Promise<Point[]> {
+    const reply = await callApi<ProjectReply>("/api/project", {
+      body: { model, texts: fittedOn, method: cell.method, params: cleanParams(cell.params), place },
+    });
+    return (reply.placed ?? []).map((p) => [p.x, p.y] as Point);
+  }
+
+  // Saved explorations arrive with coordinates for their items: line them up before the first run.
+  useEffect(() => {
+    const texts = parseItems(init.source).items.map((item) => item.text);
+    for (const cell of init.cells) if (cell.type === "map" && cell.layout) layoutTexts.current.set(cell.id, texts);
+    if (init.autoRun) void execute();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on open
+  }, []);
+
+  function change<T>(setter: (value: T) => void) {
+    return (value: T) => {
+      setter(value);
+      setDirty(true);
+    };
+  }
+
+  // Cells change through here so that a run started right after a change (e.g. a new map method,
+  // then re-layout) already sees it, before React re-renders.
+  const replaceCells = (next: Cell[]) => {
+    cellsRef.current = next;
+    setCells(next);
+    setDirty(true);
+  };
+
+  const updateCell = (id: string, next: Cell) => replaceCells(cellsRef.current.map((cell) => (cell.id === id ? next : cell)));
+
+  const addCell = (cell: Cell) => {
+    replaceCells([...cellsRef.current, cell]);
+    if (cell.type === "map") setPendingRun(true);
+  };
+
+  const removeCell = (id: string) => {
+    replaceCells(cellsRef.current.filter((cell) => cell.id !== id));
+    layoutTexts.current.delete(id);
+  };
+
+  const moveCell = (id: string, offset: -1 | 1) => {
+    const all = cellsRef.current;
+    const from = all.findIndex((cell) => cell.id === id);
+    const to = from + offset;
+    if (from < 0 || to < 0 || to >= all.length) return;
+    const next = [...all];
+    [next[from], next[to]] = [next[to], next[from]];
+    replaceCells(next);
+  };
+
+  /** Appends items to the editor text (e.g. an analogy's answer) and runs, placing them on the maps. */
+  const addItems = (texts: string[]) => {
+    setSource((current) => `${current.replace(/\s+$/, "")}\n${texts.join("\n")}`);
+    setDirty(true);
+    setPendingRun(true);
+  };
+  useEffect(() => {
+    if (!pendingRun) return;
+    setPendingRun(false);
+    void execute();
+  }, [pendingRun, execute]);
+
+  const changeModel = (next: string) => {
+    setModel(next);
+    replaceCells(cellsRef.current.map((cell) => (cell.type === "map" ? { ...cell, layout: undefined } : cell)));
+    layoutTexts.current.clear();
+    setRun(null);
+  };
+
+  async function save(): Promise<void> {
+    const { items: current } = parseItems(source);
+    const body = { title, items: current, cells: cells.map((cell) => (cell.type === "map" ? { ...cell, params: cleanParams(cell.params) } : cell)) };
+    try {
+      setStatus({ kind: "busy", label: "Saving" });
+      if (saved?.editKey) {
+        const updated = await callApi<Exploration>(`/api/explorations/${saved.slug}`, {
+          method: "PATCH",
+          body: { ...body, version: saved.version },
+          editKey: saved.editKey,
+        });
+        setSaved({ ...saved, version: updated.version });
+        rememberExploration({ slug: saved.slug, title, editKey: saved.editKey });
+      } else {
+        const created = await callApi<CreatedReply>("/api/explorations", { body: { ...body, model } });
+        setSaved({ slug: created.slug, version: created.exploration.version, editKey: created.editKey });
+        rememberExploration({ slug: created.slug, title, editKey: created.editKey });
+        window.history.replaceState(null, "", new URL(created.editUrl).pathname + new URL(created.editUrl).hash);
+      }
+      setDirty(false);
+      setStatus({ kind: "idle" });
+    } catch (error) {
+      setStatus({ kind: "error", message: (error as Error).message });
+    }
+  }
+
+  async function fork(): Promise<void> {
+    if (!saved) return;
+    try {
+      setStatus({ kind: "busy", label: "Making your copy" });
+      const created = await callApi<CreatedReply>(`/api/explorations/${saved.slug}/fork`);
+      rememberExploration({ slug: created.slug, title: created.exploration.title, editKey: created.editKey });
+      window.location.assign(created.editUrl);
+    } catch (error) {
+      setStatus({ kind: "error", message: (error as Error).message });
+    }
+  }
+
+  return {
+    title,
+    setTitle: change(setTitle),
+    model,
+    setModel: changeModel,
+    source,
+    setSource: change(setSource),
+    items,
+    cells,
+    run,
+    status,
+    saved,
+    dirty,
+    execute,
+    relayout: (cellId: string) => execute({ relayout: cellId }),
+    updateCell,
+    addCell,
+    removeCell,
+    moveCell,
+    addItems,
+    save,
+    fork,
+  };
+}
+
+/** Half-typed axes are left out: the API takes an axis only with both ends. */
+function cleanParams(params: MapParams): MapParams {
+  const complete = (axis?: [string, string]) => axis && axis[0].trim() !== "" && axis[1].trim() !== "";
+  if (!params.axes) return params;
+  const { y, ...axes } = params.axes;
+  return { ...params, axes: complete(y) ? { ...axes, y } : axes };
+}
+
+export type NotebookController = ReturnType<typeof useNotebook>;
+
+type ProjectReply = {
+  method: MapLayout["method"];
+  note?: string;
+  points: { text: string; x: number; y: number }[];
+  placed?: { text: string; x: number; y: number }[];
+};
+
+type CreatedReply = { slug: string; editKey: string; url: string; editUrl: string; exploration: Exploration };
