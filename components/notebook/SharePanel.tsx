@@ -5,8 +5,10 @@ import type { Saved } from "./init";
 
 /** After saving: the read-only share link for everyone, and the secret edit link for the creator. */
 export function SharePanel({ saved }: { saved: Saved }) {
-  const [origin, setOrigin] = useState("");
+  // Known only in the browser; links are shown once it is, never as half-links.
+  const [origin, setOrigin] = useState<string | null>(null);
   useEffect(() => setOrigin(window.location.origin), []);
+  if (origin === null) return null;
   const shareUrl = `${origin}/s/${saved.slug}`;
   const editUrl = saved.editKey ? `${shareUrl}/edit#key=${encodeURIComponent(saved.editKey)}` : undefined;
   return (

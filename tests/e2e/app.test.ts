@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, startApp, type AppServer } from "../support/server";
 
 /**
@@ -24,6 +24,11 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => app?.stop());
+
+// A failing test shows what the server said: the reason for a 500 is only in its log.
+afterEach(({ task }) => {
+  if (task.result?.state === "fail") console.error(`--- server output ---\n${app?.output().slice(-4000)}`);
+});
 
 async function post(route: string, body: unknown) {
   const response = await fetch(`${app.url}${route}`, {

@@ -8,6 +8,8 @@ import path from "node:path";
 export interface AppServer {
   url: string;
   dataDir: string;
+  /** Everything the server printed so far (for failure reports). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
   return {
     url,
     dataDir,
+    output: () => output,
     async stop() {
       await stopProcessGroup(child);
       fs.rmSync(dataDir, { recursive: true, force: true });
