@@ -8,7 +8,7 @@ import {
   type ExplorationRow,
 } from "../db/exploration-queries";
 import { embedTexts } from "../embeddings/service";
-import { createEditKey, createSlug, hashKey, isWellFormedSlug, keyMatches } from "./keys";
+import { createSecretKey, createSlug, hashKey, isWellFormedSlug, keyMatches } from "../keys";
 import { computeLayout } from "./layout";
 import {
   cellSchema,
@@ -40,7 +40,7 @@ export async function createExploration(
   // Embedding first validates every item with the model (e.g. GloVe's unknown words) before anything is written.
   const { model } = await embedTexts(db, { model: input.model, texts: input.items.map((item) => item.text) });
   const cells = await withLayouts(db, { model: model.id, items: input.items, cells: input.cells ?? defaultCells() });
-  const editKey = createEditKey();
+  const editKey = createSecretKey();
   const row = await insertExploration(db, {
     slug: createSlug(),
     editKeyHash: hashKey(editKey),
@@ -86,7 +86,7 @@ export async function deleteExploration(db: Database, { slug, editKey }: { slug:
 /** An editable copy under a new slug and key; the coordinates come along unchanged. */
 export async function forkExploration(db: Database, { slug }: { slug: string }): Promise<CreatedExploration> {
   const source = await findOrThrow(db, slug);
-  const editKey = createEditKey();
+  const editKey = createSecretKey();
   const row = await insertExploration(db, {
     slug: createSlug(),
     editKeyHash: hashKey(editKey),

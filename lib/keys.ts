@@ -1,16 +1,17 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /**
- * Share slugs and edit keys come from the OS CSPRNG. A slug carries 96 random bits (16 base64url
- * characters): unguessable, so a share link is as private as the person who holds it keeps it.
- * An edit key carries 192 bits and is stored only as its SHA-256 hash.
+ * Public ids (exploration slugs, collection ids) and secret keys (edit, read and write keys) come
+ * from the OS CSPRNG. An id carries 96 random bits (16 base64url characters): unguessable, so a
+ * share link is as private as the person who holds it keeps it. A key carries 192 bits and is
+ * stored only as its SHA-256 hash.
  */
 
 export function createSlug(): string {
   return randomBytes(12).toString("base64url");
 }
 
-export function createEditKey(): string {
+export function createSecretKey(): string {
   return randomBytes(24).toString("base64url");
 }
 

@@ -1,0 +1,104 @@
+import { z } from "zod";
+import { limits } from "../api/limits";
+import { modelIdSchema, textSchema } from "../api/schemas";
+
+/** Request schemas and limits of the collections API (also the source of its OpenAPI document). */
+
+export const collectionLimits = {
+  maxNameLength: 200,
+  maxDocumentsPerRequest: 100,
+  /** Characters per document, after NFC normalisation. */
+  maxDocumentLength: 200_000,
+  /** Chunks embedded per request: bounds how long one upload can take (~270 chunks/s with use-lite). */
+  maxChunksPerRequest: 2_000,
+  maxMetadataKeys: 20,
+  maxMetadataValueLength: 500,
+  /** Chunks listed per page by GET …/chunks. */
+  maxChunksPerPage: 2_000,
+} as const;
+
+const metadataValue = z.union([
+  z.string().max(collectionLimits.maxMetadataValueLength, `must be at most ${collectionLimits.maxMetadataValueLength} characters`),
+  z.number().finite(),
+  z.boolean(),
+]);
+
+const metadataKey = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "keys must be 1–64 letters, digits, '_', '.' or '-'");
+
+export const metadataSchema = z
+  .record(metadataKey, metadataValue)
+  .refine((value) => Object.keys(value).length <= collectionLimits.maxMetadataKeys, `must have at most ${collectionLimits.maxMetadataKeys} keys`)
+  .describe("Flat JSON object of strings, numbers and booleans, e.g. { \"topic\": \"bees\", \"year\": 2024 }.");
+
+export const chunkingSchema = z
+  .strictObject({
+    size: z.number().int().min(100).max(8_000).default(800).describe("Largest chunk, in characters (100–8,000; default 800)."),
+    overlap: z.number().int().min(0).max(4_000).default(100).describe("Characters of context shared by consecutive chunks (default 100, at most size/2)."),
+  })
+  .refine((value) => value.overlap <= value.size / 2, { message: "overlap must be at most half of size", path: ["overlap"] });
+
+export const createCollectionSchema = z.strictObject({
+  name: z
+    .string()
+    .transform((name) => name.normalize("NFC").trim())
+    .pipe(z.string().min(1, "must not be empty").max(collectionLimits.maxNameLength, `must be at most ${collectionLimits.maxNameLength} characters`)),
+  model: modelIdSchema,
+  public: z.boolean().default(false).describe("Public collections can be searched without a key."),
+  chunking: chunkingSchema.optional(),
+});
+
+const documentText = z
+  .string()
+  .transform((text) => text.normalize("NFC").replace(/\r\n?/g, "\n").trim())
+  .pipe(
+    z
+      .string()
+      .min(1, "must not be empty or whitespace-only")
+      .max(collectionLimits.maxDocumentLength, `must be at most ${collectionLimits.maxDocumentLength} characters`)
+      .refine((text) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text), "must not contain control characters"),
+  );
+
+export const addDocumentsSchema = z.strictObject({
+  documents: z
+    .array(z.strictObject({ text: documentText, metadata: metadataSchema.optional() }))
+    .min(1, "must hold at least one document")
+    .max(collectionLimits.maxDocumentsPerRequest, `must hold at most ${collectionLimits.maxDocumentsPerRequest} documents`),
+});
+
+export const collectionSearchSchema = z.strictObject({
+  query: z
+    .union([textSchema, z.array(z.number().finite()).min(1).max(16_000)])
+    .describe("A text (embedded with the collection's model) or a vector of the model's dimension."),
+  k: z
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(limits.maxK, `must be at most ${limits.maxK}`)
+    .default(limits.defaultK),
+  minScore: z.number().min(-1).max(1).optional().describe("Leave out chunks whose cosine similarity is below this."),
+  filter: metadataSchema.optional().describe("Only chunks whose document metadata has all these key/value pairs."),
+});
+
+export type CreateCollectionInput = z.infer<typeof createCollectionSchema>;
+export type AddDocumentsInput = z.infer<typeof addDocumentsSchema>;
+export type CollectionSearchInput = z.infer<typeof collectionSearchSchema>;
+export type Metadata = z.infer<typeof metadataSchema>;
+
+export interface CollectionInfo {
+  id: string;
+  name: string;
+  model: string;
+  public: boolean;
+  chunking: { size: number; overlap: number };
+  documents: number;
+  chunks: number;
+  createdAt: string;
+}
+
+export interface SearchResult {
+  chunkId: number;
+  documentId: number;
+  text: string;
+  score: number;
+  metadata: Metadata;
+}

@@ -1,0 +1,230 @@
+import { createHash } from "node:crypto";
+import { AppError } from "../api/errors";
+import {
+  countCollectionContents,
+  countMatchingChunks,
+  deleteCollectionById,
+  deleteDocument,
+  findDocumentsByHashes,
+  getCollectionByPublicId,
+  insertCollection,
+  insertDocumentsWithChunks,
+  listChunks,
+  searchChunks,
+  type ChunkRow,
+  type CollectionRow,
+  type NewDocument,
+} from "../db/collection-queries";
+import type { Database } from "../db/connection";
+import { resolveModel } from "../embeddings/registry";
+import { embedTexts } from "../embeddings/service";
+import { createSecretKey, createSlug, hashKey, keyMatches } from "../keys";
+import { normalize } from "../vectors";
+import { chunkText } from "./chunker";
+import { ensureExampleCollection, exampleCollectionId } from "./example-collection";
+import {
+  collectionLimits,
+  type AddDocumentsInput,
+  type CollectionInfo,
+  type CollectionSearchInput,
+  type CreateCollectionInput,
+  type SearchResult,
+} from "./schemas";
+
+/**
+ * Collections of documents for retrieval. Documents are chunked and every chunk embedded with the
+ * collection's model; search embeds the question and asks pgvector for the nearest chunks.
+ * Access: the read key searches a private collection (public ones need none), the write key
+ * changes it (and reads too). Keys are shown once, at creation, and stored hashed.
+ */
+
+/** At most this many chunks matching a filter are compared exactly; above it, HNSW does the work. */
+export const exactSearchLimit = 10_000;
+
+export interface CreatedCollection {
+  collection: CollectionInfo;
+  readKey: string;
+  writeKey: string;
+}
+
+export async function createCollection(db: Database, input: CreateCollectionInput, { publicId }: { publicId?: string } = {}): Promise<CreatedCollection> {
+  const model = resolveModel(input.model).info();
+  if (!model.available) {
+    // Fail now rather than at the first upload: embed one word to surface the model's own message.
+    await embedTexts(db, { model: model.id, texts: ["test"] });
+  }
+  const readKey = createSecretKey();
+  const writeKey = createSecretKey();
+  const row = await insertCollection(db, {
+    publicId: publicId ?? createSlug(),
+    name: input.name,
+    model: model.id,
+    isPublic: input.public,
+    readKeyHash: hashKey(readKey),
+    writeKeyHash: hashKey(writeKey),
+    chunkSize: input.chunking?.size ?? 800,
+    chunkOverlap: input.chunking?.overlap ?? 100,
+  });
+  return { collection: toInfo(row, { documents: 0, chunks: 0 }), readKey, writeKey };
+}
+
+export async function getCollection(db: Database, { id, key }: { id: string; key: string | null }): Promise<CollectionInfo> {
+  const row = await findReadable(db, id, key);
+  return toInfo(row, await countCollectionContents(db, { collectionId: row.id }));
+}
+
+export async function deleteCollection(db: Database, { id, key }: { id: string; key: string | null }): Promise<void> {
+  const row = await findWritable(db, id, key);
+  await deleteCollectionById(db, { collectionId: row.id });
+}
+
+export interface AddedDocument {
+  documentId: number;
+  chunks: number;
+  /** True when the same text was already in the collection: nothing was added. */
+  duplicate: boolean;
+}
+
+/**
+ * Chunks, embeds and stores documents. Everything is embedded before anything is written, and
+ * the write is one transaction: a failure leaves the collection as it was. A document whose exact
+ * text is already in the collection is not stored again.
+ */
+export async function addDocuments(
+  db: Database,
+  { id, key, documents }: { id: string; key: string | null; documents: AddDocumentsInput["documents"] },
+): Promise<AddedDocument[]> {
+  return storeDocuments(db, await findWritable(db, id, key), documents);
+}
+
+/** addDocuments without the access check, for the app's own seeding (see example-collection.ts). */
+export async function storeDocuments(db: Database, row: CollectionRow, documents: AddDocumentsInput["documents"]): Promise<AddedDocument[]> {
+  const hashes = documents.map((document) => createHash("sha256").update(document.text).digest("hex"));
+  const existing = await findDocumentsByHashes(db, { collectionId: row.id, contentHashes: hashes });
+
+  const fresh = new Map<string, { text: string; metadata: NonNullable<AddDocumentsInput["documents"][number]["metadata"]>; chunks: ReturnType<typeof chunkText> }>();
+  documents.forEach((document, i) => {
+    if (existing.has(hashes[i]) || fresh.has(hashes[i])) return;
+    fresh.set(hashes[i], {
+      text: document.text,
+      metadata: document.metadata ?? {},
+      chunks: chunkText(document.text, { size: row.chunkSize, overlap: row.chunkOverlap }),
+    });
+  });
+  const chunkTexts = [...fresh.values()].flatMap((document) => document.chunks.map((chunk) => chunk.text));
+  if (chunkTexts.length > collectionLimits.maxChunksPerRequest) {
+    throw new AppError(
+      "payload_too_large:documents",
+      `These documents make ${chunkTexts.length} chunks; one request may add at most ${collectionLimits.maxChunksPerRequest}. Send fewer documents per request.`,
+    );
+  }
+  const vectors = chunkTexts.length > 0 ? (await embedTexts(db, { model: row.model, texts: chunkTexts })).vectors : [];
+
+  let next = 0;
+  const newDocuments: NewDocument[] = [...fresh.entries()].map(([contentHash, document]) => ({
+    contentHash,
+    text: document.text,
+    metadata: document.metadata,
+    chunks: document.chunks.map((chunk, position) => ({ position, text: chunk.text, start: chunk.start, end: chunk.end, vector: vectors[next++] })),
+  }));
+  const insertedIds = await insertDocumentsWithChunks(db, { collectionId: row.id, documents: newDocuments });
+  const insertedByHash = new Map([...fresh.keys()].map((hash, i) => [hash, { id: insertedIds[i], chunks: fresh.get(hash)!.chunks.length }]));
+
+  const reported = new Set<string>();
+  return hashes.map((hash) => {
+    const inserted = insertedByHash.get(hash);
+    const first = inserted !== undefined && !reported.has(hash);
+    reported.add(hash);
+    if (first) return { documentId: inserted.id, chunks: inserted.chunks, duplicate: false };
+    return { documentId: existing.get(hash) ?? inserted!.id, chunks: 0, duplicate: true };
+  });
+}
+
+export async function removeDocument(db: Database, { id, key, documentId }: { id: string; key: string | null; documentId: string }): Promise<void> {
+  const row = await findWritable(db, id, key);
+  const deleted = /^\d{1,18}$/.test(documentId) && (await deleteDocument(db, { collectionId: row.id, documentId: BigInt(documentId) }));
+  if (!deleted) throw new AppError("not_found:document", `Collection ${id} has no document ${documentId.slice(0, 20)}.`);
+}
+
+export async function listCollectionChunks(
+  db: Database,
+  { id, key, limit, offset }: { id: string; key: string | null; limit: number; offset: number },
+): Promise<ChunkRow[]> {
+  const row = await findReadable(db, id, key);
+  return listChunks(db, { collectionId: row.id, limit, offset });
+}
+
+/**
+ * The k chunks nearest to the query, best first. When the filter lets through few enough chunks
+ * they are compared exactly (complete and fast); otherwise the HNSW index is walked with
+ * iterative scans, which keep going until k chunks pass the filter.
+ */
+export async function searchCollection(
+  db: Database,
+  { id, key, query, k, minScore, filter = {} }: { id: string; key: string | null } & CollectionSearchInput,
+): Promise<{ model: string; strategy: "hnsw" | "exact"; results: SearchResult[] }> {
+  const row = await findReadable(db, id, key);
+  const vector = typeof query === "string" ? (await embedTexts(db, { model: row.model, texts: [query] })).vectors[0] : queryVector(row, query);
+  const matching = await countMatchingChunks(db, { collectionId: row.id, filter });
+  const strategy = matching <= exactSearchLimit ? "exact" : "hnsw";
+  const rows = matching === 0 ? [] : await searchChunks(db, { collectionId: row.id, vector, k, filter, strategy });
+  const results = rows
+    .filter((result) => minScore === undefined || result.score >= minScore)
+    .map(({ chunkId, documentId, text, score, metadata }) => ({ chunkId, documentId, text, score, metadata: metadata as SearchResult["metadata"] }));
+  return { model: row.model, strategy, results };
+}
+
+function queryVector(row: CollectionRow, query: number[]): number[] {
+  const dims = resolveModel(row.model).info().dims;
+  if (dims !== null && query.length !== dims) {
+    throw new AppError("bad_request:query", `query has ${query.length} numbers; ${row.model} vectors have ${dims}.`);
+  }
+  try {
+    return normalize(query);
+  } catch {
+    throw new AppError("bad_request:query", "query is a zero vector; it has no direction to search in.");
+  }
+}
+
+async function findOrThrow(db: Database, id: string): Promise<CollectionRow> {
+  // The example ships with the app: made on first use if start-up has not (fully) made it yet.
+  if (id === exampleCollectionId) await ensureExampleCollection(db);
+  const row = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? await getCollectionByPublicId(db, { publicId: id }) : null;
+  if (!row) throw new AppError("not_found:collection", `No collection has the id "${id.slice(0, 64)}".`);
+  return row;
+}
+
+async function findReadable(db: Database, id: string, key: string | null): Promise<CollectionRow> {
+  const row = await findOrThrow(db, id);
+  if (row.isPublic) return row;
+  if (key === null) throw missingKey("Searching this private collection needs its read key (or write key)");
+  if (!keyMatches(key, row.readKeyHash) && !keyMatches(key, row.writeKeyHash)) {
+    throw new AppError("forbidden:collection", "This key does not open this collection.");
+  }
+  return row;
+}
+
+async function findWritable(db: Database, id: string, key: string | null): Promise<CollectionRow> {
+  const row = await findOrThrow(db, id);
+  if (key === null) throw missingKey("Changing a collection needs its write key");
+  if (!keyMatches(key, row.writeKeyHash)) {
+    throw new AppError("forbidden:collection", "This key may not change this collection (a read key only searches it).");
+  }
+  return row;
+}
+
+function missingKey(what: string): AppError {
+  return new AppError("unauthorized:collection", `${what}: send Authorization: Bearer <key>.`, { headers: { "WWW-Authenticate": "Bearer" } });
+}
+
+function toInfo(row: CollectionRow, counts: { documents: number; chunks: number }): CollectionInfo {
+  return {
+    id: row.publicId,
+    name: row.name,
+    model: row.model,
+    public: row.isPublic,
+    chunking: { size: row.chunkSize, overlap: row.chunkOverlap },
+    ...counts,
+    createdAt: row.createdAt.toISOString(),
+  };
+}

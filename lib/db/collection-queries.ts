@@ -1,0 +1,221 @@
+import { toSql } from "../vectors";
+import type { Database } from "./connection";
+import { Prisma } from "./generated/prisma/client";
+
+/** Queries for document collections. A batch of documents and their chunks is one transaction. */
+
+export interface CollectionRow {
+  id: bigint;
+  publicId: string;
+  name: string;
+  model: string;
+  isPublic: boolean;
+  readKeyHash: string;
+  writeKeyHash: string;
+  chunkSize: number;
+  chunkOverlap: number;
+  createdAt: Date;
+}
+
+export interface NewChunk {
+  position: number;
+  text: string;
+  start: number;
+  end: number;
+  vector: number[];
+}
+
+export interface NewDocument {
+  contentHash: string;
+  text: string;
+  metadata: Prisma.InputJsonObject;
+  chunks: NewChunk[];
+}
+
+export interface ChunkRow {
+  chunkId: number;
+  documentId: number;
+  position: number;
+  text: string;
+  metadata: Prisma.JsonObject;
+}
+
+export async function insertCollection(
+  db: Database,
+  collection: Omit<CollectionRow, "id" | "createdAt">,
+): Promise<CollectionRow> {
+  return db.prisma.collection.create({ data: collection });
+}
+
+export async function getCollectionByPublicId(db: Database, { publicId }: { publicId: string }): Promise<CollectionRow | null> {
+  return db.prisma.collection.findUnique({ where: { publicId } });
+}
+
+export async function countCollectionContents(db: Database, { collectionId }: { collectionId: bigint }) {
+  const [documents, chunks] = await Promise.all([
+    db.prisma.collectionDocument.count({ where: { collectionId } }),
+    db.prisma.collectionChunk.count({ where: { collectionId } }),
+  ]);
+  return { documents, chunks };
+}
+
+export async function deleteCollectionById(db: Database, { collectionId }: { collectionId: bigint }): Promise<void> {
+  await db.prisma.collection.delete({ where: { id: collectionId } });
+}
+
+/** Ids of the documents of a collection that have one of these content hashes. */
+export async function findDocumentsByHashes(
+  db: Database,
+  { collectionId, contentHashes }: { collectionId: bigint; contentHashes: string[] },
+): Promise<Map<string, number>> {
+  const rows = await db.prisma.collectionDocument.findMany({
+    where: { collectionId, contentHash: { in: contentHashes } },
+    select: { id: true, contentHash: true },
+  });
+  return new Map(rows.map((row) => [row.contentHash, Number(row.id)]));
+}
+
+/**
+ * Stores documents with their embedded chunks in one transaction: all or nothing. A document
+ * that arrived meanwhile (same content, concurrent request) is skipped; its id is returned.
+ */
+export async function insertDocumentsWithChunks(
+  db: Database,
+  { collectionId, documents }: { collectionId: bigint; documents: NewDocument[] },
+): Promise<number[]> {
+  return db.prisma.$transaction(async (tx) => {
+    const ids: number[] = [];
+    for (const document of documents) {
+      const inserted = await tx.$queryRaw<{ id: bigint }[]>`
+        INSERT INTO "collection_documents" ("collection_id", "content_hash", "text", "metadata")
+        VALUES (${collectionId}, ${document.contentHash}, ${document.text}, ${JSON.stringify(document.metadata)}::jsonb)
+        ON CONFLICT ("collection_id", "content_hash") DO NOTHING
+        RETURNING "id"`;
+      if (inserted.length === 0) {
+        const existing = await tx.collectionDocument.findUniqueOrThrow({
+          where: { collectionId_contentHash: { collectionId, contentHash: document.contentHash } },
+          select: { id: true },
+        });
+        ids.push(Number(existing.id));
+        continue;
+      }
+      const documentId = inserted[0].id;
+      ids.push(Number(documentId));
+      if (document.chunks.length === 0) continue;
+      const metadata = JSON.stringify(document.metadata);
+      const rows = document.chunks.map(
+        (chunk) => Prisma.sql`(${collectionId}, ${documentId}, ${chunk.position}, ${chunk.text}, ${chunk.start}, ${chunk.end},
+          ${metadata}::jsonb, ${chunk.vector.length}, ${toSql(chunk.vector)}::vector)`,
+      );
+      await tx.$executeRaw`
+        INSERT INTO "collection_chunks"
+          ("collection_id", "document_id", "position", "text", "start_offset", "end_offset", "metadata", "dims", "embedding")
+        VALUES ${Prisma.join(rows)}`;
+    }
+    return ids;
+  });
+}
+
+export async function deleteDocument(
+  db: Database,
+  { collectionId, documentId }: { collectionId: bigint; documentId: bigint },
+): Promise<boolean> {
+  const deleted = await db.prisma.collectionDocument.deleteMany({ where: { id: documentId, collectionId } });
+  return deleted.count > 0;
+}
+
+export async function listChunks(
+  db: Database,
+  { collectionId, limit, offset }: { collectionId: bigint; limit: number; offset: number },
+): Promise<ChunkRow[]> {
+  const rows = await db.prisma.collectionChunk.findMany({
+    where: { collectionId },
+    orderBy: [{ documentId: "asc" }, { position: "asc" }],
+    take: limit,
+    skip: offset,
+    select: { id: true, documentId: true, position: true, text: true, metadata: true },
+  });
+  return rows.map((row) => ({
+    chunkId: Number(row.id),
+    documentId: Number(row.documentId),
+    position: row.position,
+    text: row.text,
+    metadata: row.metadata as Prisma.JsonObject,
+  }));
+}
+
+/** How many chunks of a collection a metadata filter lets through. */
+export async function countMatchingChunks(
+  db: Database,
+  { collectionId, filter }: { collectionId: bigint; filter: Prisma.InputJsonObject },
+): Promise<number> {
+  const [row] = await db.prisma.$queryRaw<{ count: bigint }[]>`
+    SELECT count(*) AS "count" FROM "collection_chunks"
+    WHERE "collection_id" = ${collectionId} AND "metadata" @> ${JSON.stringify(filter)}::jsonb`;
+  return Number(row.count);
+}
+
+export type ChunkSearchStrategy = "hnsw" | "exact";
+
+/**
+ * The `k` chunks nearest to `vector` among those matching `filter`, best first. `hnsw` walks the
+ * index of the vector's dimension (iterative scans keep going until k rows pass the filter);
+ * `exact` compares every matching chunk, which is faster and complete for a selective filter.
+ */
+export async function searchChunks(
+  db: Database,
+  {
+    collectionId,
+    vector,
+    k,
+    filter,
+    strategy,
+  }: { collectionId: bigint; vector: number[]; k: number; filter: Prisma.InputJsonObject; strategy: ChunkSearchStrategy },
+): Promise<(ChunkRow & { score: number })[]> {
+  const rows = await db.prisma.$queryRaw<{ id: bigint; document_id: bigint; position: number; text: string; metadata: Prisma.JsonObject; distance: number }[]>(
+    chunkSearchSql({ collectionId, vector, k, filter, strategy }),
+  );
+  return rows
+    .map((row) => ({
+      chunkId: Number(row.id),
+      documentId: Number(row.document_id),
+      position: row.position,
+      text: row.text,
+      metadata: row.metadata,
+      score: 1 - Number(row.distance),
+    }))
+    .sort((a, b) => b.score - a.score);
+}
+
+/** The plan of a chunk search; tests check which index it uses. */
+export async function explainChunkSearch(db: Database, args: Parameters<typeof chunkSearchSql>[0]): Promise<string> {
+  const rows = await db.prisma.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN ${chunkSearchSql(args)}`;
+  return rows.map((row) => row["QUERY PLAN"]).join("\n");
+}
+
+function chunkSearchSql({
+  collectionId,
+  vector,
+  k,
+  filter,
+  strategy,
+}: {
+  collectionId: bigint;
+  vector: number[];
+  k: number;
+  filter: Prisma.InputJsonObject;
+  strategy: ChunkSearchStrategy;
+}): Prisma.Sql {
+  const dims = Prisma.raw(String(vector.length));
+  // Only the cast to vector(<dims>) matches the HNSW index; without it PostgreSQL compares every row.
+  const distance =
+    strategy === "hnsw"
+      ? Prisma.sql`"embedding"::vector(${dims}) <=> ${toSql(vector)}::vector(${dims})`
+      : Prisma.sql`"embedding" <=> ${toSql(vector)}::vector`;
+  return Prisma.sql`
+    SELECT "id", "document_id", "position", "text", "metadata", ${distance} AS "distance"
+    FROM "collection_chunks"
+    WHERE "collection_id" = ${collectionId} AND "dims" = ${dims} AND "metadata" @> ${JSON.stringify(filter)}::jsonb
+    ORDER BY ${distance}
+    LIMIT ${k}`;
+}
