@@ -212,10 +212,13 @@ function chunkSearchSql({
     strategy === "hnsw"
       ? Prisma.sql`"embedding"::vector(${dims}) <=> ${toSql(vector)}::vector(${dims})`
       : Prisma.sql`"embedding" <=> ${toSql(vector)}::vector`;
+  // For HNSW, "+ 0" hides the collection filter from the btree index: with stale statistics the
+  // planner would otherwise read the collection through it and sort, i.e. an exact search.
+  const collection = strategy === "hnsw" ? Prisma.sql`"collection_id" + 0 = ${collectionId}` : Prisma.sql`"collection_id" = ${collectionId}`;
   return Prisma.sql`
     SELECT "id", "document_id", "position", "text", "metadata", ${distance} AS "distance"
     FROM "collection_chunks"
-    WHERE "collection_id" = ${collectionId} AND "dims" = ${dims} AND "metadata" @> ${JSON.stringify(filter)}::jsonb
+    WHERE ${collection} AND "dims" = ${dims} AND "metadata" @> ${JSON.stringify(filter)}::jsonb
     ORDER BY ${distance}
     LIMIT ${k}`;
 }
