@@ -98,6 +98,8 @@ export interface CollectionInfo {
 export interface SearchResult {
   chunkId: number;
   documentId: number;
+  /** The chunk's place in its document, from 0. */
+  position: number;
   text: string;
   score: number;
   metadata: Metadata;

@@ -170,7 +170,7 @@ export async function searchCollection(
   const rows = matching === 0 ? [] : await searchChunks(db, { collectionId: row.id, vector, k, filter, strategy });
   const results = rows
     .filter((result) => minScore === undefined || result.score >= minScore)
-    .map(({ chunkId, documentId, text, score, metadata }) => ({ chunkId, documentId, text, score, metadata: metadata as SearchResult["metadata"] }));
+    .map(({ chunkId, documentId, position, text, score, metadata }) => ({ chunkId, documentId, position, text, score, metadata: metadata as SearchResult["metadata"] }));
   return { model: row.model, strategy, results };
 }
 

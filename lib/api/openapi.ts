@@ -1,0 +1,183 @@
+import { z } from "zod";
+import { addDocumentsSchema, collectionSearchSchema, createCollectionSchema } from "../collections/schemas";
+import { tokensRequestSchema } from "../embeddings/tokens";
+import { createExplorationSchema, projectRequestSchema, updateExplorationSchema } from "../explorations/schemas";
+import { limits } from "./limits";
+import { analogyRequestSchema, embedRequestSchema, searchRequestSchema, similarityRequestSchema } from "./schemas";
+
+/**
+ * The OpenAPI 3.1 document of the whole API, generated from the same zod schemas the handlers
+ * validate with, so the documentation cannot drift from what is enforced. Response shapes are
+ * described here (they are built by hand in the handlers).
+ */
+
+type Method = "get" | "post" | "patch" | "delete";
+
+interface Operation {
+  method: Method;
+  path: string;
+  summary: string;
+  tag: "Embeddings" | "Explorations" | "Collections";
+  body?: z.ZodType;
+  query?: { name: string; description: string; schema: Record<string, unknown> }[];
+  /** Bearer key needed: "required" for writes, "optional" where public resources need none. */
+  auth?: "required" | "optional";
+  success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType };
+  errors: number[];
+}
+
+const scored = z.object({ text: z.string(), score: z.number().describe("Cosine similarity, −1 to 1.") });
+const modelInfo = z.object({
+  id: z.string(),
+  dims: z.number().int().nullable(),
+  kind: z.enum(["sentence", "word"]),
+  local: z.boolean(),
+  available: z.boolean(),
+  description: z.string(),
+});
+const point = z.object({ text: z.string(), x: z.number(), y: z.number() });
+const exploration = z.object({
+  slug: z.string(),
+  title: z.string(),
+  model: z.string(),
+  items: z.array(z.object({ text: z.string(), group: z.string().optional() })),
+  cells: z.array(z.record(z.string(), z.unknown())).describe("Cells with their parameters; map cells carry `layout.points`."),
+  version: z.number().int(),
+  forkedFrom: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const createdExploration = z.object({ slug: z.string(), editKey: z.string(), url: z.string(), editUrl: z.string(), exploration });
+const collection = z.object({
+  id: z.string(),
+  name: z.string(),
+  model: z.string(),
+  public: z.boolean(),
+  chunking: z.object({ size: z.number().int(), overlap: z.number().int() }),
+  documents: z.number().int(),
+  chunks: z.number().int(),
+  createdAt: z.string(),
+});
+const chunk = z.object({
+  chunkId: z.number().int(),
+  documentId: z.number().int(),
+  position: z.number().int().describe("The chunk's place in its document, from 0."),
+  text: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+});
+
+const slugParam = { name: "slug", description: "The exploration's share slug." };
+const idParam = { name: "id", description: "The collection's id." };
+
+export const operations: Operation[] = [
+  { method: "get", path: "/api/openapi.json", tag: "Embeddings", summary: "This document", success: { status: 200, description: "OpenAPI 3.1" }, errors: [] },
+  { method: "get", path: "/api/models", tag: "Embeddings", summary: "List the embedding models and whether each can run here", success: { status: 200, description: "The models", schema: z.object({ models: z.array(modelInfo) }) }, errors: [503] },
+  { method: "post", path: "/api/embed", tag: "Embeddings", summary: "Embed texts (cached per model); vectors are L2-normalised, in input order", body: embedRequestSchema, success: { status: 200, description: "The vectors", schema: z.object({ model: z.string(), dims: z.number().int(), vectors: z.array(z.array(z.number())) }) }, errors: [400, 413, 502, 503, 504] },
+  { method: "post", path: "/api/similarity", tag: "Embeddings", summary: "Cosine similarity of every pair of texts", body: similarityRequestSchema, success: { status: 200, description: "Symmetric matrix with 1 on the diagonal", schema: z.object({ model: z.string(), texts: z.array(z.string()), matrix: z.array(z.array(z.number())) }) }, errors: [400, 413, 502, 503, 504] },
+  { method: "post", path: "/api/search", tag: "Embeddings", summary: "Nearest stored texts (or GloVe vocabulary words) to a query, through pgvector", body: searchRequestSchema, success: { status: 200, description: "Best first", schema: z.object({ model: z.string(), results: z.array(scored) }) }, errors: [400, 503] },
+  { method: "post", path: "/api/analogy", tag: "Embeddings", summary: "a − b + c (king − man + woman): nearest words, inputs excluded", body: analogyRequestSchema, success: { status: 200, description: "Best first", schema: z.object({ model: z.string(), results: z.array(scored) }) }, errors: [400, 503] },
+  { method: "post", path: "/api/tokens", tag: "Embeddings", summary: "How a model splits a text into tokens", body: tokensRequestSchema, success: { status: 200, description: "The tokens with their ids", schema: z.object({ model: z.string(), supported: z.boolean(), count: z.number().int(), tokens: z.array(z.object({ text: z.string(), id: z.number().int().nullable(), known: z.boolean() })), note: z.string().optional() }) }, errors: [400] },
+  { method: "post", path: "/api/project", tag: "Embeddings", summary: "2-D coordinates by UMAP, PCA or semantic axes; `place` adds texts without moving the others", body: projectRequestSchema, success: { status: 200, description: "Deterministic for the same input", schema: z.object({ model: z.string(), method: z.enum(["umap", "pca", "axes"]), note: z.string().optional(), points: z.array(point), placed: z.array(point).optional() }) }, errors: [400, 503] },
+  { method: "post", path: "/api/explorations", tag: "Explorations", summary: "Save an exploration (its maps are computed and stored)", body: createExplorationSchema, success: { status: 201, description: "Share link, and the edit key (shown only now)", schema: createdExploration }, errors: [400, 413, 503] },
+  { method: "get", path: "/api/explorations/{slug}", tag: "Explorations", summary: "A saved exploration, coordinates included", success: { status: 200, description: "The exploration", schema: exploration }, errors: [404] },
+  { method: "patch", path: "/api/explorations/{slug}", tag: "Explorations", summary: "Edit title, items or cells (send `version` to be refused with 409 if it changed meanwhile)", body: updateExplorationSchema, auth: "required", success: { status: 200, description: "The updated exploration", schema: exploration }, errors: [400, 401, 403, 404, 409] },
+  { method: "delete", path: "/api/explorations/{slug}", tag: "Explorations", summary: "Delete an exploration", auth: "required", success: { status: 204, description: "Deleted" }, errors: [401, 403, 404] },
+  { method: "post", path: "/api/explorations/{slug}/fork", tag: "Explorations", summary: "An editable copy under a new slug and edit key", success: { status: 201, description: "The copy", schema: createdExploration }, errors: [404] },
+  { method: "post", path: "/api/collections", tag: "Collections", summary: "Create a document collection", body: createCollectionSchema, success: { status: 201, description: "Its id, and its read and write keys (shown only now)", schema: z.object({ id: z.string(), readKey: z.string(), writeKey: z.string(), collection }) }, errors: [400, 503] },
+  { method: "get", path: "/api/collections/{id}", tag: "Collections", summary: "A collection's name, model, chunking and counts", auth: "optional", success: { status: 200, description: "The collection", schema: collection }, errors: [401, 403, 404] },
+  { method: "delete", path: "/api/collections/{id}", tag: "Collections", summary: "Delete a collection with all its documents", auth: "required", success: { status: 204, description: "Deleted" }, errors: [401, 403, 404] },
+  { method: "post", path: "/api/collections/{id}/documents", tag: "Collections", summary: "Chunk, embed and store documents (an identical document is not stored twice)", body: addDocumentsSchema, auth: "required", success: { status: 201, description: "Per document: id, chunk count, whether it was a duplicate", schema: z.object({ documents: z.array(z.object({ documentId: z.number().int(), chunks: z.number().int(), duplicate: z.boolean() })) }) }, errors: [400, 401, 403, 404, 413, 503] },
+  { method: "delete", path: "/api/collections/{id}/documents/{documentId}", tag: "Collections", summary: "Remove a document and its chunks", auth: "required", success: { status: 204, description: "Deleted" }, errors: [401, 403, 404] },
+  { method: "get", path: "/api/collections/{id}/chunks", tag: "Collections", summary: "The chunks, in document order", auth: "optional", query: [{ name: "limit", description: "1–2,000, default 500", schema: { type: "integer", minimum: 1, maximum: 2000, default: 500 } }, { name: "offset", description: "Chunks to skip, default 0", schema: { type: "integer", minimum: 0, default: 0 } }], success: { status: 200, description: "A page of chunks", schema: z.object({ chunks: z.array(chunk), limit: z.number().int(), offset: z.number().int() }) }, errors: [400, 401, 403, 404] },
+  { method: "post", path: "/api/collections/{id}/search", tag: "Collections", summary: "The chunks nearest to a question or vector, best first, optionally filtered by metadata", body: collectionSearchSchema, auth: "optional", success: { status: 200, description: "Best first", schema: z.object({ model: z.string(), strategy: z.enum(["exact", "hnsw"]), results: z.array(chunk.extend({ score: z.number() })) }) }, errors: [400, 401, 403, 404, 503] },
+];
+
+const errorDescriptions: Record<number, string> = {
+  400: "Bad input: the message names the field and the problem",
+  401: "A key is needed: send Authorization: Bearer <key>",
+  403: "The key does not allow this",
+  404: "Not found",
+  409: "Changed meanwhile: reload and apply the edit again",
+  413: `Too large (request bodies up to ${limits.maxBodyBytes / 1024 / 1024} MB)`,
+  502: "The remote model answered badly",
+  503: "Not available right now (database down, remote model not configured, vocabulary loading); see Retry-After",
+  504: "The remote model did not answer in time",
+};
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
+  return rest;
+}
+
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const operation of operations) {
+    const parameters = [
+      ...[...operation.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+        name,
+        in: "path",
+        required: true,
+        description: name === "slug" ? slugParam.description : name === "id" ? idParam.description : "The document's id.",
+        schema: { type: "string" },
+      })),
+      ...(operation.query ?? []).map((param) => ({ ...param, in: "query", required: false })),
+    ];
+    const responses: Record<string, unknown> = {
+      [operation.success.status]: {
+        description: operation.success.description,
+        ...(operation.success.schema ? { content: { "application/json": { schema: jsonSchema(operation.success.schema, "output") } } } : {}),
+      },
+    };
+    for (const status of operation.errors) {
+      responses[status] = { description: errorDescriptions[status], content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+    }
+    paths[operation.path] ??= {};
+    paths[operation.path][operation.method] = {
+      operationId: `${operation.method}${operation.path.replace(/\/api|[{}]/g, "").replace(/\/(\w)/g, (_, c: string) => c.toUpperCase())}`,
+      summary: operation.summary,
+      tags: [operation.tag],
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(operation.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(operation.body, "input") } } } } : {}),
+      ...(operation.auth === "required" ? { security: [{ bearerKey: [] }] } : operation.auth === "optional" ? { security: [{}, { bearerKey: [] }] } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Embeddings notebook API",
+      version: "1.0.0",
+      description:
+        "Embeddings, similarity, nearest-neighbour search, projections, saved explorations and document collections for retrieval. " +
+        "Every error has the shape { error: { code, message } }.",
+    },
+    servers: [{ url: "/" }],
+    tags: [
+      { name: "Embeddings", description: "Models, vectors, similarity, search, analogies, tokens and projections" },
+      { name: "Explorations", description: "Saved notebooks, shared by slug, changed with the edit key" },
+      { name: "Collections", description: "Documents chunked and embedded for retrieval (RAG)" },
+    ],
+    paths,
+    components: {
+      schemas: {
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["code", "message"],
+              properties: {
+                code: { type: "string", description: "type:surface, e.g. bad_request:texts", examples: ["bad_request:texts"] },
+                message: { type: "string" },
+              },
+            },
+          },
+        },
+      },
+      securitySchemes: {
+        bearerKey: { type: "http", scheme: "bearer", description: "An exploration's edit key, or a collection's read or write key." },
+      },
+    },
+  };
+}
