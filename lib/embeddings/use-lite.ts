@@ -32,7 +32,9 @@ export function loadUseLite(): Promise<EmbeddingsModel> {
   return loading;
 }
 
-const embedBatched = createBatcher(async (texts) => (await loadUseLite()).embed(texts));
+// USE-lite's vocabulary has no piece for a line break or a tab: each would become an "unknown"
+// token and glue the next word to it. Any run of whitespace is one space to this model.
+const embedBatched = createBatcher(async (texts) => (await loadUseLite()).embed(texts.map((text) => text.replace(/\s+/g, " "))));
 
 export const useLite: EmbeddingModel = {
   info: () => info,

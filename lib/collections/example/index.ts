@@ -60,7 +60,7 @@ export function readExampleDocuments(dir = exampleDocumentsDir): ExampleDocument
     .map((name) => {
       const slug = name.slice(0, -".md".length);
       const text = fs
-        .readFileSync(/* turbopackIgnore: true */ path.join(dir, name), "utf8")
+        .readFileSync(path.join(/* turbopackIgnore: true */ dir, name), "utf8")
         .replace(/\r\n?/g, "\n")
         .normalize("NFC")
         .trim();
