@@ -12,6 +12,8 @@ import { HeatmapCell } from "./cells/HeatmapCell";
 import { MapCell } from "./cells/MapCell";
 import { NeighboursCell } from "./cells/NeighboursCell";
 import { NoteCell } from "./cells/NoteCell";
+import { RetrieveCell } from "./cells/RetrieveCell";
+import { TokensCell } from "./cells/TokensCell";
 import { ExportMenu } from "./ExportMenu";
 import { SharePanel } from "./SharePanel";
 import type { NotebookInit } from "./init";
@@ -27,7 +29,15 @@ export interface Display {
   neighbours: Neighbour[][] | null;
 }
 
-const cellKinds = { map: "Map", heatmap: "Similarity", neighbours: "Neighbours", analogy: "Analogy", note: "Note" } as const;
+const cellKinds = {
+  tokens: "Tokens",
+  map: "Map",
+  heatmap: "Similarity",
+  neighbours: "Neighbours",
+  analogy: "Analogy",
+  retrieve: "Retrieve",
+  note: "Note",
+} as const;
 
 /**
  * The notebook: items typed one per line (`## group` lines), a model, and cells that show them:
@@ -159,6 +169,10 @@ export function Notebook({ init, models, readOnly = false }: { init: NotebookIni
         return <AnalogyCell cell={cell} readOnly={readOnly} onChange={onChange} onAdd={(text) => notebook.addItems([text])} />;
       case "note":
         return <NoteCell markdown={cell.markdown} readOnly={readOnly} onChange={(markdown) => onChange({ ...cell, markdown })} />;
+      case "tokens":
+        return <TokensCell cell={cell} model={notebook.model} readOnly={readOnly} onChange={onChange} />;
+      case "retrieve":
+        return <RetrieveCell cell={cell} readOnly={readOnly} onChange={onChange} />;
     }
   }
 }
@@ -209,6 +223,8 @@ function AddCell({ onAdd, existing }: { onAdd: (cell: Cell) => void; existing: C
     neighbours: () => ({ id: id("neighbours"), type: "neighbours", k: 5 }),
     analogy: () => ({ id: id("analogy"), type: "analogy", a: "king", b: "man", c: "woman", k: 5 }),
     note: () => ({ id: id("note"), type: "note", markdown: "" }),
+    tokens: () => ({ id: id("tokens"), type: "tokens", text: "The cat sat on the mat." }),
+    retrieve: () => ({ id: id("retrieve"), type: "retrieve", collection: "example", question: "", k: 4 }),
   };
   return (
     <div className="add-cell" role="group" aria-label="Add a cell">

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { CopyButton } from "./CopyButton";
 import type { Saved } from "./init";
 
 /** After saving: the read-only share link for everyone, and the secret edit link for the creator. */
@@ -20,22 +21,11 @@ export function SharePanel({ saved }: { saved: Saved }) {
 }
 
 function LinkRow({ label, url, testId }: { label: string; url: string; testId: string }) {
-  const [copied, setCopied] = useState(false);
   return (
     <div className="link-row">
       <span className="link-label">{label}</span>
       <input readOnly value={url} aria-label={label} data-testid={testId} onFocus={(event) => event.currentTarget.select()} />
-      <button
-        type="button"
-        className="secondary small"
-        onClick={async () => {
-          await navigator.clipboard?.writeText(url).catch(() => undefined);
-          setCopied(true);
-          setTimeout(() => setCopied(false), 1500);
-        }}
-      >
-        {copied ? "Copied" : "Copy"}
-      </button>
+      <CopyButton text={url} />
     </div>
   );
 }

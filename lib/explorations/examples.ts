@@ -16,6 +16,49 @@ export interface ExampleExploration {
 
 export const examples: ExampleExploration[] = [
   {
+    id: "text-to-retrieval",
+    title: "From text to retrieval",
+    description: "The whole path in one notebook: tokens, vectors where meaning is distance, analogies, and retrieval for a prompt.",
+    model: "use-lite",
+    source: ["## animals", "cat", "dog", "animal", "pet", "", "## vehicles", "car", "truck", "", "## food", "banana"].join("\n"),
+    cells: [
+      {
+        id: "step-tokens",
+        type: "note",
+        markdown:
+          "## 1 · Text becomes tokens\n\nA model never sees letters. A **tokenizer** first cuts text into pieces from a fixed vocabulary and replaces each piece by its number. The Universal Sentence Encoder uses SentencePiece: `▁` marks a piece that starts a word, and rare words are spelled out of smaller pieces. Edit the sentence to see how it is cut.",
+      },
+      { id: "tokens", type: "tokens", text: "Retrieval-augmented generation grounds answers in documents." },
+      {
+        id: "step-vectors",
+        type: "note",
+        markdown:
+          "## 2 · Tokens become vectors\n\nThe model turns each text into a vector of 512 numbers. Texts with related meanings get vectors that point in similar directions, so **meaning becomes distance**. The map squeezes the 512 dimensions onto a plane with UMAP: *cat, dog, animal* and *pet* land together, *car* and *truck* together, the *banana* on its own. Add a word to the list above and press Run: it is placed on the map without moving the others.",
+      },
+      { id: "map", type: "map", method: "umap", params: {} },
+      {
+        id: "step-similarity",
+        type: "note",
+        markdown: "The heatmap shows the **cosine similarity** behind the map: 1 for the same direction, lower for unrelated meanings.",
+      },
+      { id: "heatmap", type: "heatmap" },
+      {
+        id: "step-analogy",
+        type: "note",
+        markdown:
+          "## 3 · Directions carry meaning\n\nIn word vectors (here GloVe), *differences* are meaningful too: the step from **man** to **woman** is close to the step from **king** to **queen**. So *king − man + woman* lands near *queen*.",
+      },
+      { id: "analogy", type: "analogy", a: "king", b: "man", c: "woman", k: 5 },
+      {
+        id: "step-retrieval",
+        type: "note",
+        markdown:
+          "## 4 · Retrieval-augmented generation\n\nTo answer from documents, split them into **chunks**, embed every chunk into a vector database (here PostgreSQL with pgvector), embed the **question**, and retrieve the chunks nearest to it. Those chunks go into the prompt as context, so an LLM answers from them instead of from memory. Ask the example collection a question: the map shows its chunks, the question among them, and the chunks it retrieved.",
+      },
+      { id: "retrieve", type: "retrieve", collection: "example", question: "Why do cyclists shift to a bigger rear sprocket when climbing?", k: 4 },
+    ],
+  },
+  {
     id: "animals-and-vehicles",
     title: "Animals, vehicles and a banana",
     description: "Related concepts cluster: pets with animals, cars with trucks, and the banana on its own.",

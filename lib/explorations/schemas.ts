@@ -73,6 +73,19 @@ export const cellSchema = z.discriminatedUnion("type", [
     k: z.number().int().min(1).max(20).default(5),
   }),
   z.strictObject({ id: cellId, type: z.literal("note"), markdown: z.string().max(explorationLimits.maxNoteLength) }),
+  z.strictObject({
+    id: cellId,
+    type: z.literal("tokens"),
+    text: z.string().max(limits.maxTextLength).describe("The text whose tokens are shown."),
+  }),
+  z.strictObject({
+    id: cellId,
+    type: z.literal("retrieve"),
+    collection: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a collection id").describe("Collection to search. Its key, if private, is never saved."),
+    question: z.string().max(limits.maxTextLength).default(""),
+    k: z.number().int().min(1).max(20).default(4),
+    template: z.string().max(explorationLimits.maxNoteLength).optional().describe("Prompt template with {{context}} and {{question}}; default the built-in one."),
+  }),
 ]);
 
 export const itemSchema = z.strictObject({

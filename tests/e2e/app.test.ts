@@ -157,6 +157,25 @@ describe.skipIf(!hasChromium)("the notebook in Chromium", () => {
     for (const word of [...words, "kitten"]) expect(svg).toContain(`>${word}<`);
   });
 
+  it("the story notebook: tokens, then retrieval over the example collection with the augmented prompt", async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    await page.goto(`${app.url}/new?example=text-to-retrieval`);
+    await page.locator(".token-list .token").first().waitFor();
+    expect(await page.locator(".token-list .token").count()).toBeGreaterThan(5);
+    await page.getByRole("button", { name: "Retrieve", exact: true }).click();
+    await page.locator(".retrieved li").first().waitFor({ timeout: 60_000 });
+    expect(await page.locator(".retrieved li").count()).toBe(4);
+    expect(await page.locator(".retrieved-source").first().textContent()).toMatch(/gear/i);
+    const prompt = await page.locator("textarea.prompt").inputValue();
+    expect(prompt).toContain("[1] ");
+    expect(prompt).toContain("Question: Why do cyclists shift to a bigger rear sprocket when climbing?");
+    const chunks = await page.locator(".retrieve-cell circle[data-index]").count();
+    expect(chunks).toBeGreaterThan(20);
+    await page.locator(".retrieve-cell").screenshot({ path: path.join(screenshots, "retrieve-cell.png") });
+    await page.screenshot({ path: path.join(screenshots, "story-notebook.png"), fullPage: true });
+    await page.context().close();
+  }, 120_000);
+
   it("an example notebook opens and runs: analogy king − man + woman answers queen", async () => {
     const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: "dark" })).newPage();
     await page.goto(`${app.url}/new?example=royal-analogies`);

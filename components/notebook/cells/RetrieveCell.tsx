@@ -1,0 +1,145 @@
+"use client";
+
+import { useMemo, useState } from "react";
+import { MapPlot } from "@/components/map/MapPlot";
+import { buildPrompt, defaultPromptTemplate } from "@/lib/collections/prompt";
+import { callApi, type Point } from "../client";
+import { CopyButton } from "../CopyButton";
+
+type Cell = { id: string; type: "retrieve"; collection: string; question: string; k: number; template?: string };
+type Chunk = { chunkId: number; documentId: number; position: number; text: string; metadata: Record<string, unknown> };
+type Result = Chunk & { score: number };
+type Retrieved = { results: Result[]; chunks: Chunk[]; points: Point[]; question: Point };
+
+/**
+ * Retrieval-augmented generation, step by step: the question is embedded, pgvector returns the
+ * nearest chunks of a collection, the chunks are shown on a map of the whole collection with the
+ * question placed among them (UMAP transform: the map does not move), and the prompt an LLM would
+ * get is assembled from an editable template, ready to copy.
+ */
+export function RetrieveCell({ cell, readOnly, onChange }: { cell: Cell; readOnly: boolean; onChange: (cell: Cell) => void }) {
+  const [key, setKey] = useState("");
+  const [state, setState] = useState<{ busy: boolean; error?: string; retrieved?: Retrieved }>({ busy: false });
+  const template = cell.template ?? defaultPromptTemplate;
+  const retrieved = state.retrieved;
+  const prompt = retrieved ? buildPrompt(template, { passages: retrieved.results.map((result) => result.text), question: cell.question }) : "";
+
+  async function retrieve() {
+    setState({ busy: true });
+    try {
+      const auth = key.trim() || undefined;
+      const base = `/api/collections/${encodeURIComponent(cell.collection)}`;
+      const [info, search, listing] = await Promise.all([
+        callApi<{ model: string }>(base, { method: "GET", editKey: auth }),
+        callApi<{ results: Result[] }>(`${base}/search`, { body: { query: cell.question, k: cell.k }, editKey: auth }),
+        callApi<{ chunks: Chunk[] }>(`${base}/chunks?limit=2000`, { method: "GET", editKey: auth }),
+      ]);
+      const map = await callApi<{ points: { x: number; y: number }[]; placed: { x: number; y: number }[] }>("/api/project", {
+        body: { model: info.model, texts: listing.chunks.map((chunk) => chunk.text), method: "umap", place: [cell.question] },
+      });
+      setState({
+        busy: false,
+        retrieved: {
+          results: search.results,
+          chunks: listing.chunks,
+          points: map.points.map((point) => [point.x, point.y]),
+          question: [map.placed[0].x, map.placed[0].y],
+        },
+      });
+    } catch (error) {
+      setState({ busy: false, error: (error as Error).message });
+    }
+  }
+
+  const mapData = useMemo(() => (retrieved ? collectionMap(retrieved) : null), [retrieved]);
+
+  return (
+    <div className="retrieve-cell">
+      <div className="retrieve-controls">
+        <label className="inline">
+          Collection
+          <input value={cell.collection} readOnly={readOnly} onChange={(event) => onChange({ ...cell, collection: event.target.value.trim() })} size={14} />
+        </label>
+        <label className="inline">
+          Key
+          <input type="password" value={key} onChange={(event) => setKey(event.target.value)} placeholder="private only" size={12} autoComplete="off" />
+        </label>
+        <label className="inline">
+          k
+          <input type="number" min={1} max={20} value={cell.k} onChange={(event) => onChange({ ...cell, k: Math.min(20, Math.max(1, Math.floor(Number(event.target.value) || 1))) })} />
+        </label>
+      </div>
+      <div className="retrieve-question">
+        <input
+          aria-label="Question"
+          value={cell.question}
+          placeholder="Ask a question the collection can answer"
+          onChange={(event) => onChange({ ...cell, question: event.target.value })}
+          onKeyDown={(event) => event.key === "Enter" && cell.question.trim() && void retrieve()}
+        />
+        <button type="button" onClick={() => void retrieve()} disabled={state.busy || cell.question.trim() === "" || cell.collection === ""}>
+          {state.busy ? "Retrieving…" : "Retrieve"}
+        </button>
+      </div>
+      {state.error && <p className="status error">{state.error}</p>}
+      {retrieved && mapData && (
+        <>
+          <ol className="retrieved" aria-label="Retrieved chunks">
+            {retrieved.results.map((result, i) => (
+              <li key={result.chunkId}>
+                <div className="retrieved-head">
+                  <span className="retrieved-rank">[{i + 1}]</span>
+                  <span className="retrieved-source">{chunkLabel(result)}</span>
+                  <span className="score-value">{result.score.toFixed(3)}</span>
+                </div>
+                <p>{result.text}</p>
+              </li>
+            ))}
+          </ol>
+          <p className="hint">The collection&apos;s {retrieved.chunks.length} chunks by meaning; the question is placed among them and its retrieved chunks are ringed.</p>
+          <MapPlot {...mapData} height={420} ariaLabel={`Map of ${retrieved.chunks.length} chunks and the question`} />
+          <label htmlFor={`${cell.id}-template`}>Prompt template · {"{{context}}"} and {"{{question}}"} are filled in</label>
+          <textarea
+            id={`${cell.id}-template`}
+            className="prompt-template"
+            rows={6}
+            value={template}
+            readOnly={readOnly}
+            onChange={(event) => onChange({ ...cell, template: event.target.value })}
+          />
+          <div className="prompt-head">
+            <label htmlFor={`${cell.id}-prompt`}>Augmented prompt, ready to paste into any LLM</label>
+            <CopyButton text={prompt} />
+          </div>
+          <textarea id={`${cell.id}-prompt`} className="prompt" rows={12} value={prompt} readOnly />
+        </>
+      )}
+    </div>
+  );
+}
+
+function chunkLabel(chunk: Chunk): string {
+  const title = typeof chunk.metadata.title === "string" ? chunk.metadata.title : `Document ${chunk.documentId}`;
+  return `${title} · part ${chunk.position + 1}`;
+}
+
+/** Columns for the map: every chunk coloured by its document, plus the question as its own group. */
+function collectionMap({ chunks, points, question, results }: Retrieved) {
+  const documents = [...new Set(chunks.map((chunk) => chunk.documentId))];
+  const names = documents.map((id) => {
+    const chunk = chunks.find((other) => other.documentId === id)!;
+    return typeof chunk.metadata.title === "string" ? chunk.metadata.title : `Document ${id}`;
+  });
+  const retrievedIds = new Set(results.map((result) => result.chunkId));
+  const questionIndex = chunks.length;
+  const rank = new Map(results.map((result, i) => [result.chunkId, i + 1]));
+  return {
+    x: [...points.map((point) => point[0]), question[0]],
+    y: [...points.map((point) => point[1]), question[1]],
+    labels: [...chunks.map((chunk) => (rank.has(chunk.chunkId) ? `[${rank.get(chunk.chunkId)}] ${names[documents.indexOf(chunk.documentId)]}` : names[documents.indexOf(chunk.documentId)])), "Question"],
+    groups: [...chunks.map((chunk) => documents.indexOf(chunk.documentId)), documents.length],
+    groupNames: [...names, "question"],
+    highlight: [...chunks.flatMap((chunk, i) => (retrievedIds.has(chunk.chunkId) ? [i] : [])), questionIndex],
+    neighbours: [...chunks.map(() => []), results.map((result) => ({ index: chunks.findIndex((chunk) => chunk.chunkId === result.chunkId), score: result.score }))],
+  };
+}
