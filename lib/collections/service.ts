@@ -10,9 +10,11 @@ import {
   insertCollection,
   insertDocumentsWithChunks,
   listChunks,
+  listDocuments,
   searchChunks,
   type ChunkRow,
   type CollectionRow,
+  type DocumentSummary,
   type NewDocument,
 } from "../db/collection-queries";
 import type { Database } from "../db/connection";
@@ -144,6 +146,11 @@ export async function removeDocument(db: Database, { id, key, documentId }: { id
   const row = await findWritable(db, id, key);
   const deleted = /^\d{1,18}$/.test(documentId) && (await deleteDocument(db, { collectionId: row.id, documentId: BigInt(documentId) }));
   if (!deleted) throw new AppError("not_found:document", `Collection ${id} has no document ${documentId.slice(0, 20)}.`);
+}
+
+export async function listCollectionDocuments(db: Database, { id, key }: { id: string; key: string | null }): Promise<DocumentSummary[]> {
+  const row = await findReadable(db, id, key);
+  return listDocuments(db, { collectionId: row.id });
 }
 
 export async function listCollectionChunks(

@@ -124,6 +124,34 @@ export async function deleteDocument(
   return deleted.count > 0;
 }
 
+export interface DocumentSummary {
+  documentId: number;
+  /** The first characters of the text. */
+  preview: string;
+  characters: number;
+  chunks: number;
+  metadata: Prisma.JsonObject;
+  createdAt: string;
+}
+
+export async function listDocuments(db: Database, { collectionId }: { collectionId: bigint }): Promise<DocumentSummary[]> {
+  const rows = await db.prisma.$queryRaw<{ id: bigint; preview: string; characters: number; chunks: bigint; metadata: Prisma.JsonObject; created_at: Date }[]>`
+    SELECT d."id", left(d."text", 160) AS "preview", length(d."text") AS "characters",
+           (SELECT count(*) FROM "collection_chunks" c WHERE c."document_id" = d."id") AS "chunks",
+           d."metadata", d."created_at"
+    FROM "collection_documents" d
+    WHERE d."collection_id" = ${collectionId}
+    ORDER BY d."id"`;
+  return rows.map((row) => ({
+    documentId: Number(row.id),
+    preview: row.preview,
+    characters: Number(row.characters),
+    chunks: Number(row.chunks),
+    metadata: row.metadata,
+    createdAt: row.created_at.toISOString(),
+  }));
+}
+
 export async function listChunks(
   db: Database,
   { collectionId, limit, offset }: { collectionId: bigint; limit: number; offset: number },

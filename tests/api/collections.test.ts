@@ -89,6 +89,16 @@ describe("collections API", () => {
     expect(info.body.documents).toBe(2);
   });
 
+  it("lists the documents with a preview, size, chunk count and metadata; private ones need a key", async () => {
+    const list = (key?: string) => documents.GET(new Request("http://localhost/x", { headers: auth(key) }), context(privateCollection.id));
+    expect((await list()).status).toBe(401);
+    const { status, body } = await readJson<{ documents: { preview: string; characters: number; chunks: number; metadata: Record<string, unknown> }[] }>(await list(privateCollection.readKey));
+    expect(status).toBe(200);
+    expect(body.documents.map((document) => document.metadata.topic)).toEqual(["food", "machines", "geography"]);
+    expect(body.documents[0]).toMatchObject({ preview: fruit.slice(0, 160), characters: fruit.length });
+    expect(body.documents.every((document) => document.chunks >= 1)).toBe(true);
+  });
+
   it("splits a long document into overlapping chunks of the collection's size", async () => {
     const { body: collection } = await createCollection({ name: "Chunky", chunking: { size: 200, overlap: 40 } });
     const long = Array.from({ length: 12 }, (_, i) => `Sentence number ${i + 1} talks about a different small thing in the story.`).join(" ");
