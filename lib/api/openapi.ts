@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { addDocumentsSchema, collectionSearchSchema, createCollectionSchema } from "../collections/schemas";
+import { generateRequestSchema } from "../embeddings/generation";
 import { tokensRequestSchema } from "../embeddings/tokens";
 import { createExplorationSchema, projectRequestSchema, updateExplorationSchema } from "../explorations/schemas";
 import { limits } from "./limits";
@@ -78,6 +79,8 @@ export const operations: Operation[] = [
   { method: "post", path: "/api/analogy", tag: "Embeddings", summary: "a − b + c (king − man + woman): nearest words, inputs excluded", body: analogyRequestSchema, success: { status: 200, description: "Best first", schema: z.object({ model: z.string(), results: z.array(scored) }) }, errors: [400, 503] },
   { method: "post", path: "/api/tokens", tag: "Embeddings", summary: "How a model splits a text into tokens", body: tokensRequestSchema, success: { status: 200, description: "The tokens with their ids", schema: z.object({ model: z.string(), supported: z.boolean(), count: z.number().int(), tokens: z.array(z.object({ text: z.string(), id: z.number().int().nullable(), known: z.boolean() })), note: z.string().optional() }) }, errors: [400] },
   { method: "post", path: "/api/project", tag: "Embeddings", summary: "2-D coordinates by UMAP, PCA or semantic axes; `place` adds texts without moving the others", body: projectRequestSchema, success: { status: 200, description: "Deterministic for the same input", schema: z.object({ model: z.string(), method: z.enum(["umap", "pca", "axes"]), note: z.string().optional(), points: z.array(point), placed: z.array(point).optional() }) }, errors: [400, 503] },
+  { method: "get", path: "/api/generate", tag: "Collections", summary: "Whether a text-generation model is configured (HF_TOKEN or HF_GENERATION_URL), and which", success: { status: 200, description: "Availability", schema: z.object({ available: z.boolean(), model: z.string(), reason: z.string().optional() }) }, errors: [] },
+  { method: "post", path: "/api/generate", tag: "Collections", summary: "Send an augmented prompt to the text-generation model; its answer", body: generateRequestSchema, success: { status: 200, description: "The answer", schema: z.object({ model: z.string(), text: z.string() }) }, errors: [400, 429, 502, 503, 504] },
   { method: "post", path: "/api/explorations", tag: "Explorations", summary: "Save an exploration (its maps are computed and stored)", body: createExplorationSchema, success: { status: 201, description: "Share link, and the edit key (shown only now)", schema: createdExploration }, errors: [400, 413, 503] },
   { method: "get", path: "/api/explorations/{slug}", tag: "Explorations", summary: "A saved exploration, coordinates included", success: { status: 200, description: "The exploration", schema: exploration }, errors: [404] },
   { method: "patch", path: "/api/explorations/{slug}", tag: "Explorations", summary: "Edit title, items or cells (send `version` to be refused with 409 if it changed meanwhile)", body: updateExplorationSchema, auth: "required", success: { status: 200, description: "The updated exploration", schema: exploration }, errors: [400, 401, 403, 404, 409] },
@@ -100,6 +103,7 @@ const errorDescriptions: Record<number, string> = {
   404: "Not found",
   409: "Changed meanwhile: reload and apply the edit again",
   413: `Too large (request bodies up to ${limits.maxBodyBytes / 1024 / 1024} MB)`,
+  429: "Too many requests: wait as long as Retry-After says",
   502: "The remote model answered badly",
   503: "Not available right now (database down, remote model not configured, vocabulary loading); see Retry-After",
   504: "The remote model did not answer in time",

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { MapPlot } from "@/components/map/MapPlot";
 import { buildPrompt, defaultPromptTemplate } from "@/lib/collections/prompt";
 import { callApi, type Point } from "../client";
@@ -20,6 +20,7 @@ type Retrieved = { results: Result[]; chunks: Chunk[]; points: Point[]; question
 export function RetrieveCell({ cell, readOnly, onChange }: { cell: Cell; readOnly: boolean; onChange: (cell: Cell) => void }) {
   const [key, setKey] = useState("");
   const [state, setState] = useState<{ busy: boolean; error?: string; retrieved?: Retrieved }>({ busy: false });
+  const generation = useGeneration();
   const template = cell.template ?? defaultPromptTemplate;
   const retrieved = state.retrieved;
   const prompt = retrieved ? buildPrompt(template, { passages: retrieved.results.map((result) => result.text), question: cell.question }) : "";
@@ -112,6 +113,7 @@ export function RetrieveCell({ cell, readOnly, onChange }: { cell: Cell; readOnl
             <CopyButton text={prompt} />
           </div>
           <textarea id={`${cell.id}-prompt`} className="prompt" rows={12} value={prompt} readOnly />
+          <GeneratedAnswer prompt={prompt} generation={generation} />
         </>
       )}
     </div>
@@ -142,4 +144,50 @@ function collectionMap({ chunks, points, question, results }: Retrieved) {
     highlight: [...chunks.flatMap((chunk, i) => (retrievedIds.has(chunk.chunkId) ? [i] : [])), questionIndex],
     neighbours: [...chunks.map(() => []), results.map((result) => ({ index: chunks.findIndex((chunk) => chunk.chunkId === result.chunkId), score: result.score }))],
   };
+}
+
+type Generation = { available: boolean; model: string; reason?: string } | null;
+
+function useGeneration(): Generation {
+  const [generation, setGeneration] = useState<Generation>(null);
+  useEffect(() => {
+    callApi<NonNullable<Generation>>("/api/generate", { method: "GET" })
+      .then(setGeneration)
+      .catch(() => setGeneration(null));
+  }, []);
+  return generation;
+}
+
+/** The optional last step: the prompt sent to a text-generation model (when HF_TOKEN is set). */
+function GeneratedAnswer({ prompt, generation }: { prompt: string; generation: Generation }) {
+  const [answer, setAnswer] = useState<{ busy: boolean; text?: string; error?: string }>({ busy: false });
+  useEffect(() => setAnswer({ busy: false }), [prompt]);
+  if (!generation) return null;
+  if (!generation.available) return <p className="hint">No LLM is needed to see the prompt. {generation.reason}</p>;
+  return (
+    <div className="generated">
+      <button
+        type="button"
+        className="secondary"
+        disabled={answer.busy}
+        onClick={async () => {
+          setAnswer({ busy: true });
+          try {
+            const reply = await callApi<{ text: string }>("/api/generate", { body: { prompt } });
+            setAnswer({ busy: false, text: reply.text });
+          } catch (error) {
+            setAnswer({ busy: false, error: (error as Error).message });
+          }
+        }}
+      >
+        {answer.busy ? "Asking…" : `Ask ${generation.model}`}
+      </button>
+      {answer.error && <p className="status error">{answer.error}</p>}
+      {answer.text && (
+        <blockquote className="answer" aria-label="Answer">
+          {answer.text}
+        </blockquote>
+      )}
+    </div>
+  );
 }
