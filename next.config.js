@@ -1,4 +1,35 @@
 /**
+ * Sent with every response. The CSP allows only this origin; 'unsafe-inline' is needed for the
+ * inline scripts Next.js uses to hydrate and for the components' <style> blocks. User text never
+ * reaches the page as HTML (React escapes it; markdown is rendered with raw HTML escaped), so the
+ * CSP is a second line of defence, not the first.
+ */
+const securityHeaders = [
+  {
+    key: "Content-Security-Policy",
+    value: [
+      "default-src 'self'",
+      // next dev's hot reloading evaluates code; production never needs eval.
+      `script-src 'self' 'unsafe-inline'${process.env.NODE_ENV === "development" ? " 'unsafe-eval'" : ""}`,
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data: blob:",
+      "font-src 'self'",
+      "connect-src 'self'",
+      "object-src 'none'",
+      "base-uri 'self'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+    ].join("; "),
+  },
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "X-Frame-Options", value: "DENY" },
+  // Share links are capabilities: never hand them to other sites in a Referer header.
+  { key: "Referrer-Policy", value: "same-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), interest-cohort=()" },
+  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+];
+
+/**
  * Packages that load files from their own folder at run time (model weights, Wasm, the PGlite
  * data files) must stay plain Node requires: bundled, they can't find those files.
  * @type {import('next').NextConfig}
@@ -6,6 +37,10 @@
 const nextConfig = {
   // The end-to-end test builds into its own folder so it never clobbers a developer's `next dev`.
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  poweredByHeader: false,
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
   serverExternalPackages: [
     "@energetic-ai/core",
     "@energetic-ai/embeddings",

@@ -176,6 +176,36 @@ describe.skipIf(!hasChromium)("the notebook in Chromium", () => {
     await page.context().close();
   }, 120_000);
 
+  it("user text carrying XSS payloads shows as harmless text on the share page", async () => {
+    const payload = `<img src=x onerror="window.__xss=1">`;
+    const { body } = await post("/api/explorations", {
+      title: `Title ${payload}`,
+      items: [
+        { text: `<script>window.__xss=2</script>`, group: `<b onmouseover="window.__xss=3">group</b>` },
+        { text: payload },
+        { text: "cat" },
+        { text: "dog" },
+      ],
+      cells: [
+        { id: "note", type: "note", markdown: `Note <script>window.__xss=4</script> [link](javascript:window.__xss=5) ${payload}` },
+        { id: "map", type: "map", method: "pca", params: {} },
+      ],
+    });
+    const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    const response = await page.goto(body.url);
+    expect(response!.headers()["content-security-policy"]).toContain("default-src 'self'");
+    expect(response!.headers()["x-content-type-options"]).toBe("nosniff");
+    await page.locator("circle[data-index]").nth(3).waitFor();
+    await page.locator(".map-cell circle[data-index]").first().hover();
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator("h1").textContent()).toBe(`Title ${payload}`);
+    expect(await page.locator(".item-list").textContent()).toContain("<script>window.__xss=2</script>");
+    expect(await page.locator(".markdown").textContent()).toContain("<script>window.__xss=4</script>");
+    expect(await page.locator(".markdown a[href^='javascript']").count()).toBe(0);
+    await page.screenshot({ path: path.join(screenshots, "xss-share.png"), fullPage: true });
+    await page.context().close();
+  });
+
   it("an example notebook opens and runs: analogy king − man + woman answers queen", async () => {
     const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: "dark" })).newPage();
     await page.goto(`${app.url}/new?example=royal-analogies`);
