@@ -1,8 +1,8 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
-import type { MapProps } from "./types";
+import { useView } from "../views/useView";
 import { MapView } from "./MapView";
+import type { MapProps } from "./types";
 
 /** MapView's props without the size: the width follows the container, the height is a prop. */
 export type MapPlotProps = Omit<MapProps, "width" | "height"> & {
@@ -13,26 +13,10 @@ export type MapPlotProps = Omit<MapProps, "width" | "height"> & {
 
 /** React wrapper of MapView: mounts it once, forwards prop changes to `update`, measures its width. */
 export function MapPlot({ height = 480, className, ...props }: MapPlotProps) {
-  const container = useRef<HTMLDivElement>(null);
-  const view = useRef<MapView | null>(null);
-  const [width, setWidth] = useState(0);
-
-  useEffect(() => {
-    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry.contentRect.width)));
-    observer.observe(container.current!);
-    return () => observer.disconnect();
-  }, []);
-
-  useEffect(() => {
-    if (width === 0) return;
-    if (view.current) view.current.update({ ...props, width, height });
-    else view.current = new MapView(container.current!, { ...props, width, height });
-  });
-
-  useEffect(() => () => {
-    view.current?.destroy();
-    view.current = null;
-  }, []);
-
+  const container = useView(
+    (element, initial: MapProps) => new MapView(element, initial),
+    props,
+    (current, width): MapProps => ({ ...current, width, height }),
+  );
   return <div ref={container} className={className} style={{ minHeight: height }} />;
 }

@@ -35,6 +35,15 @@ const textsSchema = (max: number) =>
     .min(1, "must hold at least one text")
     .max(max, `must hold at most ${max} texts`);
 
+/** How many results a search returns, best first. */
+export const kSchema = z
+  .number()
+  .int("must be a whole number")
+  .min(1, "must be at least 1")
+  .max(limits.maxK, `must be at most ${limits.maxK}`)
+  .default(limits.defaultK)
+  .describe(`How many results, best first (1–${limits.maxK}; default ${limits.defaultK}).`);
+
 export const embedRequestSchema = z.strictObject({
   model: modelIdSchema,
   texts: textsSchema(limits.maxTexts).describe("Texts to embed, in order; duplicates allowed."),
@@ -48,13 +57,7 @@ export const similarityRequestSchema = z.strictObject({
 export const searchRequestSchema = z.strictObject({
   model: modelIdSchema,
   query: textSchema.describe("Text to find neighbours of."),
-  k: z
-    .number()
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(limits.maxK, `must be at most ${limits.maxK}`)
-    .default(limits.defaultK)
-    .describe("How many results, best first."),
+  k: kSchema,
   scope: z
     .enum(["texts", "vocabulary"])
     .default("texts")
@@ -66,12 +69,7 @@ export const analogyRequestSchema = z.strictObject({
   a: textSchema.describe("a in a − b + c: king in king − man + woman."),
   b: textSchema.describe("b in a − b + c: man."),
   c: textSchema.describe("c in a − b + c: woman."),
-  k: z
-    .number()
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(limits.maxK, `must be at most ${limits.maxK}`)
-    .default(limits.defaultK),
+  k: kSchema,
   scope: z
     .enum(["texts", "vocabulary"])
     .optional()

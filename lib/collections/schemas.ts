@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { limits } from "../api/limits";
-import { modelIdSchema, textSchema } from "../api/schemas";
+import { kSchema, modelIdSchema, textSchema } from "../api/schemas";
 
 /** Request schemas and limits of the collections API (also the source of its OpenAPI document). */
 
@@ -69,12 +68,7 @@ export const collectionSearchSchema = z.strictObject({
   query: z
     .union([textSchema, z.array(z.number().finite()).min(1).max(16_000)])
     .describe("A text (embedded with the collection's model) or a vector of the model's dimension."),
-  k: z
-    .number()
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(limits.maxK, `must be at most ${limits.maxK}`)
-    .default(limits.defaultK),
+  k: kSchema,
   minScore: z.number().min(-1).max(1).optional().describe("Leave out chunks whose cosine similarity is below this."),
   filter: metadataSchema.optional().describe("Only chunks whose document metadata has all these key/value pairs."),
 });
