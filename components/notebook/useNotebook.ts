@@ -85,7 +85,11 @@ export function useNotebook(init: NotebookInit) {
           matrix,
           neighbours: matrix ? neighboursFromMatrix(matrix, 5) : null,
         });
+        // A re-layout or newly placed points are changes worth saving; a run that moved nothing is not.
+        const layoutsChanged = nextCells.some((cell, i) => cell.type === "map" && JSON.stringify(cell.layout) !== JSON.stringify((cellsRef.current[i] as MapCell | undefined)?.layout));
+        cellsRef.current = nextCells;
         setCells(nextCells);
+        if (layoutsChanged) setDirty(true);
         setStatus({ kind: "idle" });
       } catch (error) {
         setStatus({ kind: "error", message: (error as Error).message });
