@@ -18,6 +18,10 @@ const envSchema = z.object({
   HF_ENDPOINT_URL: z.url().optional(),
   /** How many of GloVe's most frequent words go into pgvector for vocabulary search (1,000–200,000). */
   GLOVE_VOCABULARY_SIZE: z.coerce.number().int().min(1000).max(200_000).default(100_000),
+  /** Requests per minute per client to endpoints that compute (embed, similarity, search, project…). 0 turns the limit off. */
+  RATE_LIMIT_COMPUTE_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Requests per minute per client to endpoints that write (save, edit, upload, delete). 0 turns the limit off. */
+  RATE_LIMIT_WRITE_PER_MINUTE: z.coerce.number().int().min(0).default(120),
 });
 
 export type AppConfig = z.infer<typeof envSchema> & { dataDir: string; pgliteDir: string };

@@ -1,16 +1,20 @@
 import type { z } from "zod";
 import { AppError } from "./errors";
 import { limits } from "./limits";
+import { enforceRateLimit, type RateLimitKind } from "./rate-limit";
 
 /**
- * Wraps a route handler: whatever it throws becomes the one error reply shape,
- * `{ error: { code, message } }`. Details of unexpected failures are logged, never sent.
+ * Wraps a route handler: applies the rate limit of its kind, if any, and turns whatever it throws
+ * into the one error reply shape, `{ error: { code, message } }`. Details of unexpected failures
+ * are logged, never sent.
  */
 export function apiHandler<Context>(
   handle: (request: Request, context: Context) => Promise<Response>,
+  { rateLimit }: { rateLimit?: RateLimitKind } = {},
 ): (request: Request, context: Context) => Promise<Response> {
   return async (request, context) => {
     try {
+      if (rateLimit) enforceRateLimit(request, rateLimit);
       return await handle(request, context);
     } catch (error) {
       return toErrorResponse(error, request);

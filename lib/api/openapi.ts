@@ -133,7 +133,9 @@ export function openApiDocument(): Record<string, unknown> {
         ...(operation.success.schema ? { content: { "application/json": { schema: jsonSchema(operation.success.schema, "output") } } } : {}),
       },
     };
-    for (const status of operation.errors) {
+    // Every non-GET operation is rate-limited per client (lib/api/rate-limit.ts).
+    const errors = operation.method === "get" ? operation.errors : [...new Set([...operation.errors, 429])].sort();
+    for (const status of errors) {
       responses[status] = { description: errorDescriptions[status], content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
     }
     paths[operation.path] ??= {};

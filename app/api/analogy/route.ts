@@ -11,4 +11,4 @@ export const POST = apiHandler(async (request) => {
   const scope = body.scope ?? (model === GLOVE_MODEL_ID ? "vocabulary" : "texts");
   const { model: info, results } = await solveAnalogy(await getDatabase(), { ...body, model, scope });
   return Response.json({ model: info.id, results });
-});
+}, { rateLimit: "compute" });

@@ -8,4 +8,4 @@ export const POST = apiHandler(async (request) => {
   const body = await parseJsonBody(request, createCollectionSchema);
   const { collection, readKey, writeKey } = await createCollection(await getDatabase(), body);
   return Response.json({ id: collection.id, readKey, writeKey, collection }, { status: 201 });
-});
+}, { rateLimit: "write" });

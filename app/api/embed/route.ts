@@ -8,4 +8,4 @@ export const POST = apiHandler(async (request) => {
   const body = await parseJsonBody(request, embedRequestSchema);
   const { model, dims, vectors } = await embedTexts(await getDatabase(), body);
   return Response.json({ model: model.id, dims, vectors });
-});
+}, { rateLimit: "compute" });

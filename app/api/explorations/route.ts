@@ -9,4 +9,4 @@ import { createExploration } from "@/lib/explorations/service";
 export const POST = apiHandler(async (request) => {
   const body = await parseJsonBody(request, createExplorationSchema);
   return createdExplorationResponse(request, await createExploration(await getDatabase(), body));
-});
+}, { rateLimit: "write" });

@@ -13,4 +13,4 @@ export const GET = apiHandler(async () => {
 export const POST = apiHandler(async (request) => {
   const body = await parseJsonBody(request, generateRequestSchema);
   return Response.json(await generateAnswer(body));
-});
+}, { rateLimit: "compute" });

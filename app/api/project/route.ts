@@ -16,4 +16,4 @@ export const POST = apiHandler(async (request) => {
     points: body.texts.map((text, i) => toPoint(text, layout.points[i])),
     ...(body.place ? { placed: body.place.map((text, i) => toPoint(text, placed[i])) } : {}),
   });
-});
+}, { rateLimit: "compute" });

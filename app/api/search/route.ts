@@ -8,4 +8,4 @@ export const POST = apiHandler(async (request) => {
   const body = await parseJsonBody(request, searchRequestSchema);
   const { model, results } = await searchNearest(await getDatabase(), body);
   return Response.json({ model: model.id, results });
-});
+}, { rateLimit: "compute" });

@@ -9,4 +9,4 @@ export const POST = apiHandler(async (request) => {
   const body = await parseJsonBody(request, similarityRequestSchema);
   const { model, vectors } = await embedTexts(await getDatabase(), body);
   return Response.json({ model: model.id, texts: body.texts, matrix: cosineMatrix(vectors) });
-});
+}, { rateLimit: "compute" });

@@ -5,4 +5,4 @@ import { tokenize, tokensRequestSchema } from "@/lib/embeddings/tokens";
 export const POST = apiHandler(async (request) => {
   const body = await parseJsonBody(request, tokensRequestSchema);
   return Response.json(await tokenize(body));
-});
+}, { rateLimit: "compute" });

@@ -16,4 +16,4 @@ export const DELETE = apiHandler(async (request, { params }: Context) => {
   const { id } = await params;
   await deleteCollection(await getDatabase(), { id, key: bearerToken(request) });
   return new Response(null, { status: 204 });
-});
+}, { rateLimit: "write" });

@@ -18,11 +18,11 @@ export const PATCH = apiHandler(async (request, { params }: Context) => {
   const editKey = bearerToken(request);
   const changes = await parseJsonBody(request, updateExplorationSchema);
   return Response.json(await updateExploration(await getDatabase(), { slug, editKey, changes }));
-});
+}, { rateLimit: "write" });
 
 // DELETE /api/explorations/:slug – delete it for good; needs the edit key
 export const DELETE = apiHandler(async (request, { params }: Context) => {
   const { slug } = await params;
   await deleteExploration(await getDatabase(), { slug, editKey: bearerToken(request) });
   return new Response(null, { status: 204 });
-});
+}, { rateLimit: "write" });

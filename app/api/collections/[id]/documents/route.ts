@@ -11,7 +11,7 @@ export const POST = apiHandler(async (request, { params }: { params: Promise<{ i
   const key = bearerToken(request);
   const { documents } = await parseJsonBody(request, addDocumentsSchema);
   return Response.json({ documents: await addDocuments(await getDatabase(), { id, key, documents }) }, { status: 201 });
-});
+}, { rateLimit: "write" });
 
 // GET /api/collections/:id/documents – the documents with a preview, size, chunk count and metadata
 export const GET = apiHandler(async (request, { params }: { params: Promise<{ id: string }> }) => {

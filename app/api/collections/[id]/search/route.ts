@@ -11,4 +11,4 @@ export const POST = apiHandler(async (request, { params }: { params: Promise<{ i
   const key = bearerToken(request);
   const body = await parseJsonBody(request, collectionSearchSchema);
   return Response.json(await searchCollection(await getDatabase(), { id, key, ...body }));
-});
+}, { rateLimit: "compute" });

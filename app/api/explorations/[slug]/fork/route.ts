@@ -7,4 +7,4 @@ import { forkExploration } from "@/lib/explorations/service";
 export const POST = apiHandler(async (request, { params }: { params: Promise<{ slug: string }> }) => {
   const { slug } = await params;
   return createdExplorationResponse(request, await forkExploration(await getDatabase(), { slug }));
-});
+}, { rateLimit: "write" });

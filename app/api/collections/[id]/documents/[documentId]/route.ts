@@ -8,4 +8,4 @@ export const DELETE = apiHandler(async (request, { params }: { params: Promise<{
   const { id, documentId } = await params;
   await removeDocument(await getDatabase(), { id, key: bearerToken(request), documentId });
   return new Response(null, { status: 204 });
-});
+}, { rateLimit: "write" });

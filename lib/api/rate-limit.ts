@@ -1,0 +1,75 @@
+import { readConfig } from "../config";
+import { AppError } from "./errors";
+
+/**
+ * Per-client rate limits, as token buckets in this process's memory: each client may burst up to
+ * a minute's allowance, which refills continuously. Reads (share pages, GET endpoints) are not
+ * limited, so the cheap path is never starved by the expensive one.
+ *
+ * Clients are told apart by the first address in X-Forwarded-For, which Next.js fills in from the
+ * socket when a request arrives without one. Behind a reverse proxy, let the proxy set that header;
+ * exposed directly, a client can send its own and so pick its bucket (see SECURITY.md).
+ */
+export type RateLimitKind = "compute" | "write";
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+const maxTrackedClients = 10_000;
+
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(
+    /** Requests allowed per minute; 0 means unlimited. */
+    readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Takes one request from `client`'s bucket; the seconds to wait when it is empty, else 0. */
+  take(client: string): number {
+    if (this.perMinute === 0) return 0;
+    const now = this.now();
+    const ratePerMs = this.perMinute / 60_000;
+    const bucket = this.buckets.get(client) ?? { tokens: this.perMinute, updatedAt: now };
+    bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.updatedAt) * ratePerMs);
+    bucket.updatedAt = now;
+    this.buckets.delete(client); // re-insert: the map stays in least-recently-used order
+    this.buckets.set(client, bucket);
+    if (this.buckets.size > maxTrackedClients) this.buckets.delete(this.buckets.keys().next().value!);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil((1 - bucket.tokens) / ratePerMs / 1000);
+  }
+}
+
+let limiters: Record<RateLimitKind, RateLimiter> | undefined;
+
+function getLimiters(): Record<RateLimitKind, RateLimiter> {
+  if (!limiters) {
+    const config = readConfig();
+    limiters = {
+      compute: new RateLimiter(config.RATE_LIMIT_COMPUTE_PER_MINUTE),
+      write: new RateLimiter(config.RATE_LIMIT_WRITE_PER_MINUTE),
+    };
+  }
+  return limiters;
+}
+
+export function clientKey(request: Request): string {
+  return request.headers.get("x-forwarded-for")?.split(",")[0].trim() || "unknown";
+}
+
+/** Throws 429 with Retry-After when this client has used up its allowance for `kind`. */
+export function enforceRateLimit(request: Request, kind: RateLimitKind): void {
+  const wait = getLimiters()[kind].take(clientKey(request));
+  if (wait > 0) {
+    throw new AppError(`rate_limited:${kind}`, `Too many requests from this client; try again in ${wait} s.`, {
+      headers: { "Retry-After": String(wait) },
+    });
+  }
+}
