@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { addDocumentsSchema, collectionSearchSchema, createCollectionSchema } from "../collections/schemas";
+import { addDocumentsSchema, collectionMapSchema, collectionSearchSchema, createCollectionSchema } from "../collections/schemas";
 import { generateRequestSchema } from "../embeddings/generation";
 import { tokensRequestSchema } from "../embeddings/tokens";
 import { createExplorationSchema, projectRequestSchema, updateExplorationSchema } from "../explorations/schemas";
@@ -93,6 +93,7 @@ export const operations: Operation[] = [
   { method: "get", path: "/api/collections/{id}/documents", tag: "Collections", summary: "The documents: preview, size, chunk count and metadata", auth: "optional", success: { status: 200, description: "In the order they were added", schema: z.object({ documents: z.array(z.object({ documentId: z.number().int(), preview: z.string(), characters: z.number().int(), chunks: z.number().int(), metadata: z.record(z.string(), z.unknown()), createdAt: z.string() })) }) }, errors: [401, 403, 404] },
   { method: "delete", path: "/api/collections/{id}/documents/{documentId}", tag: "Collections", summary: "Remove a document and its chunks", auth: "required", success: { status: 204, description: "Deleted" }, errors: [401, 403, 404] },
   { method: "get", path: "/api/collections/{id}/chunks", tag: "Collections", summary: "The chunks, in document order", auth: "optional", query: [{ name: "limit", description: "1–2,000, default 500", schema: { type: "integer", minimum: 1, maximum: 2000, default: 500 } }, { name: "offset", description: "Chunks to skip, default 0", schema: { type: "integer", minimum: 0, default: 0 } }], success: { status: 200, description: "A page of chunks", schema: z.object({ chunks: z.array(chunk), limit: z.number().int(), offset: z.number().int() }) }, errors: [400, 401, 403, 404] },
+  { method: "post", path: "/api/collections/{id}/map", tag: "Collections", summary: "The chunks laid out by UMAP from their stored vectors, with a question placed among them", body: collectionMapSchema, auth: "optional", success: { status: 200, description: "Coordinates of every chunk (up to 2,000) and of the question", schema: z.object({ model: z.string(), chunks: z.array(chunk.extend({ x: z.number(), y: z.number() })), question: z.object({ x: z.number(), y: z.number() }).optional() }) }, errors: [400, 401, 403, 404, 503] },
   { method: "post", path: "/api/collections/{id}/search", tag: "Collections", summary: "The chunks nearest to a question or vector, best first, optionally filtered by metadata", body: collectionSearchSchema, auth: "optional", success: { status: 200, description: "Best first", schema: z.object({ model: z.string(), strategy: z.enum(["exact", "hnsw"]), results: z.array(chunk.extend({ score: z.number() })) }) }, errors: [400, 401, 403, 404, 503] },
 ];
 

@@ -73,6 +73,10 @@ export const collectionSearchSchema = z.strictObject({
   filter: metadataSchema.optional().describe("Only chunks whose document metadata has all these key/value pairs."),
 });
 
+export const collectionMapSchema = z.strictObject({
+  question: textSchema.optional().describe("Placed on the map of the chunks, which does not move."),
+});
+
 export type CreateCollectionInput = z.infer<typeof createCollectionSchema>;
 export type AddDocumentsInput = z.infer<typeof addDocumentsSchema>;
 export type CollectionSearchInput = z.infer<typeof collectionSearchSchema>;

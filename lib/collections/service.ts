@@ -10,6 +10,7 @@ import {
   insertCollection,
   insertDocumentsWithChunks,
   listChunks,
+  listChunkVectors,
   listDocuments,
   searchChunks,
   type ChunkRow,
@@ -21,6 +22,7 @@ import type { Database } from "../db/connection";
 import { resolveModel } from "../embeddings/registry";
 import { embedTexts } from "../embeddings/service";
 import { createSecretKey, createSlug, hashKey, keyMatches } from "../keys";
+import { project, type Projection } from "../projection";
 import { normalize } from "../vectors";
 import { chunkText } from "./chunker";
 import { ensureExampleCollection, exampleCollectionId } from "./example-collection";
@@ -120,7 +122,8 @@ export async function storeDocuments(db: Database, row: CollectionRow, documents
       `These documents make ${chunkTexts.length} chunks; one request may add at most ${collectionLimits.maxChunksPerRequest}. Send fewer documents per request.`,
     );
   }
-  const vectors = chunkTexts.length > 0 ? (await embedTexts(db, { model: row.model, texts: chunkTexts })).vectors : [];
+  // Not stored in the shared embeddings cache: a collection's text is only for those with its key.
+  const vectors = chunkTexts.length > 0 ? (await embedTexts(db, { model: row.model, texts: chunkTexts, store: false })).vectors : [];
 
   let next = 0;
   const newDocuments: NewDocument[] = [...fresh.entries()].map(([contentHash, document]) => ({
@@ -171,7 +174,7 @@ export async function searchCollection(
   { id, key, query, k, minScore, filter = {} }: { id: string; key: string | null } & CollectionSearchInput,
 ): Promise<{ model: string; strategy: "hnsw" | "exact"; results: SearchResult[] }> {
   const row = await findReadable(db, id, key);
-  const vector = typeof query === "string" ? (await embedTexts(db, { model: row.model, texts: [query] })).vectors[0] : queryVector(row, query);
+  const vector = typeof query === "string" ? await embedQuestion(db, row, query) : queryVector(row, query);
   const matching = await countMatchingChunks(db, { collectionId: row.id, filter });
   const strategy = matching <= exactSearchLimit ? "exact" : "hnsw";
   const rows = matching === 0 ? [] : await searchChunks(db, { collectionId: row.id, vector, k, filter, strategy });
@@ -179,6 +182,54 @@ export async function searchCollection(
     .filter((result) => minScore === undefined || result.score >= minScore)
     .map(({ chunkId, documentId, position, text, score, metadata }) => ({ chunkId, documentId, position, text, score, metadata: metadata as SearchResult["metadata"] }));
   return { model: row.model, strategy, results };
+}
+
+export interface CollectionMap {
+  model: string;
+  chunks: (Omit<SearchResult, "score"> & { x: number; y: number })[];
+  /** Where the question lands on the same map (placed by UMAP's transform: nothing else moves). */
+  question?: { x: number; y: number };
+}
+
+/** Maps of collections, keyed by collection and content, so asking another question needs no refit. */
+const collectionMaps = new Map<string, Promise<Projection>>();
+
+/**
+ * The collection's chunks (up to 2,000, in document order) laid out by UMAP from their stored
+ * vectors, with the question placed among them. Nothing is re-embedded or cached publicly.
+ */
+export async function mapCollection(
+  db: Database,
+  { id, key, question }: { id: string; key: string | null; question?: string },
+): Promise<CollectionMap> {
+  const row = await findReadable(db, id, key);
+  const chunks = await listChunkVectors(db, { collectionId: row.id, limit: collectionLimits.maxChunksPerPage });
+  if (chunks.length === 0) return { model: row.model, chunks: [] };
+  const cacheKey = `${row.id}:${chunks.length}:${chunks.map((chunk) => chunk.chunkId).join(",")}`;
+  let projection = collectionMaps.get(cacheKey);
+  if (!projection) {
+    projection = project(chunks.map((chunk) => chunk.vector), { method: "umap" });
+    projection.catch(() => collectionMaps.delete(cacheKey));
+    collectionMaps.set(cacheKey, projection);
+    if (collectionMaps.size > 8) collectionMaps.delete(collectionMaps.keys().next().value!);
+  }
+  const fitted = await projection;
+  const placed = question ? (await fitted.place([await embedQuestion(db, row, question)]))[0] : undefined;
+  return {
+    model: row.model,
+    chunks: chunks.map(({ vector: _vector, ...chunk }, i) => ({
+      ...chunk,
+      metadata: chunk.metadata as SearchResult["metadata"],
+      x: fitted.points[i].x,
+      y: fitted.points[i].y,
+    })),
+    ...(placed ? { question: { x: placed.x, y: placed.y } } : {}),
+  };
+}
+
+/** A question asked of a collection, embedded without entering the shared cache. */
+async function embedQuestion(db: Database, row: CollectionRow, question: string): Promise<number[]> {
+  return (await embedTexts(db, { model: row.model, texts: [question], store: false })).vectors[0];
 }
 
 function queryVector(row: CollectionRow, query: number[]): number[] {

@@ -1,4 +1,4 @@
-import { toSql } from "../vectors";
+import { fromSql, toSql } from "../vectors";
 import type { Database } from "./connection";
 import { Prisma } from "./generated/prisma/client";
 
@@ -169,6 +169,27 @@ export async function listChunks(
     position: row.position,
     text: row.text,
     metadata: row.metadata as Prisma.JsonObject,
+  }));
+}
+
+/** The first `limit` chunks of a collection (document order) with their vectors, for maps. */
+export async function listChunkVectors(
+  db: Database,
+  { collectionId, limit }: { collectionId: bigint; limit: number },
+): Promise<(ChunkRow & { vector: number[] })[]> {
+  const rows = await db.prisma.$queryRaw<{ id: bigint; document_id: bigint; position: number; text: string; metadata: Prisma.JsonObject; embedding: string }[]>`
+    SELECT "id", "document_id", "position", "text", "metadata", "embedding"::text AS "embedding"
+    FROM "collection_chunks"
+    WHERE "collection_id" = ${collectionId}
+    ORDER BY "document_id", "position"
+    LIMIT ${limit}`;
+  return rows.map((row) => ({
+    chunkId: Number(row.id),
+    documentId: Number(row.document_id),
+    position: row.position,
+    text: row.text,
+    metadata: row.metadata,
+    vector: fromSql(row.embedding),
   }));
 }
 

@@ -16,10 +16,14 @@ export interface EmbeddedTexts {
  * Embeds texts with a model, through the database cache: each distinct text is embedded at most
  * once per model, ever. New vectors are stored in one statement after the model has answered for
  * all of them, so a failing request stores nothing.
+ *
+ * `store: false` reads the cache but adds nothing to it: for texts that must not become visible to
+ * everyone through `scope: "texts"` search (private collections' chunks and the questions asked
+ * of them).
  */
 export async function embedTexts(
   db: Database,
-  { model: modelId, texts }: { model?: string; texts: string[] },
+  { model: modelId, texts, store = true }: { model?: string; texts: string[]; store?: boolean },
 ): Promise<EmbeddedTexts> {
   const model = resolveModel(modelId);
   const id = model.info().id;
@@ -27,7 +31,7 @@ export async function embedTexts(
   const missing = [...new Set(texts.filter((text) => !stored.has(text)))];
   if (missing.length > 0) {
     const fresh = checkShape(id, missing, await model.embed(missing));
-    await saveEmbeddings(db, { model: id, entries: missing.map((text, i) => ({ text, vector: fresh[i] })) });
+    if (store) await saveEmbeddings(db, { model: id, entries: missing.map((text, i) => ({ text, vector: fresh[i] })) });
     missing.forEach((text, i) => stored.set(text, fresh[i]));
   }
   const vectors = texts.map((text) => stored.get(text)!);

@@ -17,6 +17,8 @@ const documents = await import("@/app/api/collections/[id]/documents/route");
 const oneDocument = await import("@/app/api/collections/[id]/documents/[documentId]/route");
 const chunks = await import("@/app/api/collections/[id]/chunks/route");
 const search = await import("@/app/api/collections/[id]/search/route");
+const map = await import("@/app/api/collections/[id]/map/route");
+const textSearch = await import("@/app/api/search/route");
 
 type Created = { id: string; readKey: string; writeKey: string };
 type Added = { documents: { documentId: number; chunks: number; duplicate: boolean }[] };
@@ -198,6 +200,28 @@ describe("collections API", () => {
     expect(reply.status).toBe(400);
     expect(reply.body.error.code).toBe(code);
     expect(await db.prisma.collectionDocument.count()).toBe(before);
+  });
+
+  it("keeps a private collection's chunks and questions out of the shared text search", async () => {
+    await searchCollection(privateCollection.id, { query: "a secret question about orchards" }, privateCollection.readKey);
+    const { body } = await readJson<{ results: { text: string }[] }>(await textSearch.POST(jsonRequest("/api/search", { query: "apple orchards", k: 100 }), {}));
+    const texts = body.results.map((result) => result.text);
+    expect(texts.some((text) => text.includes("Apples grow on trees"))).toBe(false);
+    expect(texts).not.toContain("a secret question about orchards");
+    expect(await db.prisma.embedding.count({ where: { text: { contains: "diesel engine" } } })).toBe(0);
+  });
+
+  it("maps the chunks from their stored vectors with the question placed among them, deterministically", async () => {
+    const request = (key?: string) =>
+      map.POST(jsonRequest(`/api/collections/${privateCollection.id}/map`, { question: "Which engine has no spark plug?" }, { headers: { "content-type": "application/json", ...auth(key) } }), context(privateCollection.id));
+    expect((await request()).status).toBe(401);
+    type MapReply = { chunks: { chunkId: number; x: number; y: number; metadata: Record<string, unknown> }[]; question: { x: number; y: number } };
+    const first = await readJson<MapReply>(await request(privateCollection.readKey));
+    expect(first.status).toBe(200);
+    expect(first.body.chunks.length).toBeGreaterThanOrEqual(3);
+    expect(Number.isFinite(first.body.question.x) && Number.isFinite(first.body.question.y)).toBe(true);
+    const again = await readJson<MapReply>(await request(privateCollection.readKey));
+    expect(again.body).toEqual(first.body);
   });
 
   it("answers 404 for an unknown collection", async () => {

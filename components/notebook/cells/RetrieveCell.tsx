@@ -13,9 +13,10 @@ type Retrieved = { results: Result[]; chunks: Chunk[]; points: Point[]; question
 
 /**
  * Retrieval-augmented generation, step by step: the question is embedded, pgvector returns the
- * nearest chunks of a collection, the chunks are shown on a map of the whole collection with the
- * question placed among them (UMAP transform: the map does not move), and the prompt an LLM would
- * get is assembled from an editable template, ready to copy.
+ * nearest chunks of a collection, the chunks are shown on a map of the whole collection (laid out
+ * on the server from their stored vectors) with the question placed among them (UMAP transform:
+ * the map does not move), and the prompt an LLM would get is assembled from an editable template,
+ * ready to copy.
  */
 export function RetrieveCell({ cell, readOnly, onChange }: { cell: Cell; readOnly: boolean; onChange: (cell: Cell) => void }) {
   const [key, setKey] = useState("");
@@ -30,21 +31,20 @@ export function RetrieveCell({ cell, readOnly, onChange }: { cell: Cell; readOnl
     try {
       const auth = key.trim() || undefined;
       const base = `/api/collections/${encodeURIComponent(cell.collection)}`;
-      const [info, search, listing] = await Promise.all([
-        callApi<{ model: string }>(base, { method: "GET", editKey: auth }),
+      const [search, map] = await Promise.all([
         callApi<{ results: Result[] }>(`${base}/search`, { body: { query: cell.question, k: cell.k }, editKey: auth }),
-        callApi<{ chunks: Chunk[] }>(`${base}/chunks?limit=2000`, { method: "GET", editKey: auth }),
+        callApi<{ chunks: (Chunk & { x: number; y: number })[]; question: { x: number; y: number } }>(`${base}/map`, {
+          body: { question: cell.question },
+          editKey: auth,
+        }),
       ]);
-      const map = await callApi<{ points: { x: number; y: number }[]; placed: { x: number; y: number }[] }>("/api/project", {
-        body: { model: info.model, texts: listing.chunks.map((chunk) => chunk.text), method: "umap", place: [cell.question] },
-      });
       setState({
         busy: false,
         retrieved: {
           results: search.results,
-          chunks: listing.chunks,
-          points: map.points.map((point) => [point.x, point.y]),
-          question: [map.placed[0].x, map.placed[0].y],
+          chunks: map.chunks,
+          points: map.chunks.map((chunk) => [chunk.x, chunk.y]),
+          question: [map.question.x, map.question.y],
         },
       });
     } catch (error) {
