@@ -10,6 +10,7 @@ export function PageFrame({ children }: { children: ReactNode }) {
           Embeddings notebook
         </Link>
         <Link href="/docs">API</Link>
+        <Link href="/collections">Collections</Link>
         <Link href="/new">New exploration</Link>
       </nav>
       <main>{children}</main>

@@ -1,0 +1,86 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, type ReactNode } from "react";
+import "@/components/notebook/notebook.css";
+import "./collections.css";
+import { AccessPanel } from "./AccessPanel";
+import { CollectionHeader } from "./CollectionHeader";
+import { deleteDocument } from "./collectionsApi";
+import { DeleteCollectionPanel } from "./DeleteCollectionPanel";
+import { DocumentsTable } from "./DocumentsTable";
+import { KeyPrompt } from "./KeyPrompt";
+import { exampleFilter } from "./parseFilter";
+import type { CollectionLimits } from "./limits";
+import { SearchPanel } from "./SearchPanel";
+import { UploadPanel } from "./UploadPanel";
+import { useCollection } from "./useCollection";
+
+/** /collections/:id in the browser: opens the collection with the key it can find, then shows what that key allows. */
+export function CollectionView({ id, limits }: { id: string; limits: CollectionLimits }) {
+  const { state, key, isSaved, refresh, tryKey, forgetKeys } = useCollection(id);
+  const removeDocument = useCallback(
+    async (documentId: number) => {
+      await deleteDocument(id, key!, documentId);
+      await refresh();
+    },
+    [id, key, refresh],
+  );
+
+  switch (state.status) {
+    case "loading":
+      return (
+        <p className="hint" aria-live="polite">
+          Opening the collection…
+        </p>
+      );
+    case "needs-key":
+      return <KeyPrompt id={id} refused={state.refused} message={state.message} onKey={tryKey} />;
+    case "not-found":
+      return (
+        <CollectionProblem title="Collection not found" message={state.message}>
+          {isSaved && (
+            <button type="button" className="secondary" onClick={forgetKeys}>
+              Remove it from your collections
+            </button>
+          )}
+        </CollectionProblem>
+      );
+    case "error":
+      return <CollectionProblem title="The collection could not be opened" message={state.message} onRetry={refresh} />;
+  }
+
+  const { info, documents, access, notice } = state;
+  const writeKey = access === "write" ? key : null;
+  return (
+    <div className="collection">
+      <CollectionHeader info={info} />
+      {notice && <p className="status error">{notice}</p>}
+      <AccessPanel id={id} access={access} currentKey={key} onKey={tryKey} onForget={forgetKeys} />
+      {writeKey && <UploadPanel collectionId={id} writeKey={writeKey} chunking={info.chunking} limits={limits} onUploaded={refresh} />}
+      <SearchPanel collectionId={id} collectionKey={key} disabled={info.chunks === 0} filterPlaceholder={exampleFilter(documents.at(-1)?.metadata)} />
+      <DocumentsTable documents={documents} onDelete={writeKey ? removeDocument : undefined} />
+      {writeKey && <DeleteCollectionPanel id={id} name={info.name} documents={info.documents} writeKey={writeKey} />}
+    </div>
+  );
+}
+
+function CollectionProblem({ title, message, onRetry, children }: { title: string; message: string; onRetry?: () => void; children?: ReactNode }) {
+  return (
+    <section className="collection-problem">
+      <p className="breadcrumb">
+        <Link href="/collections">← Collections</Link>
+      </p>
+      <h1>{title}</h1>
+      <p className="status error" role="alert">
+        {message}
+      </p>
+      {onRetry && (
+        <button type="button" className="secondary" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+      {children}
+    </section>
+  );
+}

@@ -1,0 +1,114 @@
+"use client";
+
+import { useState } from "react";
+import type { CollectionDocument } from "./collectionsApi";
+import { ConfirmButton } from "./ConfirmButton";
+import { documentLabel } from "./documentLabel";
+
+const number = (value: number) => value.toLocaleString("en");
+
+/** The documents of a collection, oldest first; with the write key, each can be deleted (after a confirmation). */
+export function DocumentsTable({
+  documents,
+  onDelete,
+}: {
+  documents: CollectionDocument[];
+  /** Absent without the write key. */
+  onDelete?: (documentId: number) => Promise<void>;
+}) {
+  return (
+    <section className="panel documents-panel" aria-labelledby="documents-title">
+      <h2 id="documents-title">Documents</h2>
+      {documents.length === 0 ? (
+        <p className="hint empty">No documents yet.{onDelete ? " Add some above: each is cut into chunks and embedded." : ""}</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="data-table documents">
+            <thead>
+              <tr>
+                <th scope="col">Document</th>
+                <th scope="col" className="number">
+                  Characters
+                </th>
+                <th scope="col" className="number">
+                  Chunks
+                </th>
+                <th scope="col">Metadata</th>
+                {onDelete && (
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                )}
+              </tr>
+            </thead>
+            <tbody>
+              {documents.map((document) => (
+                <DocumentRow key={document.documentId} document={document} onDelete={onDelete} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function DocumentRow({ document, onDelete }: { document: CollectionDocument; onDelete?: (documentId: number) => Promise<void> }) {
+  const [error, setError] = useState<string | null>(null);
+  const label = documentLabel(document.documentId, document.metadata);
+  return (
+    <tr data-document-id={document.documentId}>
+      <td className="document-cell">
+        <span className="document-name">{label}</span>
+        <span className="document-preview">{previewText(document, label)}</span>
+        {error && (
+          <span className="status error" role="alert">
+            {error}
+          </span>
+        )}
+      </td>
+      <td className="number">{number(document.characters)}</td>
+      <td className="number">{number(document.chunks)}</td>
+      <td>
+        <MetadataList metadata={document.metadata} />
+      </td>
+      {onDelete && (
+        <td className="actions-cell">
+          <ConfirmButton
+            label={`Delete ${label}`}
+            question="Delete for good?"
+            confirmLabel="Delete"
+            onConfirm={async () => {
+              setError(null);
+              await onDelete(document.documentId).catch((failure: Error) => setError(failure.message));
+            }}
+          >
+            Delete
+          </ConfirmButton>
+        </td>
+      )}
+    </tr>
+  );
+}
+
+function MetadataList({ metadata }: { metadata: CollectionDocument["metadata"] }) {
+  const entries = Object.entries(metadata);
+  if (entries.length === 0) return <span className="hint">–</span>;
+  return (
+    <ul className="metadata">
+      {entries.map(([key, value]) => (
+        <li key={key}>
+          <span className="metadata-key">{key}</span> {String(value)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The preview without a leading heading that repeats the name above it, marked as cut when it is. */
+function previewText(document: CollectionDocument, label: string): string {
+  const heading = /^#{1,6}[ \t]+(.+)\n/.exec(document.preview);
+  const text = heading && heading[1].trim() === label ? document.preview.slice(heading[0].length) : document.preview;
+  const cut = document.characters > document.preview.length;
+  return `${text.trim()}${cut ? "…" : ""}`;
+}

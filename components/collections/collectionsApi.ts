@@ -1,0 +1,94 @@
+import { ApiError, callApi } from "@/components/notebook/client";
+import type { CollectionInfo, SearchResult } from "@/lib/collections/schemas";
+
+/**
+ * The collections API as the browser uses it: one typed function per call, the key sent as
+ * `Authorization: Bearer`. Failures are `ApiError`s carrying the server's status, code and message.
+ */
+
+export type { CollectionInfo, SearchResult };
+export type Metadata = Record<string, string | number | boolean>;
+
+export interface CollectionDocument {
+  documentId: number;
+  /** The first characters of the text. */
+  preview: string;
+  characters: number;
+  chunks: number;
+  metadata: Metadata;
+  createdAt: string;
+}
+
+export interface AddedDocument {
+  documentId: number;
+  chunks: number;
+  /** The same text was already in the collection: nothing was added. */
+  duplicate: boolean;
+}
+
+export interface NewCollection {
+  name: string;
+  model: string;
+  public: boolean;
+  chunking: { size: number; overlap: number };
+}
+
+export interface CreatedCollection {
+  id: string;
+  readKey: string;
+  writeKey: string;
+  collection: CollectionInfo;
+}
+
+
+export function collectionUrl(id: string): string {
+  return `/api/collections/${encodeURIComponent(id)}`;
+}
+
+export function createCollection(input: NewCollection): Promise<CreatedCollection> {
+  return callApi("/api/collections", { body: input });
+}
+
+export function fetchCollection(id: string, key: string | null): Promise<CollectionInfo> {
+  return callApi(collectionUrl(id), { method: "GET", editKey: key ?? undefined });
+}
+
+export async function fetchDocuments(id: string, key: string | null): Promise<CollectionDocument[]> {
+  return (await callApi<{ documents: CollectionDocument[] }>(`${collectionUrl(id)}/documents`, { method: "GET", editKey: key ?? undefined })).documents;
+}
+
+export async function addDocuments(id: string, key: string, documents: { text: string; metadata: Metadata }[]): Promise<AddedDocument[]> {
+  return (await callApi<{ documents: AddedDocument[] }>(`${collectionUrl(id)}/documents`, { body: { documents }, editKey: key })).documents;
+}
+
+export function deleteDocument(id: string, key: string, documentId: number): Promise<void> {
+  return callApi(`${collectionUrl(id)}/documents/${documentId}`, { method: "DELETE", editKey: key });
+}
+
+export function deleteCollection(id: string, key: string): Promise<void> {
+  return callApi(collectionUrl(id), { method: "DELETE", editKey: key });
+}
+
+export async function searchCollection(
+  id: string,
+  key: string | null,
+  search: { query: string; k: number; filter?: Metadata },
+): Promise<SearchResult[]> {
+  return (await callApi<{ results: SearchResult[] }>(`${collectionUrl(id)}/search`, { body: search, editKey: key ?? undefined })).results;
+}
+
+/**
+ * Whether a key may change the collection. The API has no "who am I" call, so this asks to delete
+ * document 0, which never exists (ids start at 1): the server checks the key first and answers 403
+ * for a key that may not write, 404 for the write key. Nothing is ever deleted.
+ */
+export async function probeWriteAccess(id: string, key: string): Promise<boolean> {
+  try {
+    await deleteDocument(id, key, 0);
+    return true;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404 && error.code === "not_found:document") return true;
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,35 @@
+import { chunkingSchema, collectionLimits } from "@/lib/collections/schemas";
+
+/**
+ * The collections API's limits as plain numbers, for the forms and the uploader to show and
+ * respect. Read from the request schemas so the UI can't drift from what the server accepts.
+ * Server-only: it imports the zod schemas, so client components receive the result as a prop
+ * (and import only the `CollectionLimits` type).
+ */
+export interface CollectionLimits {
+  maxNameLength: number;
+  chunkSize: { min: number; max: number; default: number };
+  chunkOverlap: { min: number; max: number; default: number };
+  maxDocumentsPerRequest: number;
+  /** Characters per document, after NFC normalisation. */
+  maxDocumentLength: number;
+  maxChunksPerRequest: number;
+  maxMetadataValueLength: number;
+}
+
+export function readCollectionLimits(): CollectionLimits {
+  const { size, overlap } = chunkingSchema.shape;
+  return {
+    maxNameLength: collectionLimits.maxNameLength,
+    chunkSize: numberBounds(size.unwrap(), size.def.defaultValue),
+    chunkOverlap: numberBounds(overlap.unwrap(), overlap.def.defaultValue),
+    maxDocumentsPerRequest: collectionLimits.maxDocumentsPerRequest,
+    maxDocumentLength: collectionLimits.maxDocumentLength,
+    maxChunksPerRequest: collectionLimits.maxChunksPerRequest,
+    maxMetadataValueLength: collectionLimits.maxMetadataValueLength,
+  };
+}
+
+function numberBounds(schema: { minValue: number | null; maxValue: number | null }, fallback: number) {
+  return { min: schema.minValue ?? 0, max: schema.maxValue ?? Number.MAX_SAFE_INTEGER, default: fallback };
+}
