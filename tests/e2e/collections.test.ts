@@ -1,0 +1,228 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startApp, type AppServer } from "../support/server";
+
+/**
+ * The collections pages in headless Chromium, over a production build with an empty embedded
+ * database: create a private collection, upload markdown files with progress and per-file
+ * results, find a duplicate, search, delete a document, open it with and without a key, delete it.
+ * Screenshots go to screenshots/ (not committed).
+ *
+ * Its own build: tests/e2e/app.test.ts builds into `.next-e2e` (hard-coded in tests/support/server.ts)
+ * and vitest runs test files in parallel, so a second build into that folder would collide with it.
+ * This file builds into `.next-e2e-collections` and passes that folder to startApp, whose env
+ * overrides the default. `next build` adds type globs for a new dist dir to tsconfig.json and
+ * points next-env.d.ts at it: both are put back right after the build, so the tree stays clean.
+ */
+
+const chromiumPath = "/usr/bin/chromium";
+const hasChromium = fs.existsSync(chromiumPath);
+if (!hasChromium) console.warn(`NOTICE: ${chromiumPath} not found: the browser tests of the collections pages are skipped.`);
+const screenshots = "screenshots";
+const distDir = ".next-e2e-collections";
+
+const beesText = [
+  "# Honey bees",
+  "Worker bees fly from flower to flower collecting nectar, a sugary liquid, and carry it home in a special honey stomach.",
+  "In the hive, house bees pass the nectar from mouth to mouth and add enzymes that split its sugars. They spread it in wax cells and fan their wings until most of the water evaporates: the nectar has become honey.",
+  "The bees cap each full cell with a lid of wax. A colony stores honey to eat through the winter, when no flowers bloom.",
+].join("\n\n");
+const volcanoText = [
+  "# Volcanoes",
+  "Deep underground, rock melts into magma. Magma is lighter than the solid rock around it, so it rises through cracks in the crust.",
+  "When gas pressure builds up, the volcano erupts: lava flows down its sides and clouds of ash and gas shoot into the sky.",
+].join("\n\n");
+const markdownFile = (name: string, text: string) => ({ name, mimeType: "text/markdown", buffer: Buffer.from(text) });
+
+/** `next build` into this file's own dist dir, leaving tsconfig.json and next-env.d.ts as they were. */
+function buildIntoOwnDistDir(): void {
+  const nextEnvBefore = fs.existsSync("next-env.d.ts") ? fs.readFileSync("next-env.d.ts", "utf8") : null;
+  try {
+    const build = spawnSync("npx", ["next", "build"], {
+      env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
+      encoding: "utf8",
+    });
+    if (build.status !== 0) throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
+  } finally {
+    removeOwnTypeGlobs();
+    if (nextEnvBefore !== null && fs.readFileSync("next-env.d.ts", "utf8").includes(distDir)) fs.writeFileSync("next-env.d.ts", nextEnvBefore);
+  }
+}
+
+// Only the entries naming this dist dir are removed, so a concurrent edit of tsconfig.json survives.
+function removeOwnTypeGlobs(): void {
+  const text = fs.readFileSync("tsconfig.json", "utf8");
+  if (!text.includes(distDir)) return;
+  const config = JSON.parse(text) as { include?: string[] };
+  config.include = config.include?.filter((entry) => !entry.startsWith(`${distDir}/`));
+  fs.writeFileSync("tsconfig.json", `${JSON.stringify(config, null, 2)}\n`);
+}
+
+describe.skipIf(!hasChromium)("the collections pages in Chromium", () => {
+  let app: AppServer;
+  let browser: Browser;
+  let owner: BrowserContext;
+  let page: Page;
+  let collectionUrl: string;
+  let readKey: string;
+  let writeKey: string;
+
+  beforeAll(async () => {
+    buildIntoOwnDistDir();
+    app = await startApp({ NEXT_DIST_DIR: distDir });
+    fs.mkdirSync(screenshots, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    owner = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    page = await owner.newPage();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    fs.rmSync(distDir, { recursive: true, force: true });
+  });
+
+  // A failing test shows what the server said: the reason for a 500 is only in its log.
+  afterEach(({ task }) => {
+    if (task.result?.state === "fail") console.error(`--- server output ---\n${app?.output().slice(-4000)}`);
+  });
+
+  async function uploadResult(name: string) {
+    const row = page.locator(".upload-result", { has: page.locator(".upload-file", { hasText: name }) });
+    return { status: await row.getAttribute("data-status"), text: (await row.locator(".upload-outcome").textContent()) ?? "" };
+  }
+
+  async function waitForUploadEnd(total: number) {
+    await page.getByTestId("upload-progress").filter({ hasText: `${total} of ${total} document` }).waitFor({ timeout: 60_000 });
+    await page.getByRole("button", { name: "Clear" }).waitFor();
+  }
+
+  it("creating a private collection shows the read and write keys once, saved in this browser", async () => {
+    await page.goto(`${app.url}/collections`);
+    await page.getByLabel("Name").fill("Field notes");
+    expect(await page.getByLabel("Public").isChecked()).toBe(false);
+    await page.getByLabel("Chunk size").fill("300");
+    await page.getByLabel("Overlap").fill("50");
+    await page.getByRole("button", { name: "Create collection" }).click();
+
+    readKey = await page.getByTestId("read-key").inputValue();
+    writeKey = await page.getByTestId("write-key").inputValue();
+    expect(readKey).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(writeKey).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(await page.getByRole("note").textContent()).toContain("they are not shown again");
+    const saved = await page.evaluate(() => window.localStorage.getItem("embeddings-notebook.collections"));
+    expect(saved).toContain(writeKey);
+    expect(saved).toContain(readKey);
+    await page.screenshot({ path: path.join(screenshots, "collections-created.png"), fullPage: true });
+
+    await page.getByRole("link", { name: "Open the collection" }).click();
+    await page.getByRole("heading", { name: "Field notes", level: 1 }).waitFor();
+    collectionUrl = page.url();
+    expect(collectionUrl).toMatch(/\/collections\/[A-Za-z0-9_-]{16}$/);
+    expect(await page.getByText("Write key: you can add and delete documents").count()).toBe(1);
+  });
+
+  it("uploading two markdown files runs the progress bar to the end and names the chunks each made", async () => {
+    await page.getByLabel("Choose files").setInputFiles([markdownFile("bees.md", beesText), markdownFile("volcano.md", volcanoText)]);
+    await waitForUploadEnd(2);
+    const progress = page.locator(".upload-status progress");
+    expect(await progress.getAttribute("value")).toBe(await progress.getAttribute("max"));
+
+    const bees = await uploadResult("bees.md");
+    const volcano = await uploadResult("volcano.md");
+    expect(bees.status).toBe("added");
+    expect(volcano.status).toBe("added");
+    const beesChunks = Number(/(\d+) chunks?/.exec(bees.text)?.[1]);
+    expect(beesChunks).toBeGreaterThan(1);
+    expect(volcano.text).toMatch(/added · \d+ chunks?/);
+
+    await expect.poll(() => page.getByTestId("document-count").textContent()).toBe("2");
+    const beesRow = page.locator(".documents tbody tr", { hasText: "Honey bees" });
+    expect(await beesRow.locator("td.number").nth(1).textContent()).toBe(String(beesChunks));
+    expect(await beesRow.textContent()).toContain("bees.md");
+    await page.screenshot({ path: path.join(screenshots, "collection-uploaded.png"), fullPage: true });
+  });
+
+  it("uploading the same file again reports it as already there and adds nothing", async () => {
+    await page.getByRole("button", { name: "Clear" }).click();
+    await page.getByLabel("Choose files").setInputFiles([markdownFile("bees.md", beesText)]);
+    await waitForUploadEnd(1);
+    const again = await uploadResult("bees.md");
+    expect(again.status).toBe("duplicate");
+    expect(again.text).toContain("already there");
+    expect(await page.getByTestId("document-count").textContent()).toBe("2");
+  });
+
+  it("search puts the passage from the right file first, and a metadata filter narrows it", async () => {
+    await page.getByLabel("Question or phrase").fill("How do bees turn nectar into honey?");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    const first = page.locator(".search-results li").first();
+    await first.waitFor();
+    expect(await first.locator(".result-document").textContent()).toBe("Honey bees");
+    expect(Number(await first.locator(".score").textContent())).toBeGreaterThan(0.3);
+
+    await page.getByLabel("Filter").fill("filename=volcano.md");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await expect.poll(() => page.locator(".search-results li").first().locator(".result-document").textContent()).toBe("Volcanoes");
+    expect(await page.locator(".search-results .result-document", { hasText: "Honey bees" }).count()).toBe(0);
+    await page.screenshot({ path: path.join(screenshots, "collection-search.png"), fullPage: true });
+  });
+
+  it("deleting a document asks first, then removes it and its chunks", async () => {
+    await page.getByRole("button", { name: "Delete Volcanoes" }).click();
+    expect(await page.locator(".documents tbody tr").count()).toBe(2);
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    await expect.poll(() => page.locator(".documents tbody tr").count()).toBe(1);
+    expect(await page.getByTestId("document-count").textContent()).toBe("1");
+    expect(await page.locator(".documents tbody tr").first().textContent()).toContain("Honey bees");
+  });
+
+  it("without a key the page says it needs one; the read key opens it for search only", async () => {
+    const stranger = await browser.newContext({ viewport: { width: 1200, height: 800 }, colorScheme: "dark" });
+    const visitor = await stranger.newPage();
+    await visitor.goto(collectionUrl);
+    await visitor.getByRole("heading", { name: "This collection needs a key" }).waitFor();
+    expect(await visitor.locator(".documents").count()).toBe(0);
+    await visitor.screenshot({ path: path.join(screenshots, "collection-needs-key-dark.png"), fullPage: true });
+
+    await visitor.getByRole("textbox", { name: "Key" }).fill("not-the-key");
+    await visitor.getByRole("button", { name: "Open" }).click();
+    await visitor.getByRole("heading", { name: "This key does not open the collection" }).waitFor();
+    expect(await visitor.locator(".collection-locked").getByRole("alert").textContent()).toContain("This key does not open this collection");
+
+    await visitor.getByRole("textbox", { name: "Key" }).fill(readKey);
+    await visitor.getByRole("button", { name: "Open" }).click();
+    await visitor.getByRole("heading", { name: "Field notes", level: 1 }).waitFor();
+    expect(await visitor.getByText("Read key: you can list and search").count()).toBe(1);
+    expect(await visitor.getByRole("heading", { name: "Add documents" }).count()).toBe(0);
+    expect(await visitor.getByRole("button", { name: "Delete Honey bees" }).count()).toBe(0);
+    await visitor.screenshot({ path: path.join(screenshots, "collection-read-key-dark.png"), fullPage: true });
+    await stranger.close();
+  });
+
+  it("a #key= link opens the collection with that key, saves it and drops it from the address bar", async () => {
+    const other = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const tab = await other.newPage();
+    await tab.goto(`${collectionUrl}#key=${writeKey}`);
+    await tab.getByRole("heading", { name: "Add documents" }).waitFor();
+    expect(new URL(tab.url()).hash).toBe("");
+    expect(await tab.evaluate(() => window.localStorage.getItem("embeddings-notebook.collections"))).toContain(writeKey);
+    await other.close();
+  });
+
+  it("deleting the collection asks first, then goes back to /collections, where it is no longer listed", async () => {
+    await page.getByRole("button", { name: "Delete collection…" }).click();
+    await page.getByRole("button", { name: "Delete collection", exact: true }).click();
+    await page.waitForURL(/\/collections$/);
+    await page.getByRole("heading", { name: "Your collections" }).waitFor();
+    await page.getByText("None yet.").waitFor();
+    const reply = await fetch(`${app.url}/api${new URL(collectionUrl).pathname}`, { headers: { authorization: `Bearer ${writeKey}` } });
+    expect(reply.status).toBe(404);
+  });
+});
