@@ -18,7 +18,7 @@ const screenshots = "screenshots";
 let app: AppServer;
 
 beforeAll(async () => {
-  buildApp();
+  await buildApp();
   // 5,000 words keep the one-time vocabulary load in pgvector to seconds (queen is word 1,949).
   app = await startApp({ GLOVE_VOCABULARY_SIZE: "5000" });
 }, 300_000);

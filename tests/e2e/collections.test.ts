@@ -1,28 +1,21 @@
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startApp, type AppServer } from "../support/server";
+import { buildApp, startApp, type AppServer } from "../support/server";
 
 /**
  * The collections pages in headless Chromium, over a production build with an empty embedded
  * database: create a private collection, upload markdown files with progress and per-file
  * results, find a duplicate, search, delete a document, open it with and without a key, delete it.
  * Screenshots go to screenshots/ (not committed).
- *
- * Its own build: tests/e2e/app.test.ts builds into `.next-e2e` (hard-coded in tests/support/server.ts)
- * and vitest runs test files in parallel, so a second build into that folder would collide with it.
- * This file builds into `.next-e2e-collections` and passes that folder to startApp, whose env
- * overrides the default. `next build` adds type globs for a new dist dir to tsconfig.json and
- * points next-env.d.ts at it: both are put back right after the build, so the tree stays clean.
+ * The build is shared with the other e2e files (buildApp builds once, under a lock).
  */
 
 const chromiumPath = "/usr/bin/chromium";
 const hasChromium = fs.existsSync(chromiumPath);
 if (!hasChromium) console.warn(`NOTICE: ${chromiumPath} not found: the browser tests of the collections pages are skipped.`);
 const screenshots = "screenshots";
-const distDir = ".next-e2e-collections";
 
 const beesText = [
   "# Honey bees",
@@ -37,29 +30,6 @@ const volcanoText = [
 ].join("\n\n");
 const markdownFile = (name: string, text: string) => ({ name, mimeType: "text/markdown", buffer: Buffer.from(text) });
 
-/** `next build` into this file's own dist dir, leaving tsconfig.json and next-env.d.ts as they were. */
-function buildIntoOwnDistDir(): void {
-  const nextEnvBefore = fs.existsSync("next-env.d.ts") ? fs.readFileSync("next-env.d.ts", "utf8") : null;
-  try {
-    const build = spawnSync("npx", ["next", "build"], {
-      env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
-      encoding: "utf8",
-    });
-    if (build.status !== 0) throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
-  } finally {
-    removeOwnTypeGlobs();
-    if (nextEnvBefore !== null && fs.readFileSync("next-env.d.ts", "utf8").includes(distDir)) fs.writeFileSync("next-env.d.ts", nextEnvBefore);
-  }
-}
-
-// Only the entries naming this dist dir are removed, so a concurrent edit of tsconfig.json survives.
-function removeOwnTypeGlobs(): void {
-  const text = fs.readFileSync("tsconfig.json", "utf8");
-  if (!text.includes(distDir)) return;
-  const config = JSON.parse(text) as { include?: string[] };
-  config.include = config.include?.filter((entry) => !entry.startsWith(`${distDir}/`));
-  fs.writeFileSync("tsconfig.json", `${JSON.stringify(config, null, 2)}\n`);
-}
 
 describe.skipIf(!hasChromium)("the collections pages in Chromium", () => {
   let app: AppServer;
@@ -71,8 +41,8 @@ describe.skipIf(!hasChromium)("the collections pages in Chromium", () => {
   let writeKey: string;
 
   beforeAll(async () => {
-    buildIntoOwnDistDir();
-    app = await startApp({ NEXT_DIST_DIR: distDir });
+    await buildApp();
+    app = await startApp();
     fs.mkdirSync(screenshots, { recursive: true });
     browser = await chromium.launch({
       executablePath: chromiumPath,
@@ -85,7 +55,6 @@ describe.skipIf(!hasChromium)("the collections pages in Chromium", () => {
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
-    fs.rmSync(distDir, { recursive: true, force: true });
   });
 
   // A failing test shows what the server said: the reason for a 500 is only in its log.

@@ -26,12 +26,54 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export function buildApp(): void {
-  const build = spawnSync("npx", ["next", "build"], {
-    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
-    encoding: "utf8",
-  });
-  if (build.status !== 0) throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
+/**
+ * `next build` into .next-e2e, once for all test files: several e2e files run in parallel, so a
+ * lock (a directory, created atomically) lets one build while the others wait, and a build newer
+ * than every source file is reused instead of rebuilt.
+ */
+export async function buildApp(): Promise<void> {
+  const lock = path.join(os.tmpdir(), `notebook-e2e-build-${Buffer.from(process.cwd()).toString("hex").slice(-24)}.lock`);
+  await acquireLock(lock);
+  try {
+    if (buildIsFresh()) return;
+    const build = spawnSync("npx", ["next", "build"], {
+      env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
+      encoding: "utf8",
+    });
+    if (build.status !== 0) throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+const sourceRoots = ["app", "components", "lib", "prisma", "next.config.js", "package.json", "instrumentation.ts"];
+
+function buildIsFresh(): boolean {
+  const buildId = path.join(distDir, "BUILD_ID");
+  if (!fs.existsSync(buildId)) return false;
+  const builtAt = fs.statSync(buildId).mtimeMs;
+  const newest = (entry: string): number => {
+    const stat = fs.statSync(entry);
+    if (!stat.isDirectory()) return stat.mtimeMs;
+    return fs.readdirSync(entry).reduce((latest, name) => Math.max(latest, newest(path.join(entry, name))), stat.mtimeMs);
+  };
+  return sourceRoots.filter((root) => fs.existsSync(root)).every((root) => newest(root) < builtAt);
+}
+
+async function acquireLock(lock: string): Promise<void> {
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      return;
+    } catch {
+      // A lock older than a build can take was left by a killed run: take it over.
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 5 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`Waited 5 minutes for another test's next build (lock ${lock}).`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 export async function startApp(env: Record<string, string> = {}): Promise<AppServer> {
