@@ -1,5 +1,5 @@
-import { ApiError, callApi } from "@/components/notebook/client";
-import type { CollectionInfo, SearchResult } from "@/lib/collections/schemas";
+import { callApi } from "@/components/notebook/client";
+import type { CollectionAccess, CollectionInfo, SearchResult } from "@/lib/collections/schemas";
 
 /**
  * The collections API as the browser uses it: one typed function per call, the key sent as
@@ -49,7 +49,7 @@ export function createCollection(input: NewCollection): Promise<CreatedCollectio
   return callApi("/api/collections", { body: input });
 }
 
-export function fetchCollection(id: string, key: string | null): Promise<CollectionInfo> {
+export function fetchCollection(id: string, key: string | null): Promise<CollectionInfo & { access: CollectionAccess }> {
   return callApi(collectionUrl(id), { method: "GET", editKey: key ?? undefined });
 }
 
@@ -77,18 +77,3 @@ export async function searchCollection(
   return (await callApi<{ results: SearchResult[] }>(`${collectionUrl(id)}/search`, { body: search, editKey: key ?? undefined })).results;
 }
 
-/**
- * Whether a key may change the collection. The API has no "who am I" call, so this asks to delete
- * document 0, which never exists (ids start at 1): the server checks the key first and answers 403
- * for a key that may not write, 404 for the write key. Nothing is ever deleted.
- */
-export async function probeWriteAccess(id: string, key: string): Promise<boolean> {
-  try {
-    await deleteDocument(id, key, 0);
-    return true;
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404 && error.code === "not_found:document") return true;
-    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return false;
-    throw error;
-  }
-}

@@ -1,8 +1,8 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { ApiError } from "@/components/notebook/client";
-import { fetchCollection, fetchDocuments, probeWriteAccess, type CollectionDocument, type CollectionInfo } from "./collectionsApi";
+import { fetchCollection, fetchDocuments, type CollectionDocument, type CollectionInfo } from "./collectionsApi";
 import { findSavedCollection, forgetCollection, rememberCollection, strongestKey } from "./saved";
 
 /** What the key in use may do: `none` is a public collection opened without a (useful) key. */
@@ -24,7 +24,6 @@ export type CollectionState =
 export function useCollection(id: string) {
   const [key, setKey] = useState<string | null | undefined>(undefined);
   const [state, setState] = useState<CollectionState>({ status: "loading" });
-  const accessByKey = useRef(new Map<string, Access>());
 
   useEffect(() => {
     const fragmentKey = new URLSearchParams(window.location.hash.slice(1)).get("key")?.trim();
@@ -33,9 +32,7 @@ export function useCollection(id: string) {
       window.history.replaceState(null, "", window.location.pathname + window.location.search);
       setKey(fragmentKey);
     } else {
-      const saved = findSavedCollection(id);
-      if (saved?.writeKey) accessByKey.current.set(saved.writeKey, "write");
-      setKey(strongestKey(saved));
+      setKey(strongestKey(findSavedCollection(id)));
     }
   }, [id]);
 
@@ -44,7 +41,8 @@ export function useCollection(id: string) {
       if (!quiet) setState({ status: "loading" });
       try {
         const [info, documents] = await Promise.all([fetchCollection(id, key), fetchDocuments(id, key)]);
-        const access = await accessOf(id, key, info, accessByKey.current);
+        // The server says what this key may do; a key that only a public collection tolerates does nothing.
+        const access: Access = key === null || info.access === "public" ? "none" : info.access;
         if (key !== null && access !== "none") {
           rememberCollection({ id, name: info.name, model: info.model, public: info.public, [access === "write" ? "writeKey" : "readKey"]: key });
         }
@@ -71,7 +69,6 @@ export function useCollection(id: string) {
   /** Drops this collection's keys from this browser and shows the page as a keyless visitor sees it. */
   const forgetKeys = useCallback(() => {
     forgetCollection(id);
-    accessByKey.current.clear();
     setKey(null);
   }, [id]);
 
@@ -79,17 +76,6 @@ export function useCollection(id: string) {
   const isSaved = state.status !== "loading" && findSavedCollection(id) !== undefined;
 
   return { state, key: key ?? null, isSaved, refresh, tryKey, forgetKeys };
-}
-
-async function accessOf(id: string, key: string | null, info: CollectionInfo, known: Map<string, Access>): Promise<Access> {
-  if (key === null) return "none";
-  let access = known.get(key);
-  if (access === undefined) {
-    // A private collection that opened with this key means it reads; only the write key may write.
-    access = (await probeWriteAccess(id, key)) ? "write" : info.public ? "none" : "read";
-    known.set(key, access);
-  }
-  return access;
 }
 
 function failedState(error: unknown): CollectionState {

@@ -93,6 +93,9 @@ export interface CollectionInfo {
   createdAt: string;
 }
 
+/** What the presented key allows: change (write), search (read), or nothing beyond a public collection. */
+export type CollectionAccess = "write" | "read" | "public";
+
 export interface SearchResult {
   chunkId: number;
   documentId: number;

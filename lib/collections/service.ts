@@ -29,6 +29,7 @@ import { ensureExampleCollection, exampleCollectionId } from "./example-collecti
 import {
   collectionLimits,
   type AddDocumentsInput,
+  type CollectionAccess,
   type CollectionInfo,
   type CollectionSearchInput,
   type CreateCollectionInput,
@@ -72,9 +73,15 @@ export async function createCollection(db: Database, input: CreateCollectionInpu
   return { collection: toInfo(row, { documents: 0, chunks: 0 }), readKey, writeKey };
 }
 
-export async function getCollection(db: Database, { id, key }: { id: string; key: string | null }): Promise<CollectionInfo> {
+/** The collection's description, and what the presented key may do with it. */
+export async function getCollection(
+  db: Database,
+  { id, key }: { id: string; key: string | null },
+): Promise<CollectionInfo & { access: CollectionAccess }> {
   const row = await findReadable(db, id, key);
-  return toInfo(row, await countCollectionContents(db, { collectionId: row.id }));
+  const access: CollectionAccess =
+    key !== null && keyMatches(key, row.writeKeyHash) ? "write" : key !== null && keyMatches(key, row.readKeyHash) ? "read" : "public";
+  return { ...toInfo(row, await countCollectionContents(db, { collectionId: row.id })), access };
 }
 
 export async function deleteCollection(db: Database, { id, key }: { id: string; key: string | null }): Promise<void> {

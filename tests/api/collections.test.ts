@@ -160,6 +160,15 @@ describe("collections API", () => {
     expect((await searchCollection(privateCollection.id, { query: "x" }, privateCollection.writeKey)).status).toBe(200);
   });
 
+  it("GET tells what the presented key may do: write, read, or nothing beyond public", async () => {
+    const info = async (id: string, key?: string) => (await readJson<{ access: string }>(await single.GET(new Request("http://localhost/x", { headers: auth(key) }), context(id)))).body.access;
+    expect(await info(privateCollection.id, privateCollection.writeKey)).toBe("write");
+    expect(await info(privateCollection.id, privateCollection.readKey)).toBe("read");
+    const { body: open } = await createCollection({ name: "Open access", public: true });
+    expect(await info(open.id)).toBe("public");
+    expect(await info(open.id, "someone-elses-key")).toBe("public");
+  });
+
   it("keys: a public collection is searched without a key, but changed only with the write key", async () => {
     const { body: collection } = await createCollection({ name: "Open", public: true });
     expect((await searchCollection(collection.id, { query: "x" })).status).toBe(200);
