@@ -13,11 +13,16 @@ export function norm(vector: ArrayLike<number>): number {
  * Throws on a zero or non-finite vector: it has no direction.
  */
 export function normalize(vector: ArrayLike<number>): number[] {
-  const length = norm(vector);
-  if (!Number.isFinite(length) || length === 0) {
-    throw new Error(`Cannot normalise a vector of length ${length}: it has no direction.`);
+  // Scale by the largest magnitude first, so huge (1e308) or tiny (denormal) values don't
+  // overflow or underflow the length.
+  let largest = 0;
+  for (let i = 0; i < vector.length; i++) largest = Math.max(largest, Math.abs(vector[i]));
+  if (!Number.isFinite(largest) || largest === 0) {
+    throw new Error(`Cannot normalise a vector whose largest component is ${largest}: it has no direction.`);
   }
-  return Array.from(vector, (value) => toFloat32Decimal(value / length));
+  const scaled = Array.from(vector, (value) => value / largest);
+  const length = norm(scaled);
+  return scaled.map((value) => toFloat32Decimal(value / length));
 }
 
 /**

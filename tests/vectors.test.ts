@@ -21,6 +21,11 @@ describe("normalize(vector)", () => {
     expect(() => normalize([0, 0])).toThrow(/no direction/);
   });
 
+  it("normalises huge and tiny vectors without overflow or underflow", () => {
+    expect(normalize([1e308, 1e308])).toEqual(normalize([1, 1]));
+    expect(normalize([5e-324, 0])).toEqual([1, 0]);
+  });
+
   it("throws on non-finite values", () => {
     expect(() => normalize([Number.NaN, 1])).toThrow(/no direction/);
   });

@@ -48,30 +48,67 @@ export async function parseJsonBody<Schema extends z.ZodType>(
   }
   let json: unknown;
   try {
-    json = JSON.parse(raw);
+    // A lone UTF-16 surrogate ("\ud800") can't be stored as UTF-8: make every string well formed,
+    // replacing lone halves with U+FFFD as any UTF-8 encoder would.
+    json = JSON.parse(raw, (_key, value: unknown) => (typeof value === "string" ? value.toWellFormed() : value));
   } catch (error) {
     throw new AppError("bad_request:body", `Request body is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new AppError("bad_request:body", "Request body must be a JSON object.");
   }
+  rejectUnstorable(json);
   const result = schema.safeParse(json, { reportInput: true });
   if (!result.success) throw validationError(result.error);
   return result.data;
 }
 
-/** Turns the first zod issue into `bad_request:<field>` with a message naming the exact path. */
-export function validationError(error: z.ZodError): AppError {
-  const issue = error.issues[0];
-  const field = issue.path.length > 0 ? String(issue.path[0]) : "body";
-  const path = issue.path.reduce<string>(
+/**
+ * Refuses what PostgreSQL can't store or JavaScript mishandles, anywhere in a body: the NUL
+ * character (not allowed in text or jsonb) and the key "__proto__" (zod silently drops it).
+ */
+function rejectUnstorable(body: object): void {
+  const visit = (value: unknown, path: (string | number)[]): void => {
+    if (typeof value === "string") {
+      if (value.includes("\u0000")) throw fieldError(path, "must not contain the NUL character");
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => visit(item, [...path, i]));
+    } else if (value !== null && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) {
+        if (key === "__proto__" || key.includes("\u0000")) throw fieldError(path, `must not use the key ${JSON.stringify(key)}`);
+        visit(item, [...path, key]);
+      }
+    }
+  };
+  visit(body, []);
+}
+
+function fieldError(path: (string | number)[], problem: string): AppError {
+  return new AppError(`bad_request:${safeField(path[0])}`, `${formatPath(path) || "body"} ${problem}.`);
+}
+
+/** A field name fit for an error code: the name itself when it is plain, else "body". */
+function safeField(key: unknown): string {
+  return typeof key === "string" && /^[A-Za-z0-9_.-]{1,64}$/.test(key) ? key : "body";
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
     (text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
     "",
   );
+}
+
+/** Turns the first zod issue into `bad_request:<field>` with a message naming the exact path. */
+export function validationError(error: z.ZodError): AppError {
+  const issue = error.issues[0];
+  const field = issue.path.length > 0 ? safeField(issue.path[0]) : "body";
+  const path = formatPath(issue.path);
   let message = issue.message;
   if (issue.code === "unrecognized_keys") {
-    message = `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}; remove ${issue.keys.length > 1 ? "them" : "it"}`;
-    return new AppError(`bad_request:${issue.keys[0]}`, `Request body has an ${message}.`);
+    const names = issue.keys.map((key) => JSON.stringify(key.slice(0, 40)));
+    message = `unknown field${names.length > 1 ? "s" : ""} ${names.join(", ")}; remove ${names.length > 1 ? "them" : "it"}`;
+    return new AppError(`bad_request:${safeField(issue.keys[0])}`, `${path ? `${path} has an` : "Request body has an"} ${message}.`);
   }
   // `.int()` reports a fractional number as an invalid type; its own message says it better.
   if (issue.code === "invalid_type" && !(issue.expected === "int" && typeof issue.input === "number")) {

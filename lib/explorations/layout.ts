@@ -35,12 +35,12 @@ export async function computeLayout(
   if (method === "axes" && !params.axes) {
     throw new AppError("bad_request:params", 'The axes method needs params.axes, e.g. { "x": ["man", "woman"], "y": ["small", "big"] }.');
   }
-  const axisTexts = method === "axes" && params.axes ? [...params.axes.x, ...(params.axes.y ?? [])] : [];
-  const all = [...texts, ...place, ...axisTexts];
-  const { model, vectors } = await embedTexts(db, { model: modelId, texts: all });
+  // Axis ends are checked before anything is stored: two texts with the same vector make no axis.
+  const axisVectors =
+    method === "axes" && params.axes ? await embedAxisEnds(db, modelId, [params.axes.x, ...(params.axes.y ? [params.axes.y] : [])]) : [];
+  const { model, vectors } = await embedTexts(db, { model: modelId, texts: [...texts, ...place] });
   const textVectors = vectors.slice(0, texts.length);
-  const placeVectors = vectors.slice(texts.length, texts.length + place.length);
-  const axisVectors = vectors.slice(texts.length + place.length);
+  const placeVectors = vectors.slice(texts.length);
 
   const key = createHash("sha256").update(JSON.stringify([model.id, texts, method, params])).digest("hex");
   let projection = cache.get(key);
@@ -61,6 +61,16 @@ export async function computeLayout(
     },
     placed: placed.map((point) => [round(point.x), round(point.y)]),
   };
+}
+
+async function embedAxisEnds(db: Database, model: string | undefined, axes: [string, string][]): Promise<number[][]> {
+  const { vectors } = await embedTexts(db, { model, texts: axes.flat(), store: false });
+  axes.forEach(([from, to], i) => {
+    if (vectors[2 * i].every((value, d) => value === vectors[2 * i + 1][d])) {
+      throw new AppError("bad_request:params", `The axis from "${from.slice(0, 40)}" to "${to.slice(0, 40)}" has no direction: the model gives both the same vector. Choose two texts that differ in meaning.`);
+    }
+  });
+  return vectors;
 }
 
 function projectionOptions(method: MapLayout["method"], params: MapParams, axisVectors: number[][]) {

@@ -35,7 +35,10 @@ export const layoutSchema = z.strictObject({
     .describe("Texts the projection was fitted on, when they differ from the items (points were placed or removed since)."),
 });
 
-const axisSchema = z.tuple([textSchema, textSchema]).describe("[from, to]: the axis runs from the first text to the second.");
+const axisSchema = z
+  .tuple([textSchema, textSchema])
+  .refine(([from, to]) => from !== to, "must run between two different texts")
+  .describe("[from, to]: the axis runs from the first text to the second.");
 
 export const mapParamsSchema = z.strictObject({
   nNeighbors: z.number().int().min(2).max(100).optional().describe("UMAP: neighbourhood size (default 15, clamped to the number of points − 1)."),
@@ -126,6 +129,9 @@ const cellsSchema = z
     cells.forEach((cell, index) => {
       if (ids.has(cell.id)) context.addIssue({ code: "custom", path: [index, "id"], message: `repeats cell id "${cell.id}"` });
       ids.add(cell.id);
+      if (cell.type === "map" && cell.method === "axes" && !cell.params.axes) {
+        context.addIssue({ code: "custom", path: [index, "params", "axes"], message: 'is needed by the axes method, e.g. { "x": ["man", "woman"] }' });
+      }
     });
   });
 

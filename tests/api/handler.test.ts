@@ -43,11 +43,19 @@ describe("parseJsonBody(request, schema)", () => {
     ["a control character", { texts: ["a\u0007b"] }, "bad_request:texts", /control characters/],
     ["an extra field", { texts: ["cat"], text: "dog" }, "bad_request:text", /unknown field "text"/],
     ["a model of the wrong type", { texts: ["cat"], model: 3 }, "bad_request:model", /model must be string/],
+    ["a NUL character in any string", { texts: ["cat"], model: "use\u0000lite" }, "bad_request:model", /model must not contain the NUL character/],
+    ["a __proto__ key", JSON.parse('{"texts":["cat"],"__proto__":{"x":1}}'), "bad_request:body", /must not use the key "__proto__"/],
+    ["an unknown field with an odd name", { texts: ["cat"], "a b": 1 }, "bad_request:body", /unknown field "a b"/],
   ])("rejects %s with 400 naming the field", async (_, body, code, message) => {
     const error = await rejection(body);
     expect(error.status).toBe(400);
     expect(error.code).toBe(code);
     expect(error.message).toMatch(message);
+  });
+
+  it("makes lone surrogates well formed instead of passing them to the database", async () => {
+    const body = await parseJsonBody(post(String.raw`{"texts":["\u00e9\udc00"]}`), embedRequestSchema);
+    expect(body.texts).toEqual(["é\ufffd"]);
   });
 
   it(`rejects more than ${limits.maxTexts} texts`, async () => {
