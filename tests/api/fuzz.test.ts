@@ -223,7 +223,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (process.env.FUZZ_STATS) console.info([...stats].sort().map(([key, count]) => `${count}\t${key}`).join("\n"));
-  if (excused.size > 0) console.info("Known bugs excused in this run:", Object.fromEntries(excused));
   await closeDatabase();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
@@ -267,71 +266,8 @@ async function call(target: Endpoint, { params = {}, query = "", body, key, auth
  * for exactly the requests that trigger it; delete an entry once its fix lands and the fuzzer
  * checks that case again.
  */
-interface KnownBug {
-  id: string;
-  applies(endpoint: string, body: unknown, reply: Reply): boolean;
-  excuses(problem: string): boolean;
-}
-
-const writesEmbeddings = (problem: string) => /^rejected .* but changed embeddings$/.test(problem);
-const serverError = (problem: string) => problem === "server error 500 internal:server" || problem.startsWith("status 500, expected");
-
-const knownBugs: KnownBug[] = [
-  {
-    // A NUL character in a string stored outside the text schema (exploration title, group or cell
-    // field; collection name; metadata value or filter value) reaches PostgreSQL, which refuses it
-    // (22021 / 22P05): 500, after the items or chunks were already embedded and cached.
-    id: "nul-reaches-postgres",
-    applies: (endpoint, body, reply) =>
-      reply.status === 500 &&
-      ["POST /api/explorations", "PATCH /api/explorations/{slug}", "POST /api/collections", "POST /api/collections/{id}/documents", "POST /api/collections/{id}/search"].includes(endpoint) &&
-      someString(body, (text) => text.includes("\u0000")),
-    excuses: (problem) => serverError(problem) || writesEmbeddings(problem),
-  },
-  {
-    // A lone surrogate (JSON "\udc00") reaches the database as is, and fails there two ways: jsonb
-    // refuses an unpaired \uD8xx escape (22P02, any PostgreSQL: metadata, filters, cells), and PGlite's
-    // wire protocol miscounts the UTF-8 length of a lone low surrogate after a non-ASCII character
-    // ("é\udc00": its byte-length loop skips the character before every low surrogate as if it were
-    // the pair's high half), so the message is cut short: 22021 invalid byte sequence. Either way 500.
-    id: "lone-surrogate-reaches-postgres",
-    applies: (_endpoint, body, reply) => reply.status === 500 && someString(body, (text) => loneSurrogate.test(text)),
-    excuses: (problem) => serverError(problem) || writesEmbeddings(problem),
-  },
-  {
-    // Semantic axes whose two ends embed to the same vector (["cat", "cat"]) make lib/projection/axes.ts
-    // throw a plain Error: 500, after the texts were embedded and cached.
-    id: "axes-same-ends",
-    applies: (endpoint, body, reply) =>
-      reply.status === 500 && ["POST /api/project", "POST /api/explorations", "PATCH /api/explorations/{slug}"].includes(endpoint) && JSON.stringify(body).includes('"axes":{'),
-    excuses: (problem) => serverError(problem) || writesEmbeddings(problem),
-  },
-  {
-    // A map cell with method "axes" and no params.axes passes the schema; createExploration /
-    // updateExploration embed (and cache) the items before computeLayout answers 400.
-    id: "axes-cell-checked-after-embedding",
-    applies: (endpoint, _body, reply) => reply.code === "bad_request:params" && endpoint.includes("/api/explorations"),
-    excuses: writesEmbeddings,
-  },
-  {
-    // validationError() puts an unknown field's name into the code: { "texts": ["cat"], "a b": 1 }
-    // answers code "bad_request:a b" (any characters, any length, even "bad_request:").
-    id: "unknown-field-in-code",
-    applies: (_endpoint, _body, reply) => reply.message?.startsWith("Request body has an unknown field") ?? false,
-    excuses: (problem) => problem.startsWith("malformed code"),
-  },
-];
-
-const excused = new Map<string, number>();
-const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const stats = new Map<string, number>();
 
-function someString(value: unknown, test: (text: string) => boolean): boolean {
-  if (typeof value === "string") return test(value);
-  if (Array.isArray(value)) return value.some((item) => someString(item, test));
-  if (value && typeof value === "object") return Object.entries(value).some(([key, item]) => test(key) || someString(item, test));
-  return false;
-}
 
 // ——— the property every request must satisfy ——————————————————————————————————————
 
@@ -344,7 +280,7 @@ interface Expectation {
 
 /**
  * Sends one request and checks the reply and the database. Returns the reply; throws, naming
- * every problem, when one is not excused by a known bug.
+ * every problem.
  */
 async function check(target: Endpoint, request: Call, expectation: Expectation = {}): Promise<Reply> {
   // The snapshot taken after the previous check() is current unless call() ran since.
@@ -363,21 +299,10 @@ async function check(target: Endpoint, request: Call, expectation: Expectation =
   }
   if (expectation.code && reply.status >= 400 && reply.code !== expectation.code) problems.push(`code ${reply.code}, expected ${expectation.code}`);
 
-  let body: unknown;
-  try {
-    body = JSON.parse(bodyText);
-  } catch {
-    body = bodyText;
-  }
-  const unexcused = problems.filter((problem) => {
-    const bug = knownBugs.find((candidate) => candidate.applies(target.name, body, reply) && candidate.excuses(problem));
-    if (bug) excused.set(bug.id, (excused.get(bug.id) ?? 0) + 1);
-    return !bug;
-  });
-  if (unexcused.length > 0) {
+  if (problems.length > 0) {
     throw new Error(
       `${target.name} ${JSON.stringify(request.params ?? {})}${request.query ?? ""} → ${reply.status} ${reply.raw.slice(0, 300)}\n` +
-        `problems: ${unexcused.join("; ")}\nbody: ${bodyText.slice(0, 300)}`,
+        `problems: ${problems.join("; ")}\nbody: ${bodyText.slice(0, 300)}`,
     );
   }
   return reply;
@@ -580,5 +505,5 @@ describe("API fuzzing", () => {
 
 /** Percent-encodes `text` for a URL; lone surrogates, which URLs cannot carry, become U+FFFD as in UTF-8. */
 function encode(text: string): string {
-  return encodeURIComponent(text.replace(new RegExp(loneSurrogate, "g"), "\ufffd"));
+  return encodeURIComponent(text.toWellFormed());
 }
