@@ -130,7 +130,12 @@ function bodyTooLarge(): AppError {
   );
 }
 
-const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P03", "08006", "08001", "P1001", "P1017"]);
+/**
+ * Errors that mean "the database went away", not "the request was wrong". EPIPE: a pooled
+ * connection written to after the server closed it (a query sent as PostgreSQL dies); 57P02: the
+ * server is restarting after a crash.
+ */
+const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "57P01", "57P02", "57P03", "08006", "08001", "P1001", "P1017"]);
 
 function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error; current; current = (current as { cause?: unknown }).cause) {
