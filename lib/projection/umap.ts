@@ -10,11 +10,18 @@
  *   a multiple of 3 (probably PAIR-code/umap-js#42);
  * - `transform` can return NaN when a new vector's neighbours are all exact duplicates: such a
  *   vector is put on its nearest fitted point instead.
+ * Speed (see BENCHMARKS.md, "projection"): for cosine distance the kNN graph is computed exactly
+ * here (lib/projection/knn.ts) and handed over with `setPrecomputedKNN`, which skips umap-js's
+ * random-projection forest and NN-descent (exact neighbours in about the time NN-descent takes at 100-d);
+ * `transform` then finds neighbours of new points by its graph search from random starts only
+ * (it has no forest to start from). Epochs default to 201 at every n instead of umap-js's 500 for
+ * small sets: the optimiser is most of the time below 5,000 points.
  */
 import { UMAP } from "umap-js";
 import { innerProduct, normalizeRows, row, toDenseMatrix, toRows, type DenseMatrix } from "./matrix";
 import { withDefaults } from "./options";
 import { pca, toPoint } from "./pca";
+import { exactCosineNeighbours } from "./knn";
 import { createRandom } from "./random";
 
 export const defaults = {
@@ -23,6 +30,7 @@ export const defaults = {
   spread: 1,
   seed: 42,
   distance: "cosine" as "cosine" | "euclidean",
+  nEpochs: 201,
 };
 
 export interface UmapOptions {
@@ -38,7 +46,9 @@ export interface UmapOptions {
   /**
    * Optimisation epochs, an integer ≥ 1; fewer is faster and rougher. Rounded up to a multiple of 3:
    * umap-js's transform runs nEpochs / 3 epochs and loops forever when that is not a whole number.
-   * Default (umap-js): 500 for n ≤ 2,500, 400 to 5,000, 300 to 7,500, else 200.
+   * Default 201 at every n. umap-js's own default is 500 for n ≤ 2,500, 400 to 5,000, 300 to
+   * 7,500, else 200; on 1,000 GloVe words 201 epochs keep 97 % of 500's kNN preservation@10 in
+   * 40 % of the time (BENCHMARKS.md).
    */
   nEpochs?: number;
   /** Seed for every random choice; the same input and options give identical points. Default 42. */
@@ -99,11 +109,15 @@ export async function fitUmap(vectors: readonly ArrayLike<number>[], options: Um
     nNeighbors,
     minDist: settings.minDist,
     spread: settings.spread,
-    nEpochs: settings.nEpochs && Math.ceil(settings.nEpochs / 3) * 3,
+    nEpochs: Math.ceil(settings.nEpochs / 3) * 3,
     random: () => random(),
     distanceFn: settings.distance === "cosine" ? cosineDistanceOfUnitVectors : euclideanDistance,
   });
   const fitted = toRows(data);
+  if (settings.distance === "cosine") {
+    const { indices, distances } = exactCosineNeighbours(data, nNeighbors);
+    umap.setPrecomputedKNN(indices, distances);
+  }
   const total = umap.initializeFit(fitted);
   let lastYield = Date.now();
   for (let epoch = 1; epoch <= total; epoch++) {

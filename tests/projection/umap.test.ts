@@ -82,7 +82,7 @@ describe("fitUmap(vectors)", () => {
   });
 
   it("has documented defaults, and undefined options keep them", async () => {
-    expect(defaults).toEqual({ nNeighbors: 15, minDist: 0.1, spread: 1, seed: 42, distance: "cosine" });
+    expect(defaults).toEqual({ nNeighbors: 15, minDist: 0.1, spread: 1, seed: 42, distance: "cosine", nEpochs: 201 });
     const explicit = await fitUmap(vectors, { ...quick, nNeighbors: undefined, seed: undefined });
     expect(explicit.points).toStrictEqual((await fitUmap(vectors, quick)).points);
   });
@@ -97,7 +97,7 @@ describe("fitUmap(vectors, { onProgress })", () => {
 
   it("stops when the callback returns false and says where", async () => {
     const result = await fitUmap(vectors, { onProgress: (epoch) => epoch < 10 });
-    expect(result.note).toBe("Stopped early at epoch 10 of 500.");
+    expect(result.note).toBe("Stopped early at epoch 10 of 201.");
     expect(result.points.flat().every(Number.isFinite)).toBe(true);
   });
 
