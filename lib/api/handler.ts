@@ -141,7 +141,7 @@ function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error; current; current = (current as { cause?: unknown }).cause) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === "string" && unavailableCodes.has(code)) return true;
-    if (current instanceof Error && /connection (terminated|refused)|Can't reach database/i.test(current.message)) return true;
+    if (current instanceof Error && /connection (terminated|refused)|Can't reach database|Query read timeout|timeout exceeded when trying to connect/i.test(current.message)) return true;
   }
   return false;
 }

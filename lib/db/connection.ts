@@ -23,6 +23,13 @@ export interface Database {
  */
 const sessionSettings = { "hnsw.iterative_scan": "relaxed_order" };
 
+/**
+ * A server that stops answering (frozen, unreachable network) must not hang requests: connecting
+ * gives up after 5 s and a query after 60 s, and both become a 503 like a refused connection.
+ */
+const connectTimeoutMs = 5_000;
+const queryTimeoutMs = 60_000;
+
 /** Opens the database and applies pending migrations, so callers always see the current schema. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return "url" in target ? openPostgres(target.url) : openPglite(target.pgliteDir);
@@ -32,14 +39,14 @@ async function openPostgres(url: string): Promise<Database> {
   const options = Object.entries(sessionSettings)
     .map(([name, value]) => `-c ${name}=${value}`)
     .join(" ");
-  const migrationClient = new pg.Client({ connectionString: url, options });
+  const migrationClient = new pg.Client({ connectionString: url, options, connectionTimeoutMillis: connectTimeoutMs });
   await migrationClient.connect();
   try {
     logApplied(await runMigrations(pgScriptRunner(migrationClient), { lock: true }));
   } finally {
     await migrationClient.end();
   }
-  const pool = new pg.Pool({ connectionString: url, options, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, options, max: 10, connectionTimeoutMillis: connectTimeoutMs, query_timeout: queryTimeoutMs });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: "postgres",
