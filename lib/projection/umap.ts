@@ -3,18 +3,15 @@
  * umap-js quirks handled here (v1.4.0):
  * - it throws when n ≤ nNeighbors, so nNeighbors is clamped to n − 1;
  * - with n ≤ 2 its `transform` returns NaN, and for n ≤ 3 PCA is exact anyway: PCA is used instead;
- * - `transform` moves the fitted points when the batch has as many rows as the fit, and its result
- *   depends on the random state left by earlier calls: new points are placed one at a time, each
- *   with the generator reseeded, so old points never move and a vector always lands in one place;
- * - `transform` never returns when nEpochs / 3 is not a whole number, so nEpochs is rounded up to
- *   a multiple of 3 (probably PAIR-code/umap-js#42);
- * - `transform` can return NaN when a new vector's neighbours are all exact duplicates: such a
- *   vector is put on its nearest fitted point instead.
+ * - its `transform` moves fitted points when a batch has as many rows as the fit, depends on the
+ *   random state left by earlier calls, never counts the first fitted point as a neighbour, can
+ *   return NaN for duplicates and can loop forever (probably PAIR-code/umap-js#42): new points are
+ *   placed here instead, where UMAP's transform starts them (see `placeAmongNeighbours`), so old
+ *   points never move and a vector always lands in one place.
  * Speed (see BENCHMARKS.md, "projection"): for cosine distance the kNN graph is computed exactly
  * here (lib/projection/knn.ts) and handed over with `setPrecomputedKNN`, which skips umap-js's
  * random-projection forest and NN-descent (exact neighbours in about the time NN-descent takes at 100-d);
- * `transform` then finds neighbours of new points by its graph search from random starts only
- * (it has no forest to start from). Epochs default to 201 at every n instead of umap-js's 500 for
+ * Epochs default to 201 at every n instead of umap-js's 500 for
  * small sets: the optimiser is most of the time below 5,000 points.
  */
 import { UMAP } from "umap-js";
@@ -104,7 +101,7 @@ export async function fitUmap(vectors: readonly ArrayLike<number>[], options: Um
   if (nNeighbors < settings.nNeighbors) {
     notes.push(`nNeighbors lowered from ${settings.nNeighbors} to ${nNeighbors}: only ${n} points.`);
   }
-  let random = createRandom(settings.seed);
+  const random = createRandom(settings.seed);
   const umap = new UMAP({
     nNeighbors,
     minDist: settings.minDist,
@@ -139,15 +136,51 @@ export async function fitUmap(vectors: readonly ArrayLike<number>[], options: Um
     ...(notes.length > 0 && { note: notes.join(" ") }),
     transform(newVectors) {
       const incoming = prepare(toDenseMatrix(newVectors, "newVectors", data.columns), settings.distance);
-      return toRows(incoming).map((vector) => {
-        random = createRandom(settings.seed);
-        const [placed] = umap.transform([vector]);
-        if (placed.every(Number.isFinite)) return toPoint(placed);
-        const [x, y] = points[nearestRow(data, vector, settings.distance)];
-        return [x, y];
-      });
+      const measure = settings.distance === "cosine" ? cosineDistanceOfUnitVectors : euclideanDistance;
+      return toRows(incoming).map((vector) => placeAmongNeighbours(data, points, vector, nNeighbors, measure));
     },
   };
+}
+
+/**
+ * Where UMAP's transform starts a new point: the mean of its k nearest fitted points' positions,
+ * weighted by UMAP's fuzzy membership exp(−(d − ρ)/σ) (ρ the nearest distance, σ set so the
+ * weights sum to log2 k, as in umap-learn's smooth_knn_dist). umap-js's own transform is not used:
+ * it never counts the first fitted point as a neighbour (so a word next to it lands elsewhere) and,
+ * with a precomputed graph, looks for neighbours from random starts. Exact and deterministic.
+ */
+function placeAmongNeighbours(
+  data: DenseMatrix,
+  points: readonly [number, number][],
+  vector: number[],
+  k: number,
+  measure: (a: ArrayLike<number>, b: ArrayLike<number>) => number,
+): [number, number] {
+  const nearest = Array.from({ length: data.rows }, (_, i) => ({ i, d: measure(row(data, i), vector) }))
+    .sort((a, b) => a.d - b.d || a.i - b.i)
+    .slice(0, k);
+  const rho = nearest[0].d;
+  const target = Math.log2(Math.max(2, nearest.length));
+  const weightsFor = (sigma: number) => nearest.map(({ d }) => Math.exp(-Math.max(0, d - rho) / sigma));
+  let low = 0;
+  let high = Infinity;
+  let sigma = 1;
+  for (let step = 0; step < 64; step++) {
+    const sum = weightsFor(sigma).reduce((a, b) => a + b, 0);
+    if (Math.abs(sum - target) < 1e-5) break;
+    if (sum > target) high = sigma;
+    else low = sigma;
+    sigma = high === Infinity ? sigma * 2 : (low + high) / 2;
+  }
+  const weights = weightsFor(sigma);
+  const total = weights.reduce((a, b) => a + b, 0);
+  let x = 0;
+  let y = 0;
+  nearest.forEach(({ i }, j) => {
+    x += (weights[j] / total) * points[i][0];
+    y += (weights[j] / total) * points[i][1];
+  });
+  return [x, y];
 }
 
 function validate(settings: typeof defaults & UmapOptions): void {
@@ -192,14 +225,6 @@ function allIdentical(data: DenseMatrix): boolean {
   return true;
 }
 
-function nearestRow(data: DenseMatrix, vector: number[], distance: "cosine" | "euclidean"): number {
-  const measure = distance === "cosine" ? cosineDistanceOfUnitVectors : euclideanDistance;
-  let best = 0;
-  for (let i = 1; i < data.rows; i++) {
-    if (measure(row(data, i), vector) < measure(row(data, best), vector)) best = i;
-  }
-  return best;
-}
 
 function cosineDistanceOfUnitVectors(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Math.max(0, 1 - innerProduct(a, b));
