@@ -65,10 +65,12 @@ export async function parseJsonBody<Schema extends z.ZodType>(
 
 /**
  * Refuses what PostgreSQL can't store or JavaScript mishandles, anywhere in a body: the NUL
- * character (not allowed in text or jsonb) and the key "__proto__" (zod silently drops it).
+ * character (not allowed in text or jsonb), the key "__proto__" (zod silently drops it), and
+ * nesting deeper than any request needs (which only costs stack and time).
  */
 function rejectUnstorable(body: object): void {
   const visit = (value: unknown, path: (string | number)[]): void => {
+    if (path.length > limits.maxJsonDepth) throw fieldError(path.slice(0, 1), `is nested deeper than ${limits.maxJsonDepth} levels`);
     if (typeof value === "string") {
       if (value.includes("\u0000")) throw fieldError(path, "must not contain the NUL character");
     } else if (Array.isArray(value)) {

@@ -11,6 +11,8 @@ export const limits = {
   /** Results per search. */
   maxK: 100,
   defaultK: 10,
+  /** Deepest nesting of arrays and objects in a request body; real requests need 5 or fewer. */
+  maxJsonDepth: 32,
   /** Longest model id accepted, e.g. `hf:BAAI/bge-small-en-v1.5`. */
   maxModelIdLength: 100,
 } as const;

@@ -53,6 +53,13 @@ describe("parseJsonBody(request, schema)", () => {
     expect(error.message).toMatch(message);
   });
 
+  it("rejects a body nested deeper than 32 levels", async () => {
+    const deep = JSON.parse(`{"texts":["cat"],"model":${"[".repeat(40)}${"]".repeat(40)}}`);
+    const error = await rejection(deep);
+    expect(error.code).toBe("bad_request:model");
+    expect(error.message).toMatch(/nested deeper than 32 levels/);
+  });
+
   it("makes lone surrogates well formed instead of passing them to the database", async () => {
     const body = await parseJsonBody(post(String.raw`{"texts":["\u00e9\udc00"]}`), embedRequestSchema);
     expect(body.texts).toEqual(["é\ufffd"]);
