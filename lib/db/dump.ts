@@ -1,6 +1,8 @@
 import { fromSql, toSql } from "../vectors";
 import type { Database } from "./connection";
 import { Prisma } from "./generated/prisma/client";
+import type { CollectionRow } from "./collection-queries";
+import type { ExplorationRow } from "./exploration-queries";
 import { saveEmbeddings } from "./queries";
 
 /**
@@ -15,19 +17,8 @@ const longTransaction = { maxWait: 60_000, timeout: 30 * 60_000 };
 /** Rows per multi-row INSERT: well under PostgreSQL's 65,535 bind parameters (9 per chunk). */
 const insertBatch = 500;
 
-export interface DumpExplorationRow {
-  id: bigint;
-  slug: string;
-  editKeyHash: string;
-  title: string;
-  model: string;
-  cells: unknown;
-  version: number;
-  forkedFrom: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  items: { text: string; group: string | null }[];
-}
+/** An exploration row as exploration-queries reads it, with its database id for paging. */
+export type DumpExplorationRow = ExplorationRow & { id: bigint };
 
 /** Up to `limit` explorations with their items, in id order after `afterId`. */
 export async function listExplorationsAfter(db: Database, { afterId, limit }: { afterId: bigint; limit: number }): Promise<DumpExplorationRow[]> {
@@ -39,18 +30,7 @@ export async function listExplorationsAfter(db: Database, { afterId, limit }: { 
   });
 }
 
-export interface DumpCollectionRow {
-  id: bigint;
-  publicId: string;
-  name: string;
-  model: string;
-  isPublic: boolean;
-  readKeyHash: string;
-  writeKeyHash: string;
-  chunkSize: number;
-  chunkOverlap: number;
-  createdAt: Date;
-}
+export type DumpCollectionRow = CollectionRow;
 
 /** Every collection, without its documents (a few rows per collection, however large it is). */
 export async function listCollections(db: Database): Promise<DumpCollectionRow[]> {
