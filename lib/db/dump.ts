@@ -2,7 +2,7 @@ import { fromSql, toSql } from "../vectors";
 import type { Database } from "./connection";
 import { Prisma } from "./generated/prisma/client";
 import type { CollectionRow } from "./collection-queries";
-import type { ExplorationRow } from "./exploration-queries";
+import { itemRows, type ExplorationRow } from "./exploration-queries";
 import { saveEmbeddings } from "./queries";
 
 /**
@@ -137,7 +137,7 @@ export async function insertDumpedExploration(
         forkedFrom: exploration.forkedFrom,
         createdAt: exploration.createdAt,
         updatedAt: exploration.updatedAt,
-        items: { createMany: { data: exploration.items.map((item, position) => ({ position, text: item.text, group: item.group })) } },
+        items: { createMany: { data: itemRows(exploration.items) } },
       },
     });
     return existing ? "replaced" : "inserted";

@@ -18,7 +18,8 @@ export interface ExplorationRow {
 
 const withItems = { items: { orderBy: { position: "asc" }, select: { text: true, group: true } } } as const;
 
-function itemRows(items: { text: string; group?: string | null }[]) {
+/** Items as rows: their place in the list becomes `position`; a missing group is NULL. */
+export function itemRows(items: { text: string; group?: string | null }[]) {
   return items.map((item, position) => ({ position, text: item.text, group: item.group ?? null }));
 }
 

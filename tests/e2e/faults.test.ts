@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { postgresClusterUnavailableReason, startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster";
-import { buildApp, freePort } from "../support/server";
+import { buildApp, launchNextStart, type NextProcess } from "../support/server";
 
 /**
  * Faults, over real HTTP against the production build: the server process killed with SIGKILL
@@ -15,13 +14,7 @@ import { buildApp, freePort } from "../support/server";
  */
 
 /** A `next start` of the e2e build that this file starts itself, so it can also SIGKILL it. */
-interface AppProcess {
-  url: string;
-  output(): string;
-  /** SIGKILL to the whole process group (npx, next, the server): no shutdown hooks run. */
-  kill9(): Promise<void>;
-  stop(): Promise<void>;
-}
+type AppProcess = NextProcess;
 
 const running = new Set<AppProcess>();
 const tempDirs: string[] = [];
@@ -34,67 +27,20 @@ function tempDir(prefix: string): string {
 
 /** Starts the app and waits until it answers HTTP at all (with any status: the database may be down). */
 async function launchApp(env: Record<string, string>): Promise<AppProcess> {
-  const port = await freePort();
-  const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: {
-      ...process.env,
-      NEXT_DIST_DIR: ".next-e2e",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: "",
-      RATE_LIMIT_COMPUTE_PER_MINUTE: "0",
-      RATE_LIMIT_WRITE_PER_MINUTE: "0",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, signal);
-    } catch {
-      // already gone
-    }
-  };
+  const server = await launchNextStart({ RATE_LIMIT_COMPUTE_PER_MINUTE: "0", RATE_LIMIT_WRITE_PER_MINUTE: "0", ...env }, { ready: "answering" });
   const app: AppProcess = {
-    url: `http://127.0.0.1:${port}`,
-    output: () => output,
+    ...server,
     async kill9() {
       running.delete(app);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      signalGroup("SIGKILL");
-      await exited;
+      await server.kill9();
     },
     async stop() {
       running.delete(app);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      signalGroup("SIGTERM");
-      const timer = setTimeout(() => signalGroup("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
+      await server.stop();
     },
   };
   running.add(app);
-  await waitUntilAnswering(app, child);
   return app;
-}
-
-async function waitUntilAnswering(app: AppProcess, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${app.output()}`);
-    try {
-      await fetch(`${app.url}/api/models`, { signal: AbortSignal.timeout(5_000) });
-      return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`next start did not answer within 60 s:\n${app.output()}`);
 }
 
 interface Reply {

@@ -77,56 +77,87 @@ async function acquireLock(lock: string): Promise<void> {
 }
 
 export async function startApp(env: Record<string, string> = {}): Promise<AppServer> {
-  const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notebook-e2e-"));
-  const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: {
-      ...process.env,
-      NEXT_DIST_DIR: distDir,
-      NEXT_TELEMETRY_DISABLED: "1",
-      PGLITE_DIR: path.join(dataDir, "pglite"),
-      DATABASE_URL: "",
-      ...env,
+  const server = await launchNextStart({ PGLITE_DIR: path.join(dataDir, "pglite"), ...env });
+  return {
+    url: server.url,
+    dataDir,
+    output: server.output,
+    async stop() {
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A `next start` of the e2e build in its own process group, so it can be stopped or SIGKILLed whole. */
+export interface NextProcess {
+  url: string;
+  output(): string;
+  /** SIGKILL to the whole group (npx, next, the server): no shutdown hooks run. */
+  kill9(): Promise<void>;
+  /** SIGTERM, then SIGKILL after 5 s. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the e2e build on a free loopback port and waits until it answers `/api/models`: with
+ * 200 by default, or with any status when `ready: "answering"` (its database may be down).
+ */
+export async function launchNextStart(
+  env: Record<string, string>,
+  { ready = "ok" }: { ready?: "ok" | "answering" } = {},
+): Promise<NextProcess> {
+  const port = await freePort();
+  const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilServing(url, child, () => output);
-  return {
-    url,
-    dataDir,
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const server: NextProcess = {
+    url: `http://127.0.0.1:${port}`,
     output: () => output,
+    async kill9() {
+      if (gone()) return;
+      signalGroup("SIGKILL");
+      await exited;
+    },
     async stop() {
-      await stopProcessGroup(child);
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (gone()) return;
+      signalGroup("SIGTERM");
+      const timer = setTimeout(() => signalGroup("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
     },
   };
+  await waitUntilReady(server, child, ready);
+  return server;
 }
 
-async function waitUntilServing(url: string, child: ChildProcess, output: () => string): Promise<void> {
+async function waitUntilReady(server: NextProcess, child: ChildProcess, ready: "ok" | "answering"): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${server.output()}`);
     try {
-      const response = await fetch(`${url}/api/models`);
-      if (response.ok) return;
+      const response = await fetch(`${server.url}/api/models`, { signal: AbortSignal.timeout(5_000) });
+      if (response.ok || ready === "answering") return;
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`next start did not answer within 60 s:\n${output()}`);
-}
-
-async function stopProcessGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  process.kill(-child.pid, "SIGTERM");
-  const timeout = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timeout);
+  await server.stop();
+  throw new Error(`next start did not answer within 60 s:\n${server.output()}`);
 }
