@@ -4,7 +4,8 @@ import path from "node:path";
 import { z } from "zod";
 import { AppError } from "../api/errors";
 import { modelIdSchema, textSchema } from "../api/schemas";
-import { GLOVE_MODEL_ID, loadGloveVocabulary, tokenizeForGlove } from "./glove";
+import { GLOVE_MODEL_ID, loadGloveVocabulary } from "./glove";
+import { tokenizeForGlove } from "./glove-tokens";
 import { defaultModelId, resolveModel } from "./registry";
 
 /**
