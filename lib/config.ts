@@ -16,6 +16,8 @@ const envSchema = z.object({
   HF_TOKEN: z.string().min(1).optional(),
   /** Dedicated Inference Endpoint or text-embeddings-inference server for `hf:` models. */
   HF_ENDPOINT_URL: z.url().optional(),
+  /** Time limit of one HTTP attempt to a remote model, in ms; each batch gets 3 attempts with backoff. */
+  HF_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   /** How many of GloVe's most frequent words go into pgvector for vocabulary search (1,000–200,000). */
   GLOVE_VOCABULARY_SIZE: z.coerce.number().int().min(1000).max(200_000).default(100_000),
   /** Requests per minute per client to endpoints that compute (embed, similarity, search, project…). 0 turns the limit off. */

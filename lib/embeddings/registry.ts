@@ -1,4 +1,5 @@
 import { AppError } from "../api/errors";
+import { readConfig } from "../config";
 import { glove } from "./glove";
 import { createHuggingFaceModel, parseHuggingFaceModelId } from "./huggingface";
 import type { EmbeddingModel, ModelInfo } from "./types";
@@ -27,7 +28,7 @@ export function resolveModel(id: string = defaultModelId): EmbeddingModel {
   if (id.startsWith("hf:")) {
     let remote = remoteModels.get(id);
     if (!remote) {
-      remote = createHuggingFaceModel(parseHuggingFaceModelId(id));
+      remote = createHuggingFaceModel(parseHuggingFaceModelId(id), { timeoutMs: readConfig().HF_TIMEOUT_MS });
       remoteModels.set(id, remote);
       if (remoteModels.size > maxRemoteModels) remoteModels.delete(remoteModels.keys().next().value!);
     }

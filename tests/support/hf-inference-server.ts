@@ -32,6 +32,8 @@ export interface ScriptedReply {
   contentType?: string;
   /** Wait this long before answering. */
   delayMs?: number;
+  /** Hold the answer until this settles: the test decides when the provider answers. */
+  until?: Promise<unknown>;
 }
 
 export interface HfInferenceServerOptions {
@@ -97,6 +99,10 @@ export async function startHfInferenceServer(options: HfInferenceServerOptions =
     if (reply.delayMs) {
       const ok = await wait(reply.delayMs, res, timers);
       if (!ok) return; // the client gave up; nobody is listening
+    }
+    if (reply.until) {
+      await reply.until;
+      if (res.destroyed) return;
     }
     if (reply.status !== undefined || reply.json !== undefined || reply.raw !== undefined) {
       return send(res, reply.status ?? 200, reply.raw ?? JSON.stringify(reply.json ?? {}), {
