@@ -21,7 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import { UMAP } from "umap-js";
 import { loadGloveVocabulary } from "../lib/embeddings/glove";
-import { exactCosineNeighbours } from "../lib/projection/knn";
+import { exactNeighbours, neighboursOf, type NearestNeighbours } from "../lib/projection/knn";
 import { normalizeRows, toDenseMatrix } from "../lib/projection/matrix";
 import { createRandom } from "../lib/projection/random";
 import { fitUmap } from "../lib/projection/umap";
@@ -81,14 +81,14 @@ function planarNeighbours(points: readonly (readonly number[])[], k: number): In
 }
 
 /** Mean share of each point's K original-space neighbours found among its K nearest on the map. */
-function preservation(original: number[][], points: readonly (readonly number[])[]): number {
+function preservation(original: NearestNeighbours, points: readonly (readonly number[])[]): number {
   const planar = planarNeighbours(points, K);
   let kept = 0;
-  original.forEach((neighbours, i) => {
+  for (let i = 0; i < original.n; i++) {
     const onMap = new Set(planar.subarray(i * K, (i + 1) * K));
-    for (const j of neighbours.slice(1)) if (onMap.has(j)) kept++;
-  });
-  return kept / (original.length * K);
+    for (const j of neighboursOf(original, i).subarray(1)) if (onMap.has(j)) kept++;
+  }
+  return kept / (original.n * K);
 }
 
 interface Measurement {
@@ -106,7 +106,11 @@ const timeCell = ({ seconds: s }: Measurement) =>
   s.length > 1 ? `${seconds(median(s))} (${seconds(Math.min(...s))}–${seconds(Math.max(...s))})` : seconds(s[0]);
 const share = (value: number) => `${(100 * value).toFixed(1)} %`;
 
-async function measure(label: string, run: (seed: number) => Promise<readonly (readonly number[])[]>, original: number[][]) {
+async function measure(
+  label: string,
+  run: (seed: number) => Promise<readonly (readonly number[])[]>,
+  original: NearestNeighbours,
+) {
   const result: Measurement = { seconds: [], preservation: [] };
   for (let r = 0; r < runs; r++) {
     const start = performance.now();
@@ -152,7 +156,7 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   for (const n of sizes) {
     const vectors = await gloveVectors(n);
-    const original = exactCosineNeighbours(normalizeRows(toDenseMatrix(vectors)), K + 1).indices;
+    const original = exactNeighbours(normalizeRows(toDenseMatrix(vectors)), K + 1);
     log(`bench: n = ${n}`);
     const plain = await measure("plain umap-js", async (seed) => new UMAP({ nComponents: 2, random: createRandom(seed) }).fit(vectors), original);
     const ours = await measure("fitUmap", async (seed) => (await fitUmap(vectors, { seed })).points, original);

@@ -1,57 +1,75 @@
 /**
- * Exact k-nearest neighbours by cosine distance, for UMAP's graph. umap-js finds neighbours
- * approximately (random-projection trees + NN-descent, ~2 s for 10,000 × 100-d here, calling a
- * distance function per pair on number[][]); one blocked matrix product over unit vectors in a
- * Float32Array finds them exactly in less time, because a tight loop over typed arrays runs
- * several times faster per pair than NN-descent's closures and heaps do.
+ * Exact k-nearest neighbours, for UMAP's graph. umap-js finds neighbours approximately
+ * (random-projection trees + NN-descent, ~2 s for 10,000 × 100-d here, calling a distance
+ * function per pair on number[][]); one blocked matrix product in a Float32Array finds them
+ * exactly in less time, because a tight loop over typed arrays runs several times faster per pair
+ * than NN-descent's closures and heaps do. Euclidean distance uses the same products:
+ * |a − b|² = |a|² + |b|² − 2 a·b.
  */
-import type { DenseMatrix } from "./matrix";
+import { centerColumns, innerProduct, type DenseMatrix } from "./matrix";
 
 /** Rows per tile: two 64 × 512 Float32 tiles (256 kB) stay in a 2-core EPYC's L2. */
 const TILE = 64;
 
+/** Each point's k nearest points, in flat arrays: point i's list is at [i·k, (i + 1)·k). */
 export interface NearestNeighbours {
+  n: number;
+  k: number;
   /** Per point, its own index first, then its k − 1 nearest other points, nearest first. */
-  indices: number[][];
-  /** The matching cosine distances 1 − a·b (≥ 0); the first is always 0 (the point itself). */
-  distances: number[][];
+  indices: Int32Array;
+  /** The matching distances (≥ 0); the first is always 0 (the point itself). */
+  distances: Float64Array;
 }
 
 /**
- * The k nearest neighbours of every row of `unitRows` (rows of length 1) by cosine distance,
- * found exactly by comparing every pair once. Each point lists itself first at distance 0, the
- * shape umap-js's `setPrecomputedKNN` expects. Ties (equal products, e.g. duplicate vectors) go to
- * the lower index, so the result never depends on the order pairs were visited.
+ * The k nearest neighbours of every row, found exactly by comparing every pair once. Each point
+ * lists itself first at distance 0, then the others nearest first. Ties (equal distances, e.g.
+ * duplicate vectors) go to the lower index, so the result never depends on the order pairs were
+ * visited.
  *
- * Products are taken over Float32 copies of the vectors, so two neighbours whose cosines differ by
- * less than ~1e-7 may swap places; distances are rounded the same way.
+ * Products are taken over Float32 copies of the vectors, so two neighbours whose distances differ
+ * by less than ~1e-7 (relative) may swap places; distances are rounded the same way.
  *
- * @param unitRows n ≥ 1 vectors of length 1 (not checked: normalise them first).
+ * @param rows n ≥ 1 vectors; for "cosine" they must have length 1 (not checked: normalise them first).
  * @param k neighbours per point including itself, an integer from 1 to n.
+ * @param distance "cosine" (default): 1 − a·b; "euclidean": |a − b|.
  */
-export function exactCosineNeighbours(unitRows: DenseMatrix, k: number): NearestNeighbours {
-  const { rows: n, columns } = unitRows;
+export function exactNeighbours(rows: DenseMatrix, k: number, distance: "cosine" | "euclidean" = "cosine"): NearestNeighbours {
+  const { rows: n, columns } = rows;
   if (!Number.isInteger(k) || k < 1 || k > n) {
     throw new Error(`k must be an integer from 1 to the number of points (${n}), got ${k}.`);
   }
   const others = k - 1;
-  // Per row, a heap of its `others` best candidates with the worst at the root: lowest product,
-  // and among equal products the highest index. Empty slots hold −∞ and index n.
-  const heapProducts = new Float64Array(n * others).fill(-Infinity);
-  const heapIndices = new Int32Array(n * others).fill(n);
+  // Pad to an even row count, so the 2 × 2 kernel needs no edge cases; padding rows are zeros.
+  const padded = n + (n % 2);
+  const data = new Float32Array(padded * columns);
+  // Ranking j for i by a·b − |b|²/2 is ranking by −|a − b|²/2 (|a|² is the same for all j). Centring
+  // first leaves distances as they are and keeps the products small, so less is lost to rounding.
+  const halfSquares = new Float64Array(padded);
+  if (distance === "euclidean") {
+    const centred = { ...rows, data: rows.data.slice() };
+    centerColumns(centred);
+    data.set(centred.data);
+    for (let i = 0; i < n; i++) {
+      const values = data.subarray(i * columns, (i + 1) * columns);
+      halfSquares[i] = innerProduct(values, values) / 2;
+    }
+  } else {
+    data.set(rows.data);
+  }
 
-  const push = (i: number, j: number, product: number): void => {
+  // Per row, a heap of its `others` best candidates with the worst at the root: lowest score,
+  // and among equal scores the highest index. Empty slots hold −∞ and index n.
+  const heapScores = new Float64Array(n * others).fill(-Infinity);
+  const heapIndices = new Int32Array(n * others).fill(n);
+  const push = (i: number, j: number, score: number): void => {
     const base = i * others;
-    const rootProduct = heapProducts[base];
-    if (product < rootProduct || (product === rootProduct && j > heapIndices[base])) return;
-    siftDown(heapProducts, heapIndices, base, others, product, j);
+    const rootScore = heapScores[base];
+    if (score < rootScore || (score === rootScore && j > heapIndices[base])) return;
+    siftDown(heapScores, heapIndices, base, others, score, j);
   };
 
   if (others > 0) {
-    // Pad to an even row count, so the 2 × 2 kernel needs no edge cases; padding rows are zeros.
-    const padded = n + (n % 2);
-    const data = new Float32Array(padded * columns);
-    data.set(unitRows.data);
     const tile = new Float64Array(TILE * TILE);
     for (let a0 = 0; a0 < padded; a0 += TILE) {
       const a1 = Math.min(a0 + TILE, padded);
@@ -62,24 +80,34 @@ export function exactCosineNeighbours(unitRows: DenseMatrix, k: number): Nearest
           const offset = (i - a0) * TILE - b0;
           for (let j = Math.max(b0, i + 1); j < b1 && j < n; j++) {
             const product = tile[offset + j];
-            push(i, j, product);
-            push(j, i, product);
+            push(i, j, product - halfSquares[j]);
+            push(j, i, product - halfSquares[i]);
           }
         }
       }
     }
   }
 
-  const indices: number[][] = new Array(n);
-  const distances: number[][] = new Array(n);
+  const indices = new Int32Array(n * k);
+  const distances = new Float64Array(n * k);
+  const order = new Array<number>(others);
   for (let i = 0; i < n; i++) {
-    const order = Array.from({ length: others }, (_, slot) => i * others + slot).sort(
-      (x, y) => heapProducts[y] - heapProducts[x] || heapIndices[x] - heapIndices[y],
-    );
-    indices[i] = [i, ...order.map((slot) => heapIndices[slot])];
-    distances[i] = [0, ...order.map((slot) => Math.max(0, 1 - heapProducts[slot]))];
+    for (let slot = 0; slot < others; slot++) order[slot] = i * others + slot;
+    order.sort((x, y) => heapScores[y] - heapScores[x] || heapIndices[x] - heapIndices[y]);
+    indices[i * k] = i;
+    for (let slot = 0; slot < others; slot++) {
+      const score = heapScores[order[slot]];
+      indices[i * k + 1 + slot] = heapIndices[order[slot]];
+      distances[i * k + 1 + slot] =
+        distance === "cosine" ? Math.max(0, 1 - score) : Math.sqrt(Math.max(0, 2 * (halfSquares[i] - score)));
+    }
   }
-  return { indices, distances };
+  return { n, k, indices, distances };
+}
+
+/** Point i's neighbour list (itself first) as a view into `neighbours.indices`. */
+export function neighboursOf(neighbours: NearestNeighbours, i: number): Int32Array {
+  return neighbours.indices.subarray(i * neighbours.k, (i + 1) * neighbours.k);
 }
 
 /**
@@ -116,13 +144,13 @@ function productTile(
   }
 }
 
-/** Replaces the root of the heap at `base` (size `size`) with (product, index) and restores order. */
+/** Replaces the root of the heap at `base` (size `size`) with (score, index) and restores order. */
 function siftDown(
-  products: Float64Array,
+  scores: Float64Array,
   indices: Int32Array,
   base: number,
   size: number,
-  product: number,
+  score: number,
   index: number,
 ): void {
   let at = 0;
@@ -131,19 +159,19 @@ function siftDown(
     if (left >= size) break;
     let worst = left;
     const right = left + 1;
-    if (right < size && isWorse(products[base + right], indices[base + right], products[base + left], indices[base + left])) {
+    if (right < size && isWorse(scores[base + right], indices[base + right], scores[base + left], indices[base + left])) {
       worst = right;
     }
-    if (!isWorse(products[base + worst], indices[base + worst], product, index)) break;
-    products[base + at] = products[base + worst];
+    if (!isWorse(scores[base + worst], indices[base + worst], score, index)) break;
+    scores[base + at] = scores[base + worst];
     indices[base + at] = indices[base + worst];
     at = worst;
   }
-  products[base + at] = product;
+  scores[base + at] = score;
   indices[base + at] = index;
 }
 
-/** Whether candidate (p, i) is a worse neighbour than (q, j): a lower product, or a tie and a higher index. */
+/** Whether candidate (p, i) is a worse neighbour than (q, j): a lower score, or a tie and a higher index. */
 function isWorse(p: number, i: number, q: number, j: number): boolean {
   return p < q || (p === q && i > j);
 }

@@ -1,24 +1,28 @@
 /**
- * UMAP through umap-js, made reproducible and safe for small sets and for adding points later.
- * umap-js quirks handled here (v1.4.0):
- * - it throws when n ≤ nNeighbors, so nNeighbors is clamped to n − 1;
- * - with n ≤ 2 its `transform` returns NaN, and for n ≤ 3 PCA is exact anyway: PCA is used instead;
- * - its `transform` moves fitted points when a batch has as many rows as the fit, depends on the
- *   random state left by earlier calls, never counts the first fitted point as a neighbour, can
- *   return NaN for duplicates and can loop forever (probably PAIR-code/umap-js#42): new points are
- *   placed here instead, where UMAP's transform starts them (see `placeAmongNeighbours`), so old
- *   points never move and a vector always lands in one place.
- * Speed (see BENCHMARKS.md, "projection"): for cosine distance the kNN graph is computed exactly
- * here (lib/projection/knn.ts) and handed over with `setPrecomputedKNN`, which skips umap-js's
- * random-projection forest and NN-descent (exact neighbours in about the time NN-descent takes at 100-d);
- * Epochs default to 201 at every n instead of umap-js's 500 for
- * small sets: the optimiser is most of the time below 5,000 points.
+ * UMAP, made reproducible, safe for small sets and for adding points later, and fast. The steps
+ * are umap-js's (v1.4.0) algorithm; the code that runs them is typed-array code in this folder,
+ * because umap-js's own spends ~13 s on 10,000 points (BENCHMARKS.md, "projection"):
+ * - kNN graph: exact, by blocked dot products (knn.ts), instead of random-projection trees and
+ *   NN-descent over number[][];
+ * - fuzzy graph: the same weights as umap-js's `fuzzySimplicialSet` (graph.ts, tested against it),
+ *   without its string-keyed sparse matrices;
+ * - layout: the same epochs as umap-js's `optimizeLayoutStep` (layout.ts), with the gradient's
+ *   powers looked up in tables instead of `Math.pow`;
+ * - the curve parameters a, b still come from umap-js's `findABParams`.
+ * Small sets: nNeighbors is clamped to n − 1; for n ≤ 3 PCA is exact anyway and is used instead.
+ * New points are placed where UMAP's transform starts them (see `placeAmongNeighbours`), not with
+ * umap-js's `transform`, which moves fitted points when a batch has as many rows as the fit,
+ * depends on earlier calls' random state, never counts the first fitted point as a neighbour and
+ * can loop forever (probably PAIR-code/umap-js#42): old points never move and a vector always
+ * lands in one place.
  */
-import { UMAP } from "umap-js";
+import { findABParams } from "umap-js/dist/umap";
+import { fuzzyNeighbourGraph } from "./graph";
+import { exactNeighbours } from "./knn";
+import { createLayout } from "./layout";
 import { innerProduct, normalizeRows, row, toDenseMatrix, toRows, type DenseMatrix } from "./matrix";
 import { withDefaults } from "./options";
 import { pca, toPoint } from "./pca";
-import { exactCosineNeighbours } from "./knn";
 import { createRandom } from "./random";
 
 export const defaults = {
@@ -41,8 +45,8 @@ export interface UmapOptions {
   /** Scale of the embedded points, > 0; with minDist it sets how spread out clusters are. Default 1. */
   spread?: number;
   /**
-   * Optimisation epochs, an integer ≥ 1; fewer is faster and rougher. Rounded up to a multiple of 3:
-   * umap-js's transform runs nEpochs / 3 epochs and loops forever when that is not a whole number.
+   * Optimisation epochs, an integer ≥ 1; fewer is faster and rougher. Rounded up to a multiple of 3,
+   * as umap-js's transform (nEpochs / 3 epochs) needed when it was used; the totals stay as they were.
    * Default 201 at every n. umap-js's own default is 500 for n ≤ 2,500, 400 to 5,000, 300 to
    * 7,500, else 200; on 1,000 GloVe words 201 epochs keep 97 % of 500's kNN preservation@10 in
    * 40 % of the time (BENCHMARKS.md).
@@ -52,10 +56,8 @@ export interface UmapOptions {
   seed?: number;
   /**
    * "cosine" (default) compares directions: vectors are L2-normalised once and the distance is
-   * 1 − a·b, one dot product per pair (faster than umap-js's own cosine, which recomputes both norms
-   * every call). On unit vectors Euclidean distance √(2 − 2·cos) ranks neighbours identically, and
-   * umap-js's random-projection trees split by Euclidean hyperplanes, which fit unit vectors well.
-   * "euclidean" uses the vectors as given (length matters, zero vectors allowed).
+   * 1 − a·b, one dot product per pair. "euclidean" uses the vectors as given (length matters, zero
+   * vectors allowed).
    */
   distance?: "cosine" | "euclidean";
   /**
@@ -102,25 +104,17 @@ export async function fitUmap(vectors: readonly ArrayLike<number>[], options: Um
     notes.push(`nNeighbors lowered from ${settings.nNeighbors} to ${nNeighbors}: only ${n} points.`);
   }
   const random = createRandom(settings.seed);
-  const umap = new UMAP({
-    nNeighbors,
-    minDist: settings.minDist,
-    spread: settings.spread,
-    nEpochs: Math.ceil(settings.nEpochs / 3) * 3,
-    random: () => random(),
-    distanceFn: settings.distance === "cosine" ? cosineDistanceOfUnitVectors : euclideanDistance,
-  });
-  const fitted = toRows(data);
-  if (settings.distance === "cosine") {
-    const { indices, distances } = exactCosineNeighbours(data, nNeighbors);
-    umap.setPrecomputedKNN(indices, distances);
-  }
-  const total = umap.initializeFit(fitted);
+  const nEpochs = Math.ceil(settings.nEpochs / 3) * 3;
+  const graph = fuzzyNeighbourGraph(exactNeighbours(data, nNeighbors, settings.distance));
+  // umap-js's start: uniform in [−10, 10)², from the seeded generator.
+  const embedding = Float64Array.from({ length: 2 * n }, () => random() * 20 - 10);
+  const { a, b } = findABParams(settings.spread, settings.minDist);
+  const layout = createLayout(graph, embedding, { nEpochs, a, b, random });
   let lastYield = Date.now();
-  for (let epoch = 1; epoch <= total; epoch++) {
-    umap.step();
-    if (settings.onProgress?.(epoch, total) === false && epoch < total) {
-      notes.push(`Stopped early at epoch ${epoch} of ${total}.`);
+  for (let epoch = 1; epoch <= nEpochs; epoch++) {
+    layout.step();
+    if (settings.onProgress?.(epoch, nEpochs) === false && epoch < nEpochs) {
+      notes.push(`Stopped early at epoch ${epoch} of ${nEpochs}.`);
       break;
     }
     if (Date.now() - lastYield > YIELD_EVERY_MS) {
@@ -128,7 +122,7 @@ export async function fitUmap(vectors: readonly ArrayLike<number>[], options: Um
       lastYield = Date.now();
     }
   }
-  const points = umap.getEmbedding().map((point) => toPoint(point));
+  const points = Array.from({ length: n }, (_, i): [number, number] => [embedding[2 * i], embedding[2 * i + 1]]);
 
   return {
     points,

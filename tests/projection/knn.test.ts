@@ -1,16 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { exactCosineNeighbours } from "@/lib/projection/knn";
+import { exactNeighbours, neighboursOf, type NearestNeighbours } from "@/lib/projection/knn";
 import { normalizeRows, toDenseMatrix } from "@/lib/projection/matrix";
 import { clusteredVectors, randomUnitVectors } from "./fixtures";
 
-/** Every pair's cosine in float64, sorted by (distance, index): the answer to check against. */
-function bruteForce(vectors: number[][], k: number): { indices: number[][]; distances: number[][] } {
-  const dot = (a: number[], b: number[]) => a.reduce((sum, value, i) => sum + value * b[i], 0);
+type Measure = (a: number[], b: number[]) => number;
+const cosineDistance: Measure = (a, b) => Math.max(0, 1 - a.reduce((sum, value, i) => sum + value * b[i], 0));
+const euclideanDistance: Measure = (a, b) => Math.hypot(...a.map((value, i) => value - b[i]));
+
+/** Every pair's distance in float64, sorted by (distance, index): the answer to check against. */
+function bruteForce(vectors: number[][], k: number, measure: Measure): { indices: number[][]; distances: number[][] } {
   const indices: number[][] = [];
   const distances: number[][] = [];
   vectors.forEach((vector, i) => {
     const others = vectors
-      .map((other, j) => ({ j, distance: Math.max(0, 1 - dot(vector, other)) }))
+      .map((other, j) => ({ j, distance: measure(vector, other) }))
       .filter(({ j }) => j !== i)
       .sort((a, b) => a.distance - b.distance || a.j - b.j)
       .slice(0, k - 1);
@@ -21,23 +24,25 @@ function bruteForce(vectors: number[][], k: number): { indices: number[][]; dist
 }
 
 const unit = (vectors: number[][]) => normalizeRows(toDenseMatrix(vectors));
+const rows = (neighbours: NearestNeighbours, of: "indices" | "distances") =>
+  Array.from({ length: neighbours.n }, (_, i) => Array.from(neighbours[of].subarray(i * neighbours.k, (i + 1) * neighbours.k)));
 
-describe("exactCosineNeighbours(unitRows, k)", () => {
+describe("exactNeighbours(rows, k)", () => {
   it.each([
     ["random directions, odd n across several tiles", randomUnitVectors(203, 24, 1), 15],
     ["tight clusters", clusteredVectors(150, 16, 5, 2), 10],
     ["k = n (every point)", randomUnitVectors(9, 5, 3), 9],
   ])("finds the same neighbours as brute force: %s", (_, vectors, k) => {
-    const expected = bruteForce(vectors, k);
-    const actual = exactCosineNeighbours(unit(vectors), k);
-    expect(actual.indices).toEqual(expected.indices);
-    actual.distances.forEach((row, i) => row.forEach((distance, j) => expect(distance).toBeCloseTo(expected.distances[i][j], 6)));
+    const expected = bruteForce(vectors, k, cosineDistance);
+    const actual = exactNeighbours(unit(vectors), k);
+    expect(rows(actual, "indices")).toEqual(expected.indices);
+    rows(actual, "distances").forEach((row, i) => row.forEach((distance, j) => expect(distance).toBeCloseTo(expected.distances[i][j], 6)));
   });
 
   it("lists each point first at distance 0, then nearest first", () => {
-    const { indices, distances } = exactCosineNeighbours(unit(randomUnitVectors(40, 8, 4)), 6);
-    indices.forEach((row, i) => expect(row[0]).toBe(i));
-    distances.forEach((row) => {
+    const neighbours = exactNeighbours(unit(randomUnitVectors(40, 8, 4)), 6);
+    rows(neighbours, "indices").forEach((row, i) => expect(row[0]).toBe(i));
+    rows(neighbours, "distances").forEach((row) => {
       expect(row[0]).toBe(0);
       row.forEach((distance, j) => j > 0 && expect(distance).toBeGreaterThanOrEqual(row[j - 1]));
     });
@@ -46,8 +51,8 @@ describe("exactCosineNeighbours(unitRows, k)", () => {
   it("breaks ties by the lower index, also between duplicates of the point itself", () => {
     // Axis vectors: every pair of different axes has cosine exactly 0; 4 and 5 repeat axis 0.
     const vectors = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [1, 0, 0, 0], [1, 0, 0, 0]];
-    const { indices, distances } = exactCosineNeighbours(unit(vectors), 4);
-    expect(indices).toEqual([
+    const neighbours = exactNeighbours(unit(vectors), 4);
+    expect(rows(neighbours, "indices")).toEqual([
       [0, 4, 5, 1],
       [1, 0, 2, 3],
       [2, 0, 1, 3],
@@ -55,16 +60,36 @@ describe("exactCosineNeighbours(unitRows, k)", () => {
       [4, 0, 5, 1],
       [5, 0, 4, 1],
     ]);
-    expect(distances[0]).toEqual([0, 0, 0, 1]);
+    expect(Array.from(neighboursOf(neighbours, 0))).toEqual([0, 4, 5, 1]);
+    expect(rows(neighbours, "distances")[0]).toEqual([0, 0, 0, 1]);
   });
 
   it("returns only the point itself for k = 1", () => {
-    expect(exactCosineNeighbours(unit([[1, 0], [0, 1]]), 1)).toEqual({ indices: [[0], [1]], distances: [[0], [0]] });
+    const neighbours = exactNeighbours(unit([[1, 0], [0, 1]]), 1);
+    expect(rows(neighbours, "indices")).toEqual([[0], [1]]);
+    expect(rows(neighbours, "distances")).toEqual([[0], [0]]);
   });
 
   it("throws when k is not from 1 to n", () => {
     const data = unit(randomUnitVectors(5, 3, 5));
-    expect(() => exactCosineNeighbours(data, 6)).toThrow("k must be an integer from 1 to the number of points (5), got 6.");
-    expect(() => exactCosineNeighbours(data, 0)).toThrow("k must be an integer from 1 to the number of points (5), got 0.");
+    expect(() => exactNeighbours(data, 6)).toThrow("k must be an integer from 1 to the number of points (5), got 6.");
+    expect(() => exactNeighbours(data, 0)).toThrow("k must be an integer from 1 to the number of points (5), got 0.");
+  });
+});
+
+describe('exactNeighbours(rows, k, "euclidean")', () => {
+  it("finds the same neighbours and distances as brute force on vectors of any length, far from the origin", () => {
+    // Lengths from 0.5 to 10 and an offset of 50: the products are large, the distances small.
+    const vectors = randomUnitVectors(120, 12, 6).map((vector, i) => vector.map((value) => 50 + value * (0.5 + (i % 20) / 2)));
+    const expected = bruteForce(vectors, 8, euclideanDistance);
+    const actual = exactNeighbours(toDenseMatrix(vectors), 8, "euclidean");
+    expect(rows(actual, "indices")).toEqual(expected.indices);
+    rows(actual, "distances").forEach((row, i) => row.forEach((distance, j) => expect(distance).toBeCloseTo(expected.distances[i][j], 4)));
+  });
+
+  it("puts exact duplicates at distance 0, lower index first, and allows zero vectors", () => {
+    const neighbours = exactNeighbours(toDenseMatrix([[0, 0], [3, 4], [0, 0], [3, 4]]), 3, "euclidean");
+    expect(rows(neighbours, "indices")).toEqual([[0, 2, 1], [1, 3, 0], [2, 0, 1], [3, 1, 0]]);
+    expect(rows(neighbours, "distances")).toEqual([[0, 0, 5], [0, 0, 5], [0, 0, 5], [0, 0, 5]]);
   });
 });
