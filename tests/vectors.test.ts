@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cosine, cosineMatrix, dot, fromSql, mean, norm, normalize, toFloat32Decimal, toSql } from "@/lib/vectors";
 
@@ -44,6 +45,25 @@ describe("toFloat32Decimal(value)", () => {
       const value = Math.sin(i) * 10 ** ((i % 9) - 4);
       expect(Math.fround(toFloat32Decimal(value))).toBe(Math.fround(value));
     }
+  });
+
+  it("finds the fewest digits, as trying 1, 2, … 9 digits in turn does", () => {
+    const fewestByScan = (value: number) => {
+      const single = Math.fround(value);
+      if (single === 0) return single;
+      for (let digits = 1; digits < 9; digits++) {
+        const candidate = Number(single.toPrecision(digits));
+        if (Math.fround(candidate) === single) return candidate;
+      }
+      return Number(single.toPrecision(9));
+    };
+    const shortDecimal = fc.tuple(fc.integer({ min: -99_999, max: 99_999 }), fc.integer({ min: -12, max: 6 })).map(([m, e]) => m * 10 ** e);
+    fc.assert(
+      fc.property(fc.oneof(fc.float({ noNaN: true, noDefaultInfinity: true }), fc.double({ min: -1, max: 1, noNaN: true }), shortDecimal), (value) => {
+        expect(toFloat32Decimal(value)).toBe(fewestByScan(value));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
 
