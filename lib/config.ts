@@ -20,6 +20,8 @@ const envSchema = z.object({
   HF_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   /** How many of GloVe's most frequent words go into pgvector for vocabulary search (1,000–200,000). */
   GLOVE_VOCABULARY_SIZE: z.coerce.number().int().min(1000).max(200_000).default(100_000),
+  /** Memory for recently used vectors in front of the database's embeddings cache, in MiB. 0 turns it off. */
+  EMBEDDING_MEMORY_CACHE_MB: z.coerce.number().int().min(0).max(16_384).default(64),
   /** Requests per minute per client to endpoints that compute (embed, similarity, search, project…). 0 turns the limit off. */
   RATE_LIMIT_COMPUTE_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   /** Requests per minute per client to endpoints that write (save, edit, upload, delete). 0 turns the limit off. */
