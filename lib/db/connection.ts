@@ -14,6 +14,13 @@ export type DatabaseTarget = { url: string } | { pgliteDir: string };
 export interface Database {
   kind: "postgres" | "pglite";
   prisma: PrismaClient;
+  /** The embedded client (PGlite only), for what Prisma cannot pass: a COPY from a blob. */
+  pglite?: PGlite;
+  /**
+   * Runs a script (one or more statements; wrap them in BEGIN…COMMIT to make them one transaction)
+   * on a session of its own, without the per-query timeout: for index builds that take a minute.
+   */
+  runMaintenance(script: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,13 +37,22 @@ const sessionSettings = { "hnsw.iterative_scan": "relaxed_order" };
 const connectTimeoutMs = 5_000;
 const queryTimeoutMs = 60_000;
 
-/** Opens the database and applies pending migrations, so callers always see the current schema. */
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return "url" in target ? openPostgres(target.url) : openPglite(target.pgliteDir);
+export interface OpenDatabaseOptions {
+  /**
+   * Session settings on top of the defaults (`hnsw.iterative_scan`, `hnsw.ef_search`), for every
+   * connection, e.g. `{ "hnsw.ef_search": "80" }`; benchmarks use it to compare settings.
+   */
+  settings?: Record<string, string>;
 }
 
-async function openPostgres(url: string): Promise<Database> {
-  const options = Object.entries(sessionSettings)
+/** Opens the database and applies pending migrations, so callers always see the current schema. */
+export async function openDatabase(target: DatabaseTarget, { settings = {} }: OpenDatabaseOptions = {}): Promise<Database> {
+  const session = { ...sessionSettings, ...settings };
+  return "url" in target ? openPostgres(target.url, session) : openPglite(target.pgliteDir, session);
+}
+
+async function openPostgres(url: string, session: Record<string, string>): Promise<Database> {
+  const options = Object.entries(session)
     .map(([name, value]) => `-c ${name}=${value}`)
     .join(" ");
   const migrationClient = new pg.Client({ connectionString: url, options, connectionTimeoutMillis: connectTimeoutMs });
@@ -51,6 +67,15 @@ async function openPostgres(url: string): Promise<Database> {
   return {
     kind: "postgres",
     prisma,
+    async runMaintenance(script) {
+      const client = new pg.Client({ connectionString: url, options, connectionTimeoutMillis: connectTimeoutMs });
+      await client.connect();
+      try {
+        await client.query(script);
+      } finally {
+        await client.end();
+      }
+    },
     async close() {
       await prisma.$disconnect();
       await pool.end();
@@ -58,17 +83,27 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPglite(dir: string): Promise<Database> {
+async function openPglite(dir: string, session: Record<string, string>): Promise<Database> {
   if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
   const client = await PGlite.create(dir, { extensions: { vector } });
   logApplied(await runMigrations(pgliteScriptRunner(client), { lock: false }));
-  for (const [name, value] of Object.entries(sessionSettings)) {
+  for (const [name, value] of Object.entries(session)) {
     await client.exec(`SET ${name} = '${value}'`);
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
   return {
     kind: "pglite",
     prisma,
+    pglite: client,
+    async runMaintenance(script) {
+      try {
+        await client.exec(script);
+      } catch (error) {
+        // One session for everything: a script that failed inside BEGIN must not leave it aborted.
+        if (client.isInTransaction()) await client.exec("ROLLBACK");
+        throw error;
+      }
+    },
     async close() {
       await prisma.$disconnect();
       await client.close();

@@ -86,60 +86,6 @@ export async function findNearestEmbeddings(
   return toScored(rows);
 }
 
-export interface VocabularyLoadState {
-  wordsTarget: number;
-  wordsLoaded: number;
-  completed: boolean;
-}
-
-export async function getVocabularyLoad(db: Database, { model }: { model: string }): Promise<VocabularyLoadState | null> {
-  const row = await db.prisma.vocabularyLoad.findUnique({ where: { model } });
-  return row && { wordsTarget: row.wordsTarget, wordsLoaded: row.wordsLoaded, completed: row.completedAt !== null };
-}
-
-/** Starts (or re-targets) a vocabulary load; loading resumes after the words already stored. */
-export async function startVocabularyLoad(
-  db: Database,
-  { model, wordsTarget }: { model: string; wordsTarget: number },
-): Promise<VocabularyLoadState> {
-  const loaded = await db.prisma.vocabularyWord.count({ where: { model } });
-  const row = await db.prisma.vocabularyLoad.upsert({
-    where: { model },
-    create: { model, wordsTarget, wordsLoaded: loaded, completedAt: loaded >= wordsTarget ? new Date() : null },
-    update: { wordsTarget, wordsLoaded: loaded, completedAt: loaded >= wordsTarget ? new Date() : null },
-  });
-  return { wordsTarget: row.wordsTarget, wordsLoaded: row.wordsLoaded, completed: row.completedAt !== null };
-}
-
-/**
- * Stores one batch of vocabulary words (ranks from 1, most frequent first, in order) and advances
- * the load's progress in the same transaction.
- */
-export async function saveVocabularyBatch(
-  db: Database,
-  {
-    model,
-    words,
-    wordsTarget,
-  }: { model: string; words: { rank: number; word: string; vector: number[] }[]; wordsTarget: number },
-): Promise<void> {
-  if (words.length === 0) return;
-  const rows = words.map(
-    ({ rank, word, vector }) => Prisma.sql`(${model}, ${rank}, ${word}, ${vector.length}, ${toSql(vector)}::vector)`,
-  );
-  const lastRank = words[words.length - 1].rank;
-  await db.prisma.$transaction([
-    db.prisma.$executeRaw`
-      INSERT INTO "vocabulary_words" ("model", "rank", "word", "dims", "embedding")
-      VALUES ${Prisma.join(rows)}
-      ON CONFLICT DO NOTHING`,
-    db.prisma.vocabularyLoad.update({
-      where: { model },
-      data: { wordsLoaded: lastRank, completedAt: lastRank >= wordsTarget ? new Date() : null },
-    }),
-  ]);
-}
-
 /** The `k` vocabulary words nearest to `vector`, best first, through HNSW. */
 export async function findNearestVocabularyWords(
   db: Database,

@@ -1,21 +1,31 @@
 import { AppError } from "../api/errors";
 import { readConfig } from "../config";
 import type { Database } from "../db/connection";
-import { getVocabularyLoad, saveVocabularyBatch, startVocabularyLoad } from "../db/queries";
-import { normalize } from "../vectors";
+import {
+  buildVocabularyIndex,
+  completeVocabularyLoad,
+  getVocabularyLoad,
+  saveVocabularyWords,
+  startVocabularyLoad,
+} from "../db/vocabulary-queries";
 import { GLOVE_MODEL_ID, loadGloveVocabulary } from "./glove";
 
 /**
  * GloVe's vocabulary in pgvector, so analogies and "nearest words" search 100k words through HNSW.
- * Loaded once per database, in batches (one transaction each, resumable after a restart), with
- * progress logged and reported; the HNSW index grows with each batch.
+ * Loaded once per database: the words in bulk batches (one transaction each, resumable after a
+ * restart), then the HNSW index built once over all of them; progress logged and reported.
  */
 
+/**
+ * `loading`: words going in (`wordsLoaded` of `wordsTarget`); `indexing`: all words in, the HNSW
+ * index being built (the longest step; on PGlite the server answers nothing else meanwhile).
+ */
 export type VocabularyStatus =
   | { state: "absent"; wordsLoaded: 0; wordsTarget: number }
-  | { state: "loading" | "ready"; wordsLoaded: number; wordsTarget: number };
+  | { state: "loading" | "indexing" | "ready"; wordsLoaded: number; wordsTarget: number };
 
-const batchSize = 1000;
+/** Words per transaction: ten progress steps for 100k words, ~4 MB of COPY data each. */
+const batchSize = 10_000;
 const loads = new WeakMap<Database, Promise<void>>();
 
 /** How far the vocabulary load of this database has come. */
@@ -24,7 +34,8 @@ export async function getVocabularyStatus(db: Database): Promise<VocabularyStatu
   const load = await getVocabularyLoad(db, { model: GLOVE_MODEL_ID });
   if (!load) return { state: "absent", wordsLoaded: 0, wordsTarget };
   const ready = load.completed && load.wordsTarget >= wordsTarget;
-  return { state: ready ? "ready" : "loading", wordsLoaded: load.wordsLoaded, wordsTarget };
+  const state = ready ? "ready" : load.wordsLoaded >= wordsTarget ? "indexing" : "loading";
+  return { state, wordsLoaded: load.wordsLoaded, wordsTarget };
 }
 
 /**
@@ -52,10 +63,13 @@ export async function requireVocabulary(db: Database): Promise<void> {
   if (status.state === "ready") return;
   loadVocabulary(db).catch((error) => console.error("[vocabulary] load failed:", error));
   const percent = Math.floor((100 * status.wordsLoaded) / status.wordsTarget);
+  const progress =
+    status.state === "indexing"
+      ? `all ${status.wordsTarget.toLocaleString("en")} words are in, their HNSW index is being built`
+      : `${status.wordsLoaded.toLocaleString("en")} of ${status.wordsTarget.toLocaleString("en")} words, ${percent}%`;
   throw new AppError(
     "unavailable:vocabulary",
-    `The ${GLOVE_MODEL_ID} vocabulary is being loaded into pgvector (${status.wordsLoaded.toLocaleString("en")} of ` +
-      `${status.wordsTarget.toLocaleString("en")} words, ${percent}%); this happens once. Retry in a few seconds.`,
+    `The ${GLOVE_MODEL_ID} vocabulary is being loaded into pgvector (${progress}); this happens once. Retry in a few seconds.`,
     { headers: { "Retry-After": "5" } },
   );
 }
@@ -66,25 +80,44 @@ async function runLoad(db: Database, onProgress: (status: VocabularyStatus) => v
   const target = Math.min(wordsTarget, vocabulary.wordCount);
   const start = await startVocabularyLoad(db, { model: GLOVE_MODEL_ID, wordsTarget: target });
   if (start.completed) return;
-  let lastReported = -1;
   for (const batch of vocabulary.batches({ limit: target, batchSize })) {
     const lastRank = batch[batch.length - 1].rank;
     if (lastRank <= start.wordsLoaded) continue;
     const words = batch
       .filter((entry) => entry.rank > start.wordsLoaded)
-      .map((entry) => ({ rank: entry.rank, word: entry.word, vector: normalize(entry.vector) }));
-    await saveVocabularyBatch(db, { model: GLOVE_MODEL_ID, words, wordsTarget: target });
-    const decile = Math.floor((10 * lastRank) / target);
-    if (decile !== lastReported) {
-      lastReported = decile;
-      onProgress({ state: lastRank >= target ? "ready" : "loading", wordsLoaded: lastRank, wordsTarget: target });
-    }
+      .map((entry) => ({ rank: entry.rank, word: entry.word, vector: unitFloat32(entry.vector) }));
+    await saveVocabularyWords(db, { model: GLOVE_MODEL_ID, words });
+    onProgress({ state: "loading", wordsLoaded: lastRank, wordsTarget: target });
     // The embedded database runs on this thread: let waiting requests in between batches.
     await new Promise((resolve) => setImmediate(resolve));
   }
+  onProgress({ state: "indexing", wordsLoaded: target, wordsTarget: target });
+  await buildVocabularyIndex(db);
+  await completeVocabularyLoad(db, { model: GLOVE_MODEL_ID });
+  onProgress({ state: "ready", wordsLoaded: target, wordsTarget: target });
 }
 
+/** Unit length in float32, what pgvector stores; GloVe has no zero vectors. */
+function unitFloat32(vector: Float32Array): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < vector.length; i++) sum += vector[i] * vector[i];
+  const length = Math.sqrt(sum);
+  return Float32Array.from(vector, (value) => value / length);
+}
+
+let loadStarted = 0;
+
 function logProgress(status: VocabularyStatus): void {
+  if (status.state === "loading" && loadStarted === 0) loadStarted = performance.now();
+  const seconds = loadStarted ? ` after ${((performance.now() - loadStarted) / 1000).toFixed(1)} s` : "";
+  const words = `${status.wordsLoaded.toLocaleString("en")} of ${status.wordsTarget.toLocaleString("en")} words`;
   const percent = Math.floor((100 * status.wordsLoaded) / status.wordsTarget);
-  console.log(`[vocabulary] ${GLOVE_MODEL_ID}: ${status.wordsLoaded} of ${status.wordsTarget} words in pgvector (${percent}%)`);
+  const message =
+    status.state === "indexing"
+      ? `${words} in pgvector${seconds}; building the HNSW index (the longest step)…`
+      : status.state === "ready"
+        ? `${words} in pgvector with their HNSW index${seconds}: ready`
+        : `${words} in pgvector (${percent}%)${seconds}`;
+  console.log(`[vocabulary] ${GLOVE_MODEL_ID}: ${message}`);
+  if (status.state === "ready") loadStarted = 0;
 }

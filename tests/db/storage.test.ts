@@ -4,12 +4,8 @@ import { readMigrations, runMigrations } from "@/lib/db/migrate";
 import {
   explainNearest,
   findNearestEmbeddings,
-  findNearestVocabularyWords,
   getEmbeddingsByTexts,
-  getVocabularyLoad,
   saveEmbeddings,
-  saveVocabularyBatch,
-  startVocabularyLoad,
 } from "@/lib/db/queries";
 import { normalize } from "@/lib/vectors";
 import { testBackends, type TestDatabase } from "../support/databases";
@@ -120,44 +116,6 @@ describe.each(testBackends)("storage on $name", (backend) => {
     const indexes = await db.prisma.$queryRaw<{ indexname: string }[]>`
       SELECT indexname FROM pg_indexes WHERE tablename = 'embeddings' AND indexname = 'embeddings_hnsw_384'`;
     expect(indexes).toHaveLength(1);
-  });
-
-  it.skipIf(!backend.enabled)("loads vocabulary in batches, tracks progress and searches it through HNSW", async () => {
-    await startVocabularyLoad(db, { model: "words", wordsTarget: 4 });
-    await saveVocabularyBatch(db, {
-      model: "words",
-      wordsTarget: 4,
-      words: [
-        { rank: 1, word: "one", vector: vectorNear([1, 1, 1], 100) },
-        { rank: 2, word: "two", vector: vectorNear([1, 1, 2], 100) },
-      ],
-    });
-    expect(await getVocabularyLoad(db, { model: "words" })).toEqual({ wordsTarget: 4, wordsLoaded: 2, completed: false });
-    await saveVocabularyBatch(db, {
-      model: "words",
-      wordsTarget: 4,
-      words: [
-        { rank: 3, word: "three", vector: vectorNear([2, 2, 2], 100) },
-        { rank: 4, word: "four", vector: vectorNear([-1, 0, 0], 100) },
-      ],
-    });
-    expect(await getVocabularyLoad(db, { model: "words" })).toEqual({ wordsTarget: 4, wordsLoaded: 4, completed: true });
-    const results = await findNearestVocabularyWords(db, {
-      model: "words",
-      vector: vectorNear([1, 1, 1], 100),
-      k: 2,
-      excludeWords: ["one"],
-    });
-    expect(results.map((result) => result.text)).toEqual(["three", "two"]);
-
-  });
-
-  it.skipIf(!backend.enabled)("plans vocabulary search on the HNSW index", async () => {
-    const words = Array.from({ length: 1000 }, (_, i) => ({ rank: i + 1, word: `w${i}`, vector: vectorNear([i % 5, 1, 2], 100, i / 50) }));
-    await startVocabularyLoad(db, { model: "big", wordsTarget: words.length });
-    await saveVocabularyBatch(db, { model: "big", wordsTarget: words.length, words });
-    const plan = await explainNearest(db, { table: "vocabulary_words", model: "big", vector: vectorNear([1], 100), k: 10 });
-    expect(plan).toMatch(/Index Scan using vocabulary_words_hnsw_100/);
   });
 
   it.skipIf(!backend.enabled)("rejects a vector whose length disagrees with its dims column", async () => {

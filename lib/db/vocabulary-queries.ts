@@ -1,0 +1,134 @@
+import type { Database } from "./connection";
+import { encodeBinaryCopy } from "./pg-copy";
+
+/**
+ * Loading a word model's vocabulary into pgvector in bulk: rows first, without the HNSW index,
+ * then the index built once over all of them. Building it once is much faster than growing it row
+ * by row (PGlite, 100k × 100-d: rows with the index maintained ~190 s; rows alone ~5 s plus one
+ * build). A load is complete only when its index exists, so "completed" means searchable.
+ */
+
+/** The partial HNSW index every 100-dimensional vocabulary is searched through. */
+export const vocabularyIndexName = "vocabulary_words_hnsw_100";
+
+/**
+ * pgvector's defaults except `ef_construction` (64 → 40): on PGlite (one WASM thread) the build
+ * time grows about linearly with it, and BENCHMARKS.md ("Search") shows recall@10 at the chosen
+ * `hnsw.ef_search` within a point of the default's.
+ */
+export const vocabularyIndexOptions = { m: 16, efConstruction: 40 };
+
+/**
+ * Memory for the build. The graph must fit, or pgvector builds on disk at a fraction of the speed:
+ * ~1 kB per 100-d word, so 512 MB covers the 200k-word maximum.
+ */
+const buildMemory = "512MB";
+
+export interface VocabularyLoadState {
+  wordsTarget: number;
+  wordsLoaded: number;
+  /** Every word is in and the HNSW index is built. */
+  completed: boolean;
+}
+
+export interface VocabularyWordRow {
+  /** 1 for the most frequent word; ranks arrive in order without gaps. */
+  rank: number;
+  word: string;
+  /** Unit length: the index and the search use cosine distance. */
+  vector: ArrayLike<number>;
+}
+
+export async function getVocabularyLoad(db: Database, { model }: { model: string }): Promise<VocabularyLoadState | null> {
+  const row = await db.prisma.vocabularyLoad.findUnique({ where: { model } });
+  return row && { wordsTarget: row.wordsTarget, wordsLoaded: row.wordsLoaded, completed: row.completedAt !== null };
+}
+
+/**
+ * Starts, resumes or re-targets a load; it continues after the words already stored. When words
+ * are missing, drops the vocabulary's HNSW index first, so the inserts don't maintain it; the load
+ * rebuilds it at the end with `buildVocabularyIndex`. The index spans every model's vocabulary, so
+ * any load that must insert words makes all of them unsearchable until it completes.
+ */
+export async function startVocabularyLoad(
+  db: Database,
+  { model, wordsTarget }: { model: string; wordsTarget: number },
+): Promise<VocabularyLoadState> {
+  const loaded = await db.prisma.vocabularyWord.count({ where: { model } });
+  const indexed = loaded >= wordsTarget && (await vocabularyIndexExists(db));
+  if (loaded < wordsTarget) await db.prisma.$executeRawUnsafe(`DROP INDEX IF EXISTS "${vocabularyIndexName}"`);
+  const state = { wordsTarget, wordsLoaded: loaded, completedAt: indexed ? new Date() : null };
+  const row = await db.prisma.vocabularyLoad.upsert({ where: { model }, create: { model, ...state }, update: state });
+  return { wordsTarget: row.wordsTarget, wordsLoaded: row.wordsLoaded, completed: row.completedAt !== null };
+}
+
+/**
+ * Stores the next words of a load and advances its progress in the same transaction, so a load
+ * interrupted anywhere resumes after the last batch stored. PGlite gets one binary COPY per batch;
+ * PostgreSQL one INSERT from arrays (pg has no COPY without another package, and parses fast).
+ */
+export async function saveVocabularyWords(
+  db: Database,
+  { model, words }: { model: string; words: VocabularyWordRow[] },
+): Promise<void> {
+  if (words.length === 0) return;
+  const dims = words[0].vector.length;
+  const lastRank = words[words.length - 1].rank;
+  if (db.pglite) {
+    const blob = new Blob([
+      encodeBinaryCopy(
+        words.map(({ rank, word, vector }) => [{ text: model }, { int4: rank }, { text: word }, { int4: dims }, { vector }]),
+      ),
+    ]);
+    await db.pglite.transaction(async (tx) => {
+      await tx.query(
+        `COPY "vocabulary_words" ("model", "rank", "word", "dims", "embedding") FROM '/dev/blob' WITH (FORMAT binary)`,
+        [],
+        { blob },
+      );
+      await tx.query(`UPDATE "vocabulary_loads" SET "words_loaded" = $1 WHERE "model" = $2`, [lastRank, model]);
+    });
+    return;
+  }
+  const ranks = words.map((entry) => entry.rank);
+  const texts = words.map((entry) => entry.word);
+  const vectors = words.map((entry) => `[${Array.prototype.join.call(entry.vector, ",")}]`);
+  await db.prisma.$transaction([
+    db.prisma.$executeRaw`
+      INSERT INTO "vocabulary_words" ("model", "rank", "word", "dims", "embedding")
+      SELECT ${model}, "rank", "word", ${dims}::int, "embedding"::vector
+      FROM unnest(${ranks}::int[], ${texts}::text[], ${vectors}::text[]) AS "row"("rank", "word", "embedding")
+      ON CONFLICT DO NOTHING`,
+    db.prisma.vocabularyLoad.update({ where: { model }, data: { wordsLoaded: lastRank } }),
+  ]);
+}
+
+/**
+ * Builds the HNSW index over every stored vocabulary word (if it is missing) in one pass, with
+ * enough memory for the graph and, on PostgreSQL, up to `parallelWorkers` helper processes
+ * (default 1: two processes on a two-core machine). PGlite runs it on the caller's thread: the
+ * process answers nothing else meanwhile (~30–60 s for 100k words).
+ */
+export async function buildVocabularyIndex(db: Database, { parallelWorkers = 1 }: { parallelWorkers?: number } = {}): Promise<void> {
+  const parallel = db.kind === "postgres" ? `SET LOCAL max_parallel_maintenance_workers = ${Math.max(0, Math.floor(parallelWorkers))};` : "";
+  await db.runMaintenance(`
+    BEGIN;
+    SET LOCAL maintenance_work_mem = '${buildMemory}';
+    ${parallel}
+    CREATE INDEX IF NOT EXISTS "${vocabularyIndexName}" ON "vocabulary_words"
+      USING hnsw (("embedding"::vector(100)) vector_cosine_ops)
+      WITH (m = ${vocabularyIndexOptions.m}, ef_construction = ${vocabularyIndexOptions.efConstruction})
+      WHERE "dims" = 100;
+    COMMIT;`);
+}
+
+/** Marks a load complete: every word stored, index built. */
+export async function completeVocabularyLoad(db: Database, { model }: { model: string }): Promise<void> {
+  await db.prisma.vocabularyLoad.update({ where: { model }, data: { completedAt: new Date() } });
+}
+
+async function vocabularyIndexExists(db: Database): Promise<boolean> {
+  const rows = await db.prisma.$queryRaw<{ exists: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE tablename = 'vocabulary_words' AND indexname = ${vocabularyIndexName}) AS "exists"`;
+  return rows[0].exists;
+}
