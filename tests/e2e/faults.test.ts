@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { postgresClusterUnavailableReason, startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster";
-import { buildApp, launchNextStart, type NextProcess } from "../support/server";
+import { buildApp, launchServer, type ServerProcess } from "../support/server";
 
 /**
  * Faults, over real HTTP against the production build: the server process killed with SIGKILL
@@ -13,8 +13,8 @@ import { buildApp, launchNextStart, type NextProcess } from "../support/server";
  * or crash, and recover by itself.
  */
 
-/** A `next start` of the e2e build that this file starts itself, so it can also SIGKILL it. */
-type AppProcess = NextProcess;
+/** The production server of the e2e build, started by this file itself, so it can also SIGKILL it. */
+type AppProcess = ServerProcess;
 
 const running = new Set<AppProcess>();
 const tempDirs: string[] = [];
@@ -27,7 +27,7 @@ function tempDir(prefix: string): string {
 
 /** Starts the app and waits until it answers HTTP at all (with any status: the database may be down). */
 async function launchApp(env: Record<string, string>): Promise<AppProcess> {
-  const server = await launchNextStart({ RATE_LIMIT_COMPUTE_PER_MINUTE: "0", RATE_LIMIT_WRITE_PER_MINUTE: "0", ...env }, { ready: "answering" });
+  const server = await launchServer({ RATE_LIMIT_COMPUTE_PER_MINUTE: "0", RATE_LIMIT_WRITE_PER_MINUTE: "0", ...env }, { ready: "answering" });
   const app: AppProcess = {
     ...server,
     async kill9() {
@@ -197,8 +197,17 @@ describe.skipIf(noClusterReason !== null)("a real PostgreSQL that goes away and 
   }, 120_000);
 
   /** The requests a user makes that need the database, and what a success looks like. */
+  let unseen = 0;
   const requests = [
-    { method: "POST", route: "/api/embed", body: { texts: ["cat", "dog"] }, ok: 200 },
+    {
+      method: "POST",
+      route: "/api/embed",
+      // A new text each time: texts embedded before are answered from the server's memory cache.
+      get body() {
+        return { texts: ["cat", `never embedded before ${++unseen}`] };
+      },
+      ok: 200,
+    },
     { method: "POST", route: "/api/search", body: { query: "kitten", k: 3 }, ok: 200 },
     { method: "POST", route: "/api/explorations", body: explorations[0], ok: 201 },
   ];
@@ -233,6 +242,12 @@ describe.skipIf(noClusterReason !== null)("a real PostgreSQL that goes away and 
     // Twice: the second time no request may be stuck behind a broken pool connection either.
     await expectAllUnavailable();
   }, 120_000);
+
+  it("still embeds texts it has embedded before, from memory, while the database is down", async () => {
+    const reply = await call(app, "POST", "/api/embed", { texts: ["cat"] }, 15);
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.json.vectors[0]).toHaveLength(512);
+  }, 60_000);
 
   it("shows a share page as a server error page that names nothing internal while the database is down", async () => {
     const reply = await call(app, "GET", new URL(shareUrl).pathname, undefined, 15);
