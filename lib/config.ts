@@ -26,6 +26,8 @@ const envSchema = z.object({
   RATE_LIMIT_COMPUTE_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   /** Requests per minute per client to endpoints that write (save, edit, upload, delete). 0 turns the limit off. */
   RATE_LIMIT_WRITE_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+  /** Reverse proxies in front of the app that append to X-Forwarded-For; 0 = clients connect directly. */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export type AppConfig = z.infer<typeof envSchema> & { dataDir: string; pgliteDir: string };

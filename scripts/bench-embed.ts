@@ -3,7 +3,7 @@
  * one run on this machine, then the figures into BENCHMARKS.md.
  *
  * - raw model: `useLite.embed` / `glove.embed` called in this process;
- * - API fresh: POST /api/embed over real HTTP against `next start` (production build), texts the
+ * - API fresh: POST /api/embed over real HTTP against the production server (`npm start`, production build), texts the
  *   server has never seen, so each one is embedded, normalised and INSERTed (HNSW index included);
  * - API cached: the same texts again, answered from the database.
  *
@@ -99,10 +99,10 @@ async function startServer(): Promise<Server> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-embed-"));
   const { NEXT_DIST_DIR: _ignored, ...env } = process.env; // always serve .next, the build checked above
-  const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn("node", ["scripts/serve.mjs"], {
     cwd: rootDir,
     // DATABASE_URL blank: the fresh embedded database, never a server the user configured.
-    env: { ...env, PGLITE_DIR: path.join(dir, "pglite"), DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...env, PGLITE_DIR: path.join(dir, "pglite"), DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), HOSTNAME: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group, so stopping it also stops what npx started
   });
@@ -112,11 +112,11 @@ async function startServer(): Promise<Server> {
   const server = (running = { url: `http://127.0.0.1:${port}`, child, dir, output: () => output });
   const deadline = Date.now() + 120_000; // a fresh PGlite directory takes 4–13 s to create
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output}`);
     if (await fetch(`${server.url}/api/models`).then((r) => r.ok, () => false)) return server;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`next start did not answer within 120 s:\n${output}`);
+  throw new Error(`the server did not answer within 120 s:\n${output}`);
 }
 
 let running: Server | undefined;
@@ -228,7 +228,7 @@ function writeReport(results: string): void {
 async function main(): Promise<void> {
   if (!(Number.isInteger(repetitions) && repetitions >= 1)) throw new Error("--repetitions must be a whole number ≥ 1.");
   const nextTexts = await createTextSource();
-  log("bench: starting next start with a fresh database…");
+  log("bench: starting the production server with a fresh database…");
   const { url, child } = await startServer();
 
   for (const model of models) {

@@ -2,7 +2,7 @@
  * `npm run load`: a bounded load test of a production server on loopback, then the figures into
  * BENCHMARKS.md ("Load" section).
  *
- * 1. Builds if needed (tests/support/server.ts `buildApp`, into .next-e2e) and starts `next start`
+ * 1. Builds if needed (tests/support/server.ts `buildApp`, into .next-e2e) and starts the production server (`npm start`'s)
  *    with a fresh PGLITE_DIR and both rate limits off (`RATE_LIMIT_*_PER_MINUTE=0`), so the load
  *    reaches the handlers instead of turning into 429s.
  * 2. Warms up (the text pool is embedded once, a few explorations are saved, each route is hit once),
@@ -494,7 +494,7 @@ function describeMachine(): string {
 }
 
 const howTo = [
-  "`npm run load` (`scripts/load-test.ts`; ~2 minutes) builds into .next-e2e if needed, starts `next start` on a free loopback",
+  "`npm run load` (`scripts/load-test.ts`; ~2 minutes) builds into .next-e2e if needed, starts the production server on a free loopback",
   "port with a fresh PGLITE_DIR in a temporary directory, warms up, then runs a closed loop of concurrent workers for a fixed",
   "time over a weighted mix: embeds of short texts from a 300-text pool (cached after warm-up) and of fresh texts, invalid",
   "bodies (malformed JSON, wrong types, 2,001 texts, empty texts, unknown fields and models, bad k, unknown slugs, wrong or",
@@ -564,7 +564,7 @@ async function main(): Promise<void> {
   await buildApp();
 
   // Phase 1: limits off.
-  log("load: starting next start (fresh PGLITE_DIR, rate limits off)…");
+  log("load: starting the server (fresh PGLITE_DIR, rate limits off)…");
   const server = await startApp({ RATE_LIMIT_COMPUTE_PER_MINUTE: "0", RATE_LIMIT_WRITE_PER_MINUTE: "0" });
   servers.add(server);
   const pid = listeningPid(server);

@@ -1,4 +1,5 @@
 import { readConfig } from "../config";
+import { clientAddress } from "./client-address";
 import { AppError } from "./errors";
 
 /**
@@ -6,9 +7,7 @@ import { AppError } from "./errors";
  * a minute's allowance, which refills continuously. Reads (share pages, GET endpoints) are not
  * limited, so the cheap path is never starved by the expensive one.
  *
- * Clients are told apart by the first address in X-Forwarded-For, which Next.js fills in from the
- * socket when a request arrives without one. Behind a reverse proxy, let the proxy set that header;
- * exposed directly, a client can send its own and so pick its bucket (see SECURITY.md).
+ * Clients are told apart by their address (see client-address.ts and TRUSTED_PROXY_HOPS).
  */
 export type RateLimitKind = "compute" | "write";
 
@@ -47,26 +46,24 @@ export class RateLimiter {
   }
 }
 
-let limiters: Record<RateLimitKind, RateLimiter> | undefined;
+let limiters: { compute: RateLimiter; write: RateLimiter; trustedProxyHops: number } | undefined;
 
-function getLimiters(): Record<RateLimitKind, RateLimiter> {
+function getLimiters(): NonNullable<typeof limiters> {
   if (!limiters) {
     const config = readConfig();
     limiters = {
       compute: new RateLimiter(config.RATE_LIMIT_COMPUTE_PER_MINUTE),
       write: new RateLimiter(config.RATE_LIMIT_WRITE_PER_MINUTE),
+      trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     };
   }
   return limiters;
 }
 
-export function clientKey(request: Request): string {
-  return request.headers.get("x-forwarded-for")?.split(",")[0].trim() || "unknown";
-}
-
 /** Throws 429 with Retry-After when this client has used up its allowance for `kind`. */
 export function enforceRateLimit(request: Request, kind: RateLimitKind): void {
-  const wait = getLimiters()[kind].take(clientKey(request));
+  const settings = getLimiters();
+  const wait = settings[kind].take(clientAddress(request, settings));
   if (wait > 0) {
     throw new AppError(`rate_limited:${kind}`, `Too many requests from this client; try again in ${wait} s.`, {
       headers: { "Retry-After": String(wait) },

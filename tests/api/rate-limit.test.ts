@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { socketAddressHeader } from "@/lib/api/client-address";
 import { RateLimiter } from "@/lib/api/rate-limit";
 import { jsonRequest } from "../support/routes";
 
@@ -19,7 +20,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const from = (client: string) => ({ "content-type": "application/json", "x-forwarded-for": `${client}, 10.0.0.1` });
+const from = (client: string) => ({ "content-type": "application/json", [socketAddressHeader]: client });
 
 describe("RateLimiter(perMinute)", () => {
   it("lets a client burst up to a minute's allowance, then asks it to wait", () => {

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, startApp, type AppServer } from "../support/server";
 
 /**
- * The built app over real HTTP: `next build`, `next start` on a free port with an empty embedded
+ * The built app over real HTTP: `next build`, the production server (`npm start`) on a free port with an empty embedded
  * database (migrated at start), then the API, and the notebook in headless Chromium. Screenshots
  * of the main views go to screenshots/ (not committed) for people to look at.
  */

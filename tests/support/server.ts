@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-/** A production build of the app (`next build` + `next start`) on a free loopback port, with its own database. */
+/** A production build of the app (`next build` + `npm start`'s server) on a free loopback port, with its own database. */
 export interface AppServer {
   url: string;
   dataDir: string;
@@ -78,7 +78,7 @@ async function acquireLock(lock: string): Promise<void> {
 
 export async function startApp(env: Record<string, string> = {}): Promise<AppServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notebook-e2e-"));
-  const server = await launchNextStart({ PGLITE_DIR: path.join(dataDir, "pglite"), ...env });
+  const server = await launchServer({ PGLITE_DIR: path.join(dataDir, "pglite"), ...env });
   return {
     url: server.url,
     dataDir,
@@ -90,11 +90,11 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
   };
 }
 
-/** A `next start` of the e2e build in its own process group, so it can be stopped or SIGKILLed whole. */
-export interface NextProcess {
+/** The production server (scripts/serve.mjs) of the e2e build in its own process group, so it can be stopped or SIGKILLed whole. */
+export interface ServerProcess {
   url: string;
   output(): string;
-  /** SIGKILL to the whole group (npx, next, the server): no shutdown hooks run. */
+  /** SIGKILL to the whole group: no shutdown hooks run. */
   kill9(): Promise<void>;
   /** SIGTERM, then SIGKILL after 5 s. */
   stop(): Promise<void>;
@@ -104,13 +104,13 @@ export interface NextProcess {
  * Starts the e2e build on a free loopback port and waits until it answers `/api/models`: with
  * 200 by default, or with any status when `ready: "answering"` (its database may be down).
  */
-export async function launchNextStart(
+export async function launchServer(
   env: Record<string, string>,
   { ready = "ok" }: { ready?: "ok" | "answering" } = {},
-): Promise<NextProcess> {
+): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", ...env },
+  const child = spawn("node", ["scripts/serve.mjs"], {
+    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", PORT: String(port), HOSTNAME: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -126,7 +126,7 @@ export async function launchNextStart(
       // already gone
     }
   };
-  const server: NextProcess = {
+  const server: ServerProcess = {
     url: `http://127.0.0.1:${port}`,
     output: () => output,
     async kill9() {
@@ -146,10 +146,10 @@ export async function launchNextStart(
   return server;
 }
 
-async function waitUntilReady(server: NextProcess, child: ChildProcess, ready: "ok" | "answering"): Promise<void> {
+async function waitUntilReady(server: ServerProcess, child: ChildProcess, ready: "ok" | "answering"): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${server.output()}`);
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${server.output()}`);
     try {
       const response = await fetch(`${server.url}/api/models`, { signal: AbortSignal.timeout(5_000) });
       if (response.ok || ready === "answering") return;
@@ -159,5 +159,5 @@ async function waitUntilReady(server: NextProcess, child: ChildProcess, ready: "
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await server.stop();
-  throw new Error(`next start did not answer within 60 s:\n${server.output()}`);
+  throw new Error(`the server did not answer within 60 s:\n${server.output()}`);
 }

@@ -1,0 +1,30 @@
+// The production server (`npm start`): Next.js's request handler behind Node's own HTTP server,
+// which writes each request's socket address into a header before Next.js sees the request.
+// `next start` cannot do this, and route handlers cannot see the socket, so without it a client
+// could pick its own rate-limit bucket by sending X-Forwarded-For (see lib/api/client-address.ts).
+// Plain JavaScript, so a production install needs no TypeScript runner.
+import { createServer } from "node:http";
+import next from "next";
+
+const socketAddressHeader = "x-notebook-socket-address";
+
+const port = Number(process.env.PORT || 3000);
+const hostname = process.env.HOSTNAME || "0.0.0.0";
+
+const app = next({ dev: false, hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = createServer((request, response) => {
+  request.headers[socketAddressHeader] = request.socket.remoteAddress ?? "";
+  handle(request, response);
+});
+server.listen(port, hostname, () => console.log(`▲ Ready on http://${hostname}:${port}`));
+
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.once(signal, () => {
+    server.close();
+    server.closeAllConnections();
+    process.exit(0);
+  });
+}
