@@ -1,24 +1,30 @@
+import { PointState, type PointRenderer, type RenderColors, type RenderFrame } from "../types";
 import { baseOpacity, dimmedOpacity, pointStyle, screenX, screenY } from "./emphasis";
-import type { PointRenderer, RenderFrame } from "../types";
+import { discStamp, packColor, rasterisePoints, type DiscStamp, type PackedColor } from "./pointRaster";
 
 /**
- * Points on a Canvas 2D, for maps too large for one DOM node per point. One pass over the columns
- * per frame: each point is added to the path of its colour (and dimmed or not), points outside
- * the viewport are skipped, then each path is filled once. So 10,000 points cost ~20 fills instead
- * of 10,000, and a frame stays well under the 16 ms budget while panning. Emphasised points are
- * collected in the same pass and drawn last, on top, with their rings.
+ * Points on a Canvas 2D, for maps too large for one DOM node per point. The ordinary and dimmed
+ * points are stamped into an ImageData by pointRaster (JavaScript, ~10 pixels per point, points
+ * outside the viewport skipped) and put on the canvas in one call; the few emphasised points are
+ * then drawn over it as vector arcs with their rings. Canvas paths were the first version: fine at
+ * 10,000 points, but without a GPU Chromium needs ~70 ms a frame to rasterise 100,000 of them
+ * (see BENCHMARKS.md, rendering).
  */
 export class CanvasPointRenderer implements PointRenderer {
   readonly kind = "canvas";
   private canvas: HTMLCanvasElement;
   private context: CanvasRenderingContext2D;
+  private image: ImageData | null = null;
+  private pixels = new Uint32Array(0);
+  private stamps = new Map<number, DiscStamp>();
+  private packed: { colors: RenderColors; palette: PackedColor[]; background: PackedColor } | null = null;
 
   constructor(container: HTMLElement) {
     this.canvas = document.createElement("canvas");
     this.canvas.className = "map-points";
     this.canvas.setAttribute("aria-hidden", "true");
     container.prepend(this.canvas); // Below the overlay, whenever the renderer is swapped in.
-    const context = this.canvas.getContext("2d");
+    const context = this.canvas.getContext("2d", { alpha: false });
     if (!context) throw new Error("Canvas 2D is not available in this browser: use renderer: \"svg\".");
     this.context = context;
   }
@@ -30,48 +36,63 @@ export class CanvasPointRenderer implements PointRenderer {
   render(frame: RenderFrame) {
     const { context, canvas } = this;
     const ratio = globalThis.devicePixelRatio || 1;
-    const pixelWidth = Math.round(frame.width * ratio);
-    const pixelHeight = Math.round(frame.height * ratio);
-    if (canvas.width !== pixelWidth || canvas.height !== pixelHeight) {
+    const pixelWidth = Math.max(1, Math.round(frame.width * ratio));
+    const pixelHeight = Math.max(1, Math.round(frame.height * ratio));
+    if (canvas.width !== pixelWidth || canvas.height !== pixelHeight || !this.image) {
       canvas.width = pixelWidth;
       canvas.height = pixelHeight;
       canvas.style.width = `${frame.width}px`;
       canvas.style.height = `${frame.height}px`;
+      this.image = context.createImageData(pixelWidth, pixelHeight);
+      this.pixels = new Uint32Array(this.image.data.buffer);
     }
+    const colors = this.packColors(frame.colors);
+    rasterisePoints({
+      pixels: this.pixels,
+      width: pixelWidth,
+      height: pixelHeight,
+      baseX: frame.baseX,
+      baseY: frame.baseY,
+      transform: frame.transform,
+      ratio,
+      colorSlot: frame.colorSlot,
+      palette: colors.palette,
+      state: frame.state,
+      background: colors.background,
+      stamp: this.stamp(frame.radius * ratio),
+      opacity: baseOpacity,
+      dimmedOpacity,
+    });
+    context.putImageData(this.image, 0, 0);
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    context.clearRect(0, 0, frame.width, frame.height);
+    for (let index = 0; index < frame.state.length; index++) if (frame.state[index] > PointState.dimmed) this.drawEmphasised(frame, index);
+  }
 
-    const slots = frame.colors.palette.length;
-    const paths = Array.from({ length: slots * 2 }, () => new Path2D());
-    const onTop: number[] = [];
-    const r = frame.radius;
-    // While panning or zooming, small points are drawn as squares: the same at this size, but a
-    // software rasteriser fills 10,000 squares in a fraction of the time of 10,000 arcs (measured:
-    // no dropped frames instead of ~1 in 10). The frame after the gesture ends draws circles.
-    const square = frame.moving && r < 2.5;
-    const { k, x: tx, y: ty } = frame.transform;
-    for (let index = 0; index < frame.baseX.length; index++) {
-      const x = frame.baseX[index] * k + tx;
-      const y = frame.baseY[index] * k + ty;
-      if (x < -r || y < -r || x > frame.width + r || y > frame.height + r || x !== x || y !== y) continue;
-      const state = frame.state[index];
-      if (state > 1) onTop.push(index);
-      const path = paths[frame.colorSlot[index] * 2 + (state & 1)];
-      if (square) path.rect(x - r, y - r, 2 * r, 2 * r);
-      else {
-        path.moveTo(x + r, y);
-        path.arc(x, y, r, 0, Math.PI * 2);
-      }
+  /** The disc for this radius, rounded to 1/8 px so a zoom gesture reuses a handful of stamps. */
+  private stamp(radius: number): DiscStamp {
+    const key = Math.max(1, Math.round(radius * 8));
+    let stamp = this.stamps.get(key);
+    if (!stamp) {
+      if (this.stamps.size > 64) this.stamps.clear();
+      stamp = discStamp(key / 8);
+      this.stamps.set(key, stamp);
     }
-    for (let slot = 0; slot < slots; slot++) {
-      context.fillStyle = frame.colors.palette[slot];
-      context.globalAlpha = baseOpacity;
-      context.fill(paths[slot * 2]);
-      context.globalAlpha = dimmedOpacity;
-      context.fill(paths[slot * 2 + 1]);
-    }
-    context.globalAlpha = 1;
-    for (const index of onTop) this.drawEmphasised(frame, index);
+    return stamp;
+  }
+
+  /** The theme's colours as packed RGB, resolved by the canvas itself so any CSS colour works. */
+  private packColors(colors: RenderColors) {
+    if (this.packed?.colors === colors) return this.packed;
+    const probe = document.createElement("canvas").getContext("2d", { willReadFrequently: true })!;
+    const pack = (css: string): PackedColor => {
+      probe.clearRect(0, 0, 1, 1);
+      probe.fillStyle = css;
+      probe.fillRect(0, 0, 1, 1);
+      const [red, green, blue] = probe.getImageData(0, 0, 1, 1).data;
+      return packColor(red, green, blue);
+    };
+    this.packed = { colors, palette: colors.palette.map(pack), background: pack(colors.surface) };
+    return this.packed;
   }
 
   private drawEmphasised(frame: RenderFrame, index: number) {

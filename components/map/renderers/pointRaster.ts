@@ -1,0 +1,147 @@
+/**
+ * Discs straight into a pixel buffer, for the canvas renderer. Pure: columns, a transform and a
+ * buffer in, pixels out; no DOM. Why not Canvas 2D paths: without a GPU Chromium rasterises
+ * 100,000 arcs (or squares) in ~70 ms a frame; stamping a precomputed antialiased disc and
+ * blending it in JavaScript touches only the ~10 pixels each point covers, ~6 ms for 100,000.
+ *
+ * The buffer is opaque, on the surface colour: the canvas sits on the map's own background, and
+ * with an opaque destination "source over" is one multiply-add per channel.
+ */
+
+export const rasterDefaults = {
+  /** Sub-pixel positions per axis: a disc lands within 1/4 px of where it belongs. */
+  subdivisions: 4,
+  /** Coverage samples per pixel per axis (4 × 4 = 16 levels of antialiasing). */
+  samples: 4,
+};
+
+/**
+ * A disc of radius `radius` px, pre-rasterised at every sub-pixel offset: `coverage[variant]`
+ * is a `size × size` row-major grid of 0–256, variant = offsetY × subdivisions + offsetX.
+ * The disc centred at (x, y) covers pixels from (⌊x⌋ − reach, ⌊y⌋ − reach).
+ */
+export interface DiscStamp {
+  radius: number;
+  reach: number;
+  size: number;
+  subdivisions: number;
+  coverage: Uint16Array[];
+}
+
+/** Stamps for one radius; 16 variants of at most 15 × 15 for the map's largest (6 px at 2× DPR: 27 × 27). */
+export function discStamp(radius: number, subdivisions = rasterDefaults.subdivisions, samples = rasterDefaults.samples): DiscStamp {
+  if (!(radius > 0 && Number.isFinite(radius))) throw new Error(`discStamp: radius must be a positive number of pixels, got ${radius}.`);
+  const reach = Math.ceil(radius);
+  const size = 2 * reach + 1;
+  const radiusSquared = radius * radius;
+  const coverage: Uint16Array[] = [];
+  for (let variantY = 0; variantY < subdivisions; variantY++) {
+    for (let variantX = 0; variantX < subdivisions; variantX++) {
+      const centreX = reach + (variantX + 0.5) / subdivisions;
+      const centreY = reach + (variantY + 0.5) / subdivisions;
+      const grid = new Uint16Array(size * size);
+      for (let row = 0; row < size; row++) {
+        for (let column = 0; column < size; column++) {
+          let inside = 0;
+          for (let sy = 0; sy < samples; sy++) {
+            for (let sx = 0; sx < samples; sx++) {
+              const dx = column + (sx + 0.5) / samples - centreX;
+              const dy = row + (sy + 0.5) / samples - centreY;
+              if (dx * dx + dy * dy <= radiusSquared) inside++;
+            }
+          }
+          grid[row * size + column] = Math.round((inside * 256) / (samples * samples));
+        }
+      }
+      coverage.push(grid);
+    }
+  }
+  return { radius, reach, size, subdivisions, coverage };
+}
+
+/** An RGB colour packed as 0xBBGGRR, the byte order of ImageData on little-endian machines. */
+export type PackedColor = number;
+
+export const packColor = (red: number, green: number, blue: number): PackedColor => (blue << 16) | (green << 8) | red;
+
+export interface RasterInput {
+  /** Pixels, one 0xAABBGGRR word each (an ImageData's buffer), `width × height`. */
+  pixels: Uint32Array;
+  width: number;
+  height: number;
+  /** Point positions in CSS px at zoom 1, and the zoom: device px = (base × k + t) × ratio. */
+  baseX: Float32Array;
+  baseY: Float32Array;
+  transform: { k: number; x: number; y: number };
+  ratio: number;
+  /** Palette slot of every point, and the colour of each slot. */
+  colorSlot: Uint8Array;
+  palette: readonly PackedColor[];
+  /** PointState flags per point: bit 0 dimmed; points with any higher bit are skipped (drawn on top elsewhere). */
+  state: Uint8Array;
+  background: PackedColor;
+  stamp: DiscStamp;
+  /** Opacity (0–1) of ordinary points and of dimmed ones. */
+  opacity: number;
+  dimmedOpacity: number;
+}
+
+/**
+ * Fills the buffer with the background, then draws the dimmed points and the ordinary ones over
+ * them, each pass in index order. Points off the buffer or with NaN positions are skipped.
+ * Returns the number of discs drawn.
+ */
+export function rasterisePoints(input: RasterInput): number {
+  const { pixels, width, height, baseX, baseY, ratio, colorSlot, palette, state, stamp } = input;
+  pixels.fill((0xff000000 | input.background) >>> 0);
+  const scale = input.transform.k * ratio;
+  const offsetX = input.transform.x * ratio;
+  const offsetY = input.transform.y * ratio;
+  const { reach, size, subdivisions, coverage } = stamp;
+  let drawn = 0;
+  for (const dimmed of [1, 0]) {
+    const alpha = Math.round(256 * (dimmed ? input.dimmedOpacity : input.opacity));
+    for (let index = 0; index < baseX.length; index++) {
+      if (state[index] !== dimmed) continue;
+      const x = baseX[index] * scale + offsetX;
+      const y = baseY[index] * scale + offsetY;
+      // Also false for NaN.
+      if (!(x > -reach - 1 && y > -reach - 1 && x < width + reach && y < height + reach)) continue;
+      const cellX = Math.floor(x);
+      const cellY = Math.floor(y);
+      const grid = coverage[Math.floor((y - cellY) * subdivisions) * subdivisions + Math.floor((x - cellX) * subdivisions)];
+      const color = palette[colorSlot[index]];
+      const red = color & 255;
+      const green = (color >> 8) & 255;
+      const blue = (color >> 16) & 255;
+      const left = cellX - reach;
+      const top = cellY - reach;
+      const columnStart = Math.max(0, -left);
+      const columnEnd = Math.min(size, width - left);
+      const rowStart = Math.max(0, -top);
+      const rowEnd = Math.min(size, height - top);
+      for (let row = rowStart; row < rowEnd; row++) {
+        const gridRow = row * size;
+        const pixelRow = (top + row) * width + left;
+        for (let column = columnStart; column < columnEnd; column++) {
+          const cover = grid[gridRow + column];
+          if (cover === 0) continue;
+          const weight = (cover * alpha) >> 8;
+          const at = pixelRow + column;
+          const old = pixels[at];
+          const oldRed = old & 255;
+          const oldGreen = (old >> 8) & 255;
+          const oldBlue = (old >> 16) & 255;
+          pixels[at] =
+            (0xff000000 |
+              ((oldBlue + (((blue - oldBlue) * weight) >> 8)) << 16) |
+              ((oldGreen + (((green - oldGreen) * weight) >> 8)) << 8) |
+              (oldRed + (((red - oldRed) * weight) >> 8))) >>>
+            0;
+        }
+      }
+      drawn++;
+    }
+  }
+  return drawn;
+}
