@@ -31,8 +31,16 @@ export const defaults = {
   spread: 1,
   seed: 42,
   distance: "cosine" as "cosine" | "euclidean",
-  nEpochs: 201,
 };
+
+/**
+ * Epochs when `nEpochs` is not given: umap-js's own choice by n (500 up to 2,500 points, 400 up to
+ * 5,000, 300 up to 7,500, else 200), so quality matches umap-js's at every size; rounded up to a
+ * multiple of 3 like any nEpochs.
+ */
+export function defaultEpochs(n: number): number {
+  return n <= 2500 ? 501 : n <= 5000 ? 402 : n <= 7500 ? 300 : 201;
+}
 
 export interface UmapOptions {
   /**
@@ -47,9 +55,9 @@ export interface UmapOptions {
   /**
    * Optimisation epochs, an integer ≥ 1; fewer is faster and rougher. Rounded up to a multiple of 3,
    * as umap-js's transform (nEpochs / 3 epochs) needed when it was used; the totals stay as they were.
-   * Default 201 at every n. umap-js's own default is 500 for n ≤ 2,500, 400 to 5,000, 300 to
-   * 7,500, else 200; on 1,000 GloVe words 201 epochs keep 97 % of 500's kNN preservation@10 in
-   * 40 % of the time (BENCHMARKS.md).
+   * Default: `defaultEpochs(n)`, umap-js's choice (501 up to 2,500 points … 201 above 7,500).
+   * Until the layout ran in typed arrays the default was 201 at every n, for speed; on 1,000 GloVe
+   * words that kept 34.8 % kNN preservation@10 against 36.5 % with 501 (medians of 5 seeds) (BENCHMARKS.md).
    */
   nEpochs?: number;
   /** Seed for every random choice; the same input and options give identical points. Default 42. */
@@ -104,7 +112,7 @@ export async function fitUmap(vectors: readonly ArrayLike<number>[], options: Um
     notes.push(`nNeighbors lowered from ${settings.nNeighbors} to ${nNeighbors}: only ${n} points.`);
   }
   const random = createRandom(settings.seed);
-  const nEpochs = Math.ceil(settings.nEpochs / 3) * 3;
+  const nEpochs = Math.ceil((settings.nEpochs ?? defaultEpochs(n)) / 3) * 3;
   const graph = fuzzyNeighbourGraph(exactNeighbours(data, nNeighbors, settings.distance));
   // umap-js's start: uniform in [−10, 10)², from the seeded generator.
   const embedding = Float64Array.from({ length: 2 * n }, () => random() * 20 - 10);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pca } from "@/lib/projection/pca";
-import { defaults, fitUmap, MIN_UMAP_POINTS } from "@/lib/projection/umap";
+import { defaultEpochs, defaults, fitUmap, MIN_UMAP_POINTS } from "@/lib/projection/umap";
 import { clusteredVectors, distance2d, randomUnitVectors } from "./fixtures";
 
 const CLUSTERS = 4;
@@ -82,9 +82,21 @@ describe("fitUmap(vectors)", () => {
   });
 
   it("has documented defaults, and undefined options keep them", async () => {
-    expect(defaults).toEqual({ nNeighbors: 15, minDist: 0.1, spread: 1, seed: 42, distance: "cosine", nEpochs: 201 });
+    expect(defaults).toEqual({ nNeighbors: 15, minDist: 0.1, spread: 1, seed: 42, distance: "cosine" });
     const explicit = await fitUmap(vectors, { ...quick, nNeighbors: undefined, seed: undefined });
     expect(explicit.points).toStrictEqual((await fitUmap(vectors, quick)).points);
+  });
+});
+
+describe("defaultEpochs(n)", () => {
+  it("follows umap-js's choice by n, rounded up to a multiple of 3", () => {
+    expect([4, 2500, 2501, 5000, 5001, 7500, 7501, 100_000].map(defaultEpochs)).toEqual([501, 501, 402, 402, 300, 300, 201, 201]);
+  });
+
+  it("is what fitUmap runs when nEpochs is not given", async () => {
+    let total = 0;
+    await fitUmap(vectors, { onProgress: (_, all) => void (total = all) });
+    expect(total).toBe(defaultEpochs(vectors.length));
   });
 });
 
@@ -97,7 +109,7 @@ describe("fitUmap(vectors, { onProgress })", () => {
 
   it("stops when the callback returns false and says where", async () => {
     const result = await fitUmap(vectors, { onProgress: (epoch) => epoch < 10 });
-    expect(result.note).toBe("Stopped early at epoch 10 of 201.");
+    expect(result.note).toBe("Stopped early at epoch 10 of 501.");
     expect(result.points.flat().every(Number.isFinite)).toBe(true);
   });
 
