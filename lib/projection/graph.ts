@@ -31,11 +31,11 @@ export interface FuzzyGraph {
  */
 export function fuzzyNeighbourGraph({ n, k, indices, distances }: NearestNeighbours): FuzzyGraph {
   const memberships = localMemberships({ n, k, indices, distances });
-  // Per point, its out-edges (j, w) sorted by j: the union needs w(j → i) for each w(i → j).
+  // Per point, its kNN slots ordered by neighbour index, for the binary search in `reverseWeight`.
   const order = new Int32Array(n * k);
   for (let i = 0; i < n; i++) {
-    const slots = Array.from({ length: k }, (_, slot) => i * k + slot).sort((x, y) => indices[x] - indices[y]);
-    order.set(slots, i * k);
+    for (let slot = 0; slot < k; slot++) order[i * k + slot] = i * k + slot;
+    sortSegment(order, i * k, (i + 1) * k, (slot) => indices[slot]);
   }
   const reverseWeight = (j: number, i: number): number => {
     let low = j * k, high = low + k - 1;
@@ -50,20 +50,58 @@ export function fuzzyNeighbourGraph({ n, k, indices, distances }: NearestNeighbo
   };
 
   // Each undirected edge is emitted once each way: from i's list, and its reverse too when i is
-  // not in j's list (else j's list emits it).
-  const from: number[] = [], to: number[] = [], weights: number[] = [];
-  for (let i = 0; i < n; i++) {
-    for (let slot = i * k; slot < (i + 1) * k; slot++) {
-      const j = indices[order[slot]];
-      const w = memberships[order[slot]];
-      if (j === i || w === 0) continue;
-      const back = reverseWeight(j, i);
-      const union = w + back - w * back;
-      from.push(i), to.push(j), weights.push(union);
-      if (back === 0) from.push(j), to.push(i), weights.push(union);
+  // not in j's list (else j's list emits it). Two passes: count the edges leaving each point, then
+  // place them, so each point's edges are contiguous.
+  const starts = new Int32Array(n + 1);
+  const forEachEdge = (emit: (from: number, to: number, weight: number) => void): void => {
+    for (let i = 0; i < n; i++) {
+      for (let slot = i * k; slot < (i + 1) * k; slot++) {
+        const j = indices[slot];
+        const w = memberships[slot];
+        if (j === i || w === 0) continue;
+        const back = reverseWeight(j, i);
+        const union = w + back - w * back;
+        emit(i, j, union);
+        if (back === 0) emit(j, i, union);
+      }
     }
+  };
+  forEachEdge((from) => starts[from + 1]++);
+  for (let i = 0; i < n; i++) starts[i + 1] += starts[i];
+  const edges = starts[n];
+  const graph: FuzzyGraph = { n, from: new Int32Array(edges), to: new Int32Array(edges), weights: new Float64Array(edges) };
+  const next = starts.slice(0, n);
+  forEachEdge((from, to, weight) => {
+    const e = next[from]++;
+    graph.from[e] = from;
+    graph.to[e] = to;
+    graph.weights[e] = weight;
+  });
+  // Within each point, by neighbour index: neighbouring edges then touch nearby memory.
+  const position = new Int32Array(edges);
+  for (let e = 0; e < edges; e++) position[e] = e;
+  for (let i = 0; i < n; i++) sortSegment(position, starts[i], starts[i + 1], (e) => graph.to[e]);
+  const to = graph.to.slice();
+  const weights = graph.weights.slice();
+  for (let e = 0; e < edges; e++) {
+    graph.to[e] = to[position[e]];
+    graph.weights[e] = weights[position[e]];
   }
-  return sortEdges(n, from, to, weights);
+  return graph;
+}
+
+/** Insertion sort of values[start, end) by key: segments are short (k or about 2k). */
+function sortSegment(values: Int32Array, start: number, end: number, key: (value: number) => number): void {
+  for (let at = start + 1; at < end; at++) {
+    const value = values[at];
+    const valueKey = key(value);
+    let to = at;
+    while (to > start && key(values[to - 1]) > valueKey) {
+      values[to] = values[to - 1];
+      to--;
+    }
+    values[to] = value;
+  }
 }
 
 /**
@@ -109,15 +147,4 @@ function localMemberships({ n, k, indices, distances }: NearestNeighbours): Floa
     }
   }
   return memberships;
-}
-
-/** Edges in typed arrays, sorted by (from, to): neighbouring edges then touch nearby memory. */
-function sortEdges(n: number, from: number[], to: number[], weights: number[]): FuzzyGraph {
-  const order = Array.from(from.keys()).sort((x, y) => from[x] - from[y] || to[x] - to[y]);
-  return {
-    n,
-    from: Int32Array.from(order, (e) => from[e]),
-    to: Int32Array.from(order, (e) => to[e]),
-    weights: Float64Array.from(order, (e) => weights[e]),
-  };
 }

@@ -38,6 +38,23 @@ export function exactNeighbours(
   distance: "cosine" | "euclidean" = "cosine",
   kernel?: "wasm" | "js",
 ): NearestNeighbours {
+  const steps = exactNeighbourSteps(rows, k, distance, kernel);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `exactNeighbours` in steps: the generator pauses after each block of 64 rows (~4 ms at 10,000 ×
+ * 100-d), so an async caller can let other work run in between; its return value is the result.
+ */
+export function* exactNeighbourSteps(
+  rows: DenseMatrix,
+  k: number,
+  distance: "cosine" | "euclidean" = "cosine",
+  kernel?: "wasm" | "js",
+): Generator<void, NearestNeighbours> {
   const { rows: n, columns } = rows;
   if (!Number.isInteger(k) || k < 1 || k > n) {
     throw new Error(`k must be an integer from 1 to the number of points (${n}), got ${k}.`);
@@ -74,21 +91,26 @@ export function exactNeighbours(
     siftDown(heapScores, heapIndices, base, others, score, j);
   };
 
-  if (others > 0) {
-    for (let a0 = 0; a0 < n; a0 += TILE) {
-      const a1 = Math.min(a0 + TILE, products.rows);
-      for (let b0 = a0; b0 < n; b0 += TILE) {
-        const b1 = Math.min(b0 + TILE, products.rows);
-        products.compute(a0, a1, b0, b1);
-        for (let i = a0; i < a1 && i < n; i++) {
-          const offset = (i - a0) * TILE - b0;
-          for (let j = Math.max(b0, i + 1); j < b1 && j < n; j++) {
-            const product = tile[offset + j];
-            push(i, j, product - halfSquares[j]);
-            push(j, i, product - halfSquares[i]);
-          }
+  // Rows [a0, a0 + TILE) against themselves and every later row.
+  const compareRowBlock = (a0: number): void => {
+    const a1 = Math.min(a0 + TILE, products.rows);
+    for (let b0 = a0; b0 < n; b0 += TILE) {
+      const b1 = Math.min(b0 + TILE, products.rows);
+      products.compute(a0, a1, b0, b1);
+      for (let i = a0; i < a1 && i < n; i++) {
+        const offset = (i - a0) * TILE - b0;
+        for (let j = Math.max(b0, i + 1); j < b1 && j < n; j++) {
+          const product = tile[offset + j];
+          push(i, j, product - halfSquares[j]);
+          push(j, i, product - halfSquares[i]);
         }
       }
+    }
+  };
+  if (others > 0) {
+    for (let a0 = 0; a0 < n; a0 += TILE) {
+      compareRowBlock(a0);
+      yield;
     }
   }
 

@@ -101,14 +101,17 @@ export function createLayout(graph: FuzzyGraph, embedding: Float64Array, options
 /** The edges heavy enough to be sampled at least once, and how many epochs apart each is sampled. */
 function sampledEdges({ from, to, weights }: FuzzyGraph, nEpochs: number) {
   let max = 0;
-  for (const w of weights) max = Math.max(max, w);
-  const kept: number[] = [];
-  weights.forEach((w, e) => w >= max / nEpochs && kept.push(e));
-  return {
-    from: Int32Array.from(kept, (e) => from[e]),
-    to: Int32Array.from(kept, (e) => to[e]),
-    epochsPerSample: Float64Array.from(kept, (e) => max / weights[e]),
-  };
+  for (let e = 0; e < weights.length; e++) max = Math.max(max, weights[e]);
+  let kept = 0;
+  for (let e = 0; e < weights.length; e++) if (weights[e] >= max / nEpochs) kept++;
+  const edges = { from: new Int32Array(kept), to: new Int32Array(kept), epochsPerSample: new Float64Array(kept) };
+  for (let e = 0, at = 0; e < weights.length; e++) {
+    if (weights[e] < max / nEpochs) continue;
+    edges.from[at] = from[e];
+    edges.to[at] = to[e];
+    edges.epochsPerSample[at++] = max / weights[e];
+  }
+  return edges;
 }
 
 function clip(value: number): number {

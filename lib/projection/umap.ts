@@ -18,7 +18,7 @@
  */
 import { findABParams } from "umap-js/dist/umap";
 import { fuzzyNeighbourGraph } from "./graph";
-import { exactNeighbours } from "./knn";
+import { exactNeighbourSteps } from "./knn";
 import { createLayout } from "./layout";
 import { innerProduct, normalizeRows, row, toDenseMatrix, toRows, type DenseMatrix } from "./matrix";
 import { withDefaults } from "./options";
@@ -89,7 +89,7 @@ export interface UmapProjection {
 /** Below this many points UMAP is replaced by PCA, which shows three points exactly. */
 export const MIN_UMAP_POINTS = 4;
 
-/** How long the epoch loop runs before yielding to the event loop, in ms. */
+/** How long the kNN search or the epoch loop runs before yielding to the event loop, in ms. */
 const YIELD_EVERY_MS = 25;
 
 /** Fits UMAP to `vectors` (n ≥ 1, one dimension) and returns 2-D points; seeded, so repeatable. */
@@ -113,23 +113,24 @@ export async function fitUmap(vectors: readonly ArrayLike<number>[], options: Um
   }
   const random = createRandom(settings.seed);
   const nEpochs = Math.ceil((settings.nEpochs ?? defaultEpochs(n)) / 3) * 3;
-  const graph = fuzzyNeighbourGraph(exactNeighbours(data, nNeighbors, settings.distance));
+  const neighbours = await runYielding(exactNeighbourSteps(data, nNeighbors, settings.distance));
+  const graph = fuzzyNeighbourGraph(neighbours);
   // umap-js's start: uniform in [−10, 10)², from the seeded generator.
   const embedding = Float64Array.from({ length: 2 * n }, () => random() * 20 - 10);
-  const { a, b } = findABParams(settings.spread, settings.minDist);
+  const { a, b } = curveParameters(settings.spread, settings.minDist);
   const layout = createLayout(graph, embedding, { nEpochs, a, b, random });
-  let lastYield = Date.now();
-  for (let epoch = 1; epoch <= nEpochs; epoch++) {
-    layout.step();
-    if (settings.onProgress?.(epoch, nEpochs) === false && epoch < nEpochs) {
-      notes.push(`Stopped early at epoch ${epoch} of ${nEpochs}.`);
-      break;
-    }
-    if (Date.now() - lastYield > YIELD_EVERY_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      lastYield = Date.now();
-    }
-  }
+  await runYielding(
+    (function* () {
+      for (let epoch = 1; epoch <= nEpochs; epoch++) {
+        layout.step();
+        if (settings.onProgress?.(epoch, nEpochs) === false && epoch < nEpochs) {
+          notes.push(`Stopped early at epoch ${epoch} of ${nEpochs}.`);
+          return;
+        }
+        yield;
+      }
+    })(),
+  );
   const points = Array.from({ length: n }, (_, i): [number, number] => [embedding[2 * i], embedding[2 * i + 1]]);
 
   return {
@@ -142,6 +143,34 @@ export async function fitUmap(vectors: readonly ArrayLike<number>[], options: Um
       return toRows(incoming).map((vector) => placeAmongNeighbours(data, points, vector, nNeighbors, measure));
     },
   };
+}
+
+/**
+ * umap-js's `findABParams` (a least-squares fit, ~50 ms), remembered for the last few
+ * (spread, minDist) pairs: options come from requests, so the memory is bounded.
+ */
+const fittedCurves = new Map<string, { a: number; b: number }>();
+const REMEMBERED_CURVES = 16;
+function curveParameters(spread: number, minDist: number): { a: number; b: number } {
+  const key = `${spread},${minDist}`;
+  if (!fittedCurves.has(key)) {
+    if (fittedCurves.size >= REMEMBERED_CURVES) fittedCurves.clear();
+    fittedCurves.set(key, findABParams(spread, minDist));
+  }
+  return fittedCurves.get(key)!;
+}
+
+/** Runs `steps` to its end, giving the event loop a turn whenever YIELD_EVERY_MS have passed. */
+async function runYielding<T>(steps: Generator<void, T>): Promise<T> {
+  let lastYield = Date.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (Date.now() - lastYield > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastYield = Date.now();
+    }
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exactNeighbours, neighboursOf, type NearestNeighbours } from "@/lib/projection/knn";
+import { exactNeighbours, exactNeighbourSteps, neighboursOf, type NearestNeighbours } from "@/lib/projection/knn";
 import { normalizeRows, toDenseMatrix } from "@/lib/projection/matrix";
 import { clusteredVectors, randomUnitVectors } from "./fixtures";
 
@@ -95,5 +95,17 @@ describe.each(["wasm", "js"] as const)('exactNeighbours(rows, k, "euclidean") wi
     const neighbours = exactNeighbours(toDenseMatrix([[0, 0], [3, 4], [0, 0], [3, 4]]), 3, "euclidean", kernel);
     expect(rows(neighbours, "indices")).toEqual([[0, 2, 1], [1, 3, 0], [2, 0, 1], [3, 1, 0]]);
     expect(rows(neighbours, "distances")).toEqual([[0, 0, 5], [0, 0, 5], [0, 0, 5], [0, 0, 5]]);
+  });
+});
+
+describe("exactNeighbourSteps(rows, k)", () => {
+  it("pauses once per block of 64 rows and returns what exactNeighbours does", () => {
+    const data = unit(randomUnitVectors(150, 8, 7));
+    const steps = exactNeighbourSteps(data, 5);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+    expect(pauses).toBe(3);
+    expect(step.value).toEqual(exactNeighbours(data, 5));
   });
 });

@@ -101,6 +101,17 @@ describe("defaultEpochs(n)", () => {
 });
 
 describe("fitUmap(vectors, { onProgress })", () => {
+  it("lets timers run while it searches for neighbours, before the first epoch", async () => {
+    let timerRan = false;
+    let ranBeforeFirstEpoch: boolean | undefined;
+    setTimeout(() => (timerRan = true), 0);
+    await fitUmap(randomUnitVectors(4000, 100, 3), {
+      nEpochs: 3,
+      onProgress: (epoch) => void (epoch === 1 && (ranBeforeFirstEpoch = timerRan)),
+    });
+    expect(ranBeforeFirstEpoch).toBe(true);
+  });
+
   it("reports every epoch with the total", async () => {
     const calls: [number, number][] = [];
     await fitUmap(vectors, { nEpochs: 30, onProgress: (epoch, total) => void calls.push([epoch, total]) });
