@@ -1,7 +1,7 @@
 import { zoomIdentity, type ZoomTransform } from "d3";
 import { groupCounts, pointColumns, type PointColumns } from "./columns";
 import { describePoint, describeSelection } from "./describe";
-import { labelStyle, measureLabels } from "./labelLayout";
+import { labelMeasurer, labelStyle } from "./labelLayout";
 import { labelPriority } from "./labels";
 import { MapLegend } from "./legend";
 import { createMapElements, type MapElements } from "./mapDom";
@@ -35,7 +35,7 @@ export class MapView {
   private scales!: MapScales;
   private columns!: PointColumns;
   private counts: number[] = [];
-  private labelWidths: Float32Array = new Float32Array(0);
+  private labelWidth: (index: number) => number = () => 0;
   private states!: PointStates;
   private priority: number[] = [];
   private requiredLabels = 0;
@@ -141,7 +141,7 @@ export class MapView {
 
   private measureLabels() {
     const fontFamily = getComputedStyle(this.dom.root).fontFamily || "sans-serif";
-    this.labelWidths = measureLabels(this.props.labels, `${labelStyle.fontSize}px ${fontFamily}`);
+    this.labelWidth = labelMeasurer(this.props.labels, `${labelStyle.fontSize}px ${fontFamily}`);
   }
 
   /** Recomputes point states and label priority after any interaction, then redraws. */
@@ -187,7 +187,7 @@ export class MapView {
       texts: this.props.labels,
       priority: this.priority,
       requiredLabels: this.requiredLabels,
-      labelWidths: this.labelWidths,
+      labelWidth: this.labelWidth,
     });
     const axes = this.props.axes
       ? { x: this.transform.rescaleX(this.scales.x), y: this.transform.rescaleY(this.scales.y), bottom: height - 28, left: 40 }

@@ -2,7 +2,8 @@ import { estimateTextWidth, placeLabels, type Box, type PlacedLabel } from "./la
 
 /**
  * Per-frame label layout of the map: which labels to try (points in view, in priority order),
- * how wide each is, and what they must not cover. Widths are measured once per data change.
+ * how wide each is, and what they must not cover. Widths are measured when a label is first
+ * tried, then kept until the data or the font changes.
  */
 
 export const labelStyle = {
@@ -22,15 +23,27 @@ export const labelStyle = {
   maxFaintLabelPoints: 300,
 };
 
-/** Text widths in px, measured with the real font via a canvas; estimated where there is none. */
-export function measureLabels(texts: readonly string[], font: string): Float32Array {
-  const widths = new Float32Array(texts.length);
-  const context = typeof document === "undefined" ? null : document.createElement("canvas").getContext("2d");
-  if (context) context.font = font;
-  texts.forEach((text, index) => {
-    widths[index] = context ? context.measureText(text).width : estimateTextWidth(text, labelStyle.fontSize);
-  });
-  return widths;
+/**
+ * Text widths in px, measured with the real font via a canvas (estimated where there is none),
+ * each on first use and then cached. Lazily because a frame tries at most `maxCandidates` labels:
+ * measuring all 100,000 texts of a large map up front took ~300 ms before the first plot.
+ */
+export function labelMeasurer(texts: readonly string[], font: string): (index: number) => number {
+  const widths = new Float32Array(texts.length).fill(NaN);
+  let context: CanvasRenderingContext2D | null | undefined;
+  return (index) => {
+    let width = widths[index];
+    if (width !== width) {
+      if (context === undefined) {
+        context = typeof document === "undefined" ? null : document.createElement("canvas").getContext("2d");
+        if (context) context.font = font;
+      }
+      const text = texts[index] ?? "";
+      widths[index] = context ? context.measureText(text).width : estimateTextWidth(text, labelStyle.fontSize);
+      width = widths[index]; // As stored (float32), so the first answer equals the later ones.
+    }
+    return width;
+  };
 }
 
 /**
@@ -55,7 +68,8 @@ export interface LabelLayoutInput {
   required: number;
   screenX: (index: number) => number;
   screenY: (index: number) => number;
-  widths: Float32Array;
+  /** Width of a point's label text in px (see labelMeasurer). */
+  labelWidth: (index: number) => number;
   strong: ReadonlySet<number>;
   /** Points drawn faint: their labels are dropped when the view is crowded. */
   dimmed: (index: number) => boolean;
@@ -85,7 +99,7 @@ export function layoutLabels(input: LabelLayoutInput): PlacedLabel[] {
     index,
     x: input.screenX(index),
     y: input.screenY(index),
-    width: input.widths[index] * (input.strong.has(index) ? labelStyle.strongWidthFactor : 1),
+    width: input.labelWidth(index) * (input.strong.has(index) ? labelStyle.strongWidthFactor : 1),
     height: labelStyle.height,
     offset: input.gap(index),
   }));

@@ -18,7 +18,8 @@ export interface OverlayInput {
   /** Label priority (see labelPriority) and how many leading entries must show. */
   priority: readonly number[];
   requiredLabels: number;
-  labelWidths: Float32Array;
+  /** Width of a point's label text in px. */
+  labelWidth: (index: number) => number;
 }
 
 export function overlayFrame(input: OverlayInput): Omit<OverlayFrame, "axes"> {
@@ -44,7 +45,7 @@ export function overlayFrame(input: OverlayInput): Omit<OverlayFrame, "axes"> {
     required: input.requiredLabels,
     screenX: x,
     screenY: y,
-    widths: input.labelWidths,
+    labelWidth: input.labelWidth,
     strong,
     dimmed: isDimmed,
     gap: (index) => (frame.state[index] > PointState.dimmed ? clearance(index) : frame.radius) + 4,

@@ -38,7 +38,7 @@ describe("overlayFrame", () => {
     const neighbours = [[{ index: 1, score: 0.66 }, { index: 2, score: 0.4 }], [], []];
     const states = pointStates({ count: 3, hovered: 0, selection: [], highlight: [], neighbours, groups: [], activeGroup: null });
     frame.state = states.state;
-    const overlay = overlayFrame({ frame, states, neighbours, texts: ["cat", "dog", "car"], priority: [0, 1, 2], requiredLabels: 1, labelWidths: Float32Array.from([20, 22, 20]) });
+    const overlay = overlayFrame({ frame, states, neighbours, texts: ["cat", "dog", "car"], priority: [0, 1, 2], requiredLabels: 1, labelWidth: (index) => [20, 22, 20][index] });
     expect(overlay.lines.map((line) => [line.from, line.to, line.score])).toEqual([[0, 1, 0.66], [0, 2, 0.4]]);
     expect(overlay.labels.map((label) => label.index).sort()).toEqual([0, 1, 2]);
     expect([...overlay.strong].sort()).toEqual([0, 1, 2]);
