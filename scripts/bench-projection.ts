@@ -7,7 +7,8 @@
  * L2-normalised, n = 1,000 / 5,000 / 10,000. Plain umap-js runs with its defaults
  * (`new UMAP({ nComponents: 2, random })`, Euclidean distance, which on unit vectors ranks
  * neighbours exactly as cosine does) and `fit`; ours is `fitUmap(vectors, { seed })`, defaults
- * otherwise. Run r of both uses seed r + 1.
+ * otherwise. Run r of both uses seed r + 1; the runs alternate (plain, ours, plain, ours, …) so
+ * that changes in the load of a shared machine hit both alike.
  *
  * kNN preservation@10: for each point, the share of its 10 nearest neighbours by cosine in the
  * original space that are among its 10 nearest in 2-D, averaged over points; both computed exactly
@@ -40,6 +41,7 @@ const sizes = (argument("sizes") ?? "1000,5000,10000").split(",").map(Number);
 const write = !process.argv.includes("--no-write");
 
 const log = (message: string) => console.error(message);
+const loadAtStart = os.loadavg()[0];
 
 /** GloVe words of ranks FIRST_RANK … FIRST_RANK + n − 1, unit length, as number[][]. */
 async function gloveVectors(n: number): Promise<number[][]> {
@@ -106,20 +108,25 @@ const timeCell = ({ seconds: s }: Measurement) =>
   s.length > 1 ? `${seconds(median(s))} (${seconds(Math.min(...s))}–${seconds(Math.max(...s))})` : seconds(s[0]);
 const share = (value: number) => `${(100 * value).toFixed(1)} %`;
 
-async function measure(
-  label: string,
-  run: (seed: number) => Promise<readonly (readonly number[])[]>,
-  original: NearestNeighbours,
-) {
-  const result: Measurement = { seconds: [], preservation: [] };
+type Fit = (seed: number) => Promise<readonly (readonly number[])[]>;
+
+/**
+ * Runs each fit `runs` times, alternating between them (run r of every fit, then run r + 1), so a
+ * change in the machine's load during the benchmark hits all of them alike.
+ */
+async function measure(fits: Record<string, Fit>, original: NearestNeighbours): Promise<Record<string, Measurement>> {
+  const results = Object.fromEntries(Object.keys(fits).map((label) => [label, { seconds: [], preservation: [] } as Measurement]));
   for (let r = 0; r < runs; r++) {
-    const start = performance.now();
-    const points = await run(r + 1);
-    result.seconds.push((performance.now() - start) / 1000);
-    result.preservation.push(preservation(original, points));
-    log(`  ${label} run ${r + 1}: ${seconds(result.seconds.at(-1)!)} s, preservation@${K} ${share(result.preservation.at(-1)!)}`);
+    for (const [label, fit] of Object.entries(fits)) {
+      const result = results[label];
+      const start = performance.now();
+      const points = await fit(r + 1);
+      result.seconds.push((performance.now() - start) / 1000);
+      result.preservation.push(preservation(original, points));
+      log(`  ${label} run ${r + 1}: ${seconds(result.seconds.at(-1)!)} s, preservation@${K} ${share(result.preservation.at(-1)!)}`);
+    }
   }
-  return result;
+  return results;
 }
 
 function describeMachine(): string {
@@ -128,7 +135,7 @@ function describeMachine(): string {
   const dirty = spawnSync("git", ["status", "--porcelain", "lib/projection"], { cwd: rootDir, encoding: "utf8" }).stdout.trim();
   return [
     `- CPU: ${cpu}, ${os.availableParallelism()} cores; RAM: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    `- Node ${process.version}, ${os.type()} ${os.release()}; load average ${os.loadavg()[0].toFixed(2)} at the end`,
+    `- Node ${process.version}, ${os.type()} ${os.release()}; load average ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end (the machine is shared)`,
     `- ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, commit ${commit || "unknown"}` +
       `${dirty ? " + uncommitted changes in lib/projection" : ""}, ${runs} run(s) per figure`,
   ].join("\n");
@@ -158,8 +165,13 @@ async function main(): Promise<void> {
     const vectors = await gloveVectors(n);
     const original = exactNeighbours(normalizeRows(toDenseMatrix(vectors)), K + 1);
     log(`bench: n = ${n}`);
-    const plain = await measure("plain umap-js", async (seed) => new UMAP({ nComponents: 2, random: createRandom(seed) }).fit(vectors), original);
-    const ours = await measure("fitUmap", async (seed) => (await fitUmap(vectors, { seed })).points, original);
+    const { plain, ours } = await measure(
+      {
+        plain: async (seed) => new UMAP({ nComponents: 2, random: createRandom(seed) }).fit(vectors),
+        ours: async (seed) => (await fitUmap(vectors, { seed })).points,
+      },
+      original,
+    );
     const speedUp = median(plain.seconds) / median(ours.seconds);
     const difference = median(ours.preservation) - median(plain.preservation);
     rows.push(
