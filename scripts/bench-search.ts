@@ -34,7 +34,7 @@ import { GLOVE_MODEL_ID, loadGloveVocabulary } from "../lib/embeddings/glove";
 import { loadVocabulary } from "../lib/embeddings/vocabulary";
 import { createRandom } from "../lib/projection/random";
 import { normalize } from "../lib/vectors";
-import { launchNextStart } from "../tests/support/server";
+import { launchServer } from "../tests/support/server";
 
 const rootDir = path.resolve(import.meta.dirname, "..");
 const reportPath = path.join(rootDir, "BENCHMARKS.md");
@@ -221,7 +221,7 @@ function buildApp(): void {
 }
 
 async function measureHttp(backend: string, env: Record<string, string>, words: string[]): Promise<HttpFigures> {
-  const server = await launchNextStart({
+  const server = await launchServer({
     NEXT_DIST_DIR: distDir,
     RATE_LIMIT_COMPUTE_PER_MINUTE: "0",
     GLOVE_VOCABULARY_SIZE: String(WORDS),
