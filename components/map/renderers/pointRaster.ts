@@ -98,9 +98,19 @@ export function rasterisePoints(input: RasterInput): number {
   const offsetX = input.transform.x * ratio;
   const offsetY = input.transform.y * ratio;
   const { reach, size, subdivisions, coverage } = stamp;
+  // Each variant's covered cells as offsets into the buffer, for discs wholly inside it (nearly
+  // all): the inner loop then visits only the ~πr² covered pixels, not the whole square.
+  const cells = coverage.map((grid) => {
+    const offsets: number[] = [];
+    grid.forEach((cover, cell) => {
+      if (cover > 0) offsets.push(Math.floor(cell / size) * width + (cell % size));
+    });
+    return Int32Array.from(offsets);
+  });
   let drawn = 0;
   for (const dimmed of [1, 0]) {
     const alpha = Math.round(256 * (dimmed ? input.dimmedOpacity : input.opacity));
+    const weights = coverage.map((grid) => Uint16Array.from(grid.filter((cover) => cover > 0), (cover) => (cover * alpha) >> 8));
     for (let index = 0; index < baseX.length; index++) {
       if (state[index] !== dimmed) continue;
       const x = baseX[index] * scale + offsetX;
@@ -109,39 +119,46 @@ export function rasterisePoints(input: RasterInput): number {
       if (!(x > -reach - 1 && y > -reach - 1 && x < width + reach && y < height + reach)) continue;
       const cellX = Math.floor(x);
       const cellY = Math.floor(y);
-      const grid = coverage[Math.floor((y - cellY) * subdivisions) * subdivisions + Math.floor((x - cellX) * subdivisions)];
+      const variant = Math.floor((y - cellY) * subdivisions) * subdivisions + Math.floor((x - cellX) * subdivisions);
       const color = palette[colorSlot[index]];
-      const red = color & 255;
-      const green = (color >> 8) & 255;
-      const blue = (color >> 16) & 255;
       const left = cellX - reach;
       const top = cellY - reach;
+      drawn++;
+      if (left >= 0 && top >= 0 && left + size <= width && top + size <= height) {
+        const offsets = cells[variant];
+        const weight = weights[variant];
+        const origin = top * width + left;
+        for (let cell = 0; cell < offsets.length; cell++) {
+          const at = origin + offsets[cell];
+          pixels[at] = blend(pixels[at], color, weight[cell]);
+        }
+        continue;
+      }
+      const grid = coverage[variant];
       const columnStart = Math.max(0, -left);
       const columnEnd = Math.min(size, width - left);
       const rowStart = Math.max(0, -top);
       const rowEnd = Math.min(size, height - top);
       for (let row = rowStart; row < rowEnd; row++) {
-        const gridRow = row * size;
-        const pixelRow = (top + row) * width + left;
         for (let column = columnStart; column < columnEnd; column++) {
-          const cover = grid[gridRow + column];
+          const cover = grid[row * size + column];
           if (cover === 0) continue;
-          const weight = (cover * alpha) >> 8;
-          const at = pixelRow + column;
-          const old = pixels[at];
-          const oldRed = old & 255;
-          const oldGreen = (old >> 8) & 255;
-          const oldBlue = (old >> 16) & 255;
-          pixels[at] =
-            (0xff000000 |
-              ((oldBlue + (((blue - oldBlue) * weight) >> 8)) << 16) |
-              ((oldGreen + (((green - oldGreen) * weight) >> 8)) << 8) |
-              (oldRed + (((red - oldRed) * weight) >> 8))) >>>
-            0;
+          const at = (top + row) * width + left + column;
+          pixels[at] = blend(pixels[at], color, (cover * alpha) >> 8);
         }
       }
-      drawn++;
     }
   }
   return drawn;
+}
+
+/** `color` over the opaque pixel `old` with weight 0–256 ("source over" with an opaque destination). */
+function blend(old: number, color: PackedColor, weight: number): number {
+  const oldRed = old & 255;
+  const oldGreen = (old >> 8) & 255;
+  const oldBlue = (old >> 16) & 255;
+  const red = oldRed + ((((color & 255) - oldRed) * weight) >> 8);
+  const green = oldGreen + (((((color >> 8) & 255) - oldGreen) * weight) >> 8);
+  const blue = oldBlue + (((((color >> 16) & 255) - oldBlue) * weight) >> 8);
+  return (0xff000000 | (blue << 16) | (green << 8) | red) >>> 0;
 }
