@@ -160,6 +160,15 @@ function curveParameters(spread: number, minDist: number): { a: number; b: numbe
   return fittedCurves.get(key)!;
 }
 
+/**
+ * A turn of the event loop: pending I/O and timers run, then this resolves. setImmediate where it
+ * exists (Node): setTimeout(0) waits ≥ 1 ms even when nothing else is pending, and a 10k fit yields
+ * ~80 times (≥ 80 ms, ~5 % of the fit); it also lets a busy machine give the core away each time.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
 /** Runs `steps` to its end, giving the event loop a turn whenever YIELD_EVERY_MS have passed. */
 async function runYielding<T>(steps: Generator<void, T>): Promise<T> {
   let lastYield = Date.now();
@@ -167,7 +176,7 @@ async function runYielding<T>(steps: Generator<void, T>): Promise<T> {
     const step = steps.next();
     if (step.done) return step.value;
     if (Date.now() - lastYield > YIELD_EVERY_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await nextTurn();
       lastYield = Date.now();
     }
   }
