@@ -92,10 +92,9 @@ export async function findNearestVocabularyWords(
   { model, vector, k, excludeWords = [] }: { model: string; vector: number[]; k: number; excludeWords?: string[] },
 ): Promise<ScoredText[]> {
   const exclude = Prisma.sql`AND NOT ("word" = ANY(${excludeWords}::text[]))`;
-  const rows = await db.prisma.$queryRaw<NearestRow[]>(
-    nearestSql({ table: "vocabulary_words", model, vector, k, exclude }),
-  );
-  return toScored(rows);
+  // Straight to the driver: this is the request path of every vocabulary search.
+  const sql = nearestSql({ table: "vocabulary_words", model, vector, k, exclude });
+  return toScored(await db.query<NearestRow>(sql.text, sql.values));
 }
 
 /** The SQL plan of a nearest-neighbour search; tests check that it uses the HNSW index. */
@@ -131,7 +130,7 @@ function nearestSql({
     SELECT ${Prisma.raw(`"${labelColumn[table]}"`)} AS "text", ${distance} AS "distance"
     FROM ${Prisma.raw(`"${table}"`)}
     WHERE "dims" = ${dims} AND "model" = ${model} ${exclude}
-    ORDER BY ${distance}
+    ORDER BY "distance"
     LIMIT ${k}`;
 }
 

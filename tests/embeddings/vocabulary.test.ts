@@ -39,6 +39,7 @@ describe.each(testBackends)("loadVocabulary on $name", (backend) => {
     const progress: VocabularyStatus[] = [];
     await loadVocabulary(db, { onProgress: (status) => progress.push(status) });
     expect(progress).toEqual([
+      { state: "loading", wordsLoaded: 0, wordsTarget },
       { state: "loading", wordsLoaded: wordsTarget, wordsTarget },
       { state: "indexing", wordsLoaded: wordsTarget, wordsTarget },
       { state: "ready", wordsLoaded: wordsTarget, wordsTarget },
@@ -63,7 +64,12 @@ describe.each(testBackends)("loadVocabulary on $name", (backend) => {
 
     const progress: VocabularyStatus[] = [];
     await loadVocabulary(db, { onProgress: (status) => progress.push(status) });
-    expect(progress.map((status) => status.state)).toEqual(["loading", "indexing", "ready"]);
+    expect(progress.map((status) => [status.state, status.wordsLoaded])).toEqual([
+      ["loading", 400],
+      ["loading", wordsTarget],
+      ["indexing", wordsTarget],
+      ["ready", wordsTarget],
+    ]);
     expect(await db.prisma.vocabularyWord.count()).toBe(wordsTarget);
     const ranks = await db.prisma.vocabularyWord.aggregate({ _min: { rank: true }, _max: { rank: true } });
     expect(ranks).toEqual({ _min: { rank: 1 }, _max: { rank: wordsTarget } });
