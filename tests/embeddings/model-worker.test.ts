@@ -1,0 +1,54 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "@/lib/db/connection";
+import { getEmbeddingsByTexts } from "@/lib/db/queries";
+import { ModelWorker } from "@/lib/embeddings/model-worker";
+import { embedTexts } from "@/lib/embeddings/service";
+import { useLite } from "@/lib/embeddings/use-lite";
+import { normalize } from "@/lib/vectors";
+
+describe("ModelWorker", () => {
+  const worker = new ModelWorker("tests/support/echo-model.worker.mjs");
+
+  it("answers concurrent calls, each with its own rows", async () => {
+    const [a, b] = await Promise.all([worker.embed(["cat", "dog"]), worker.embed(["horse"])]);
+    expect(a).toEqual([[3, 99], [3, 100]]);
+    expect(b).toEqual([[5, 104]]);
+  });
+
+  it("passes the worker's error on, and keeps working", async () => {
+    await expect(worker.embed(["throw"])).rejects.toThrow("asked to throw");
+    expect(await worker.embed(["ok"])).toEqual([[2, 111]]);
+  });
+
+  it("rejects the calls of a worker that died, then starts a new one", async () => {
+    const inFlight = worker.embed(["exit"]);
+    await expect(inFlight).rejects.toThrow(/worker thread exited \(code 3\)/);
+    expect(await worker.embed(["back"])).toEqual([[4, 98]]);
+  });
+});
+
+describe("embedTexts with USE-lite storing one slice while the worker computes the next", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "notebook-overlap-"));
+  let db: Database;
+  beforeAll(async () => {
+    db = await openDatabase({ pgliteDir: dir });
+  });
+  afterAll(async () => {
+    await db?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("stores every text once and answers the vectors one model call would give, in input order", async () => {
+    const texts = Array.from({ length: 3 * useLite.overlapBatchSize! + 5 }, (_, i) => `sentence ${i} about ${i % 2 ? "cats" : "trucks"}`);
+    const request = [...texts, texts[0]];
+    const { vectors } = await embedTexts(db, { model: "use-lite", texts: request });
+    const direct = (await useLite.embed(texts)).map(normalize);
+    expect(vectors).toEqual([...direct, direct[0]]);
+    const stored = await getEmbeddingsByTexts(db, { model: "use-lite", texts });
+    expect(stored.size).toBe(texts.length);
+    expect(texts.map((text) => stored.get(text))).toEqual(direct);
+  });
+});
