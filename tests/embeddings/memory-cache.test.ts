@@ -1,11 +1,9 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "@/lib/db/connection";
+import type { Database } from "@/lib/db/connection";
 import { getEmbeddingsByTexts } from "@/lib/db/queries";
 import { VectorMemoryCache } from "@/lib/embeddings/memory-cache";
 import { embedTexts } from "@/lib/embeddings/service";
+import { pgliteBackend, type TestDatabase } from "../support/databases";
 
 describe("VectorMemoryCache", () => {
   it("answers what was set, per model, as a copy the caller may change", () => {
@@ -45,15 +43,13 @@ describe("VectorMemoryCache", () => {
 });
 
 describe("embedTexts with the memory cache in front of the database", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "notebook-memory-cache-"));
+  let handle: TestDatabase;
   let db: Database;
   beforeAll(async () => {
-    db = await openDatabase({ pgliteDir: dir });
+    handle = await pgliteBackend.open();
+    db = handle.db;
   });
-  afterAll(async () => {
-    await db?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => handle?.dispose());
 
   it("answers a text embedded before from memory, identical to the database's vector", async () => {
     const fresh = await embedTexts(db, { model: "glove-100d", texts: ["cat", "dog"] });

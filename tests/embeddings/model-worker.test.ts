@@ -1,13 +1,11 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "@/lib/db/connection";
+import type { Database } from "@/lib/db/connection";
 import { getEmbeddingsByTexts } from "@/lib/db/queries";
 import { ModelWorker } from "@/lib/embeddings/model-worker";
 import { embedTexts } from "@/lib/embeddings/service";
 import { useLite } from "@/lib/embeddings/use-lite";
 import { normalize } from "@/lib/vectors";
+import { pgliteBackend, type TestDatabase } from "../support/databases";
 
 describe("ModelWorker", () => {
   const worker = new ModelWorker("tests/support/echo-model.worker.mjs");
@@ -31,15 +29,13 @@ describe("ModelWorker", () => {
 });
 
 describe("embedTexts with USE-lite storing one slice while the worker computes the next", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "notebook-overlap-"));
+  let handle: TestDatabase;
   let db: Database;
   beforeAll(async () => {
-    db = await openDatabase({ pgliteDir: dir });
+    handle = await pgliteBackend.open();
+    db = handle.db;
   });
-  afterAll(async () => {
-    await db?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => handle?.dispose());
 
   it("stores every text once and answers the vectors one model call would give, in input order", async () => {
     const texts = Array.from({ length: 3 * useLite.overlapBatchSize! + 5 }, (_, i) => `sentence ${i} about ${i % 2 ? "cats" : "trucks"}`);
