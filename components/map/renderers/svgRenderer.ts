@@ -1,6 +1,6 @@
 import { select, type Selection } from "d3";
 import { PointState, type PointRenderer, type RenderFrame } from "../types";
-import { pointStyle, screenX, screenY } from "./emphasis";
+import { baseOpacity, dimmedOpacity, pointStyle, screenX, screenY } from "./emphasis";
 
 const svgNamespace = "http://www.w3.org/2000/svg";
 
@@ -16,6 +16,8 @@ export class SvgPointRenderer implements PointRenderer {
   private base: Selection<SVGGElement, unknown, null, undefined>;
   private top: Selection<SVGGElement, unknown, null, undefined>;
   private circles: SVGCircleElement[] = [];
+  /** What each circle was last given, so a pan writes only cx and cy (a DOM write costs more than a compare). */
+  private written: { radius: string[]; fill: string[]; opacity: string[]; state: Uint16Array } = { radius: [], fill: [], opacity: [], state: new Uint16Array(0) };
 
   constructor(container: HTMLElement) {
     this.svg = document.createElementNS(svgNamespace, "svg");
@@ -35,21 +37,32 @@ export class SvgPointRenderer implements PointRenderer {
       .attr("data-index", (_, index) => index)
       .call((circle) => circle.select("title").text((title) => title))
       .nodes();
+    // 0x100: no state written yet.
+    this.written = { radius: [], fill: [], opacity: [], state: new Uint16Array(this.circles.length).fill(0x100) };
   }
 
   render(frame: RenderFrame) {
     select(this.svg).attr("width", frame.width).attr("height", frame.height);
     const onTop: number[] = [];
+    const written = this.written;
+    const radius = String(frame.radius);
     this.circles.forEach((circle, index) => {
-      const style = pointStyle(frame, index);
-      if (style.onTop) onTop.push(index);
+      const state = frame.state[index];
+      // Only emphasised points need the full style; the rest differ just in opacity.
+      const style = state > PointState.dimmed ? pointStyle(frame, index) : undefined;
+      if (style?.onTop) onTop.push(index);
+      const opacity = String(style ? style.opacity : state & PointState.dimmed ? dimmedOpacity : baseOpacity);
+      const fill = frame.colors.palette[frame.colorSlot[index]];
       circle.setAttribute("cx", screenX(frame, index).toFixed(1));
       circle.setAttribute("cy", screenY(frame, index).toFixed(1));
-      circle.setAttribute("r", String(frame.radius));
-      circle.setAttribute("fill", frame.colors.palette[frame.colorSlot[index]]);
-      circle.setAttribute("fill-opacity", String(style.opacity));
-      toggleAttribute(circle, "data-selected", (frame.state[index] & PointState.selected) !== 0);
-      toggleAttribute(circle, "data-focused", (frame.state[index] & PointState.focused) !== 0);
+      if (written.radius[index] !== radius) circle.setAttribute("r", (written.radius[index] = radius));
+      if (written.fill[index] !== fill) circle.setAttribute("fill", (written.fill[index] = fill));
+      if (written.opacity[index] !== opacity) circle.setAttribute("fill-opacity", (written.opacity[index] = opacity));
+      if (written.state[index] !== state) {
+        written.state[index] = state;
+        toggleAttribute(circle, "data-selected", (state & PointState.selected) !== 0);
+        toggleAttribute(circle, "data-focused", (state & PointState.focused) !== 0);
+      }
     });
 
     this.top
