@@ -7,7 +7,7 @@
  * L2-normalised, n = 1,000 / 5,000 / 10,000. Plain umap-js runs with its defaults
  * (`new UMAP({ nComponents: 2, random })`, Euclidean distance, which on unit vectors ranks
  * neighbours exactly as cosine does) and `fit`; ours is `fitUmap(vectors, { seed })`, defaults
- * otherwise. Run r of both uses seed r + 1; the runs alternate (plain, ours, plain, ours, …) so
+ * otherwise. Run r of both uses seed r + 1, after a full garbage collection; the runs alternate (plain, ours, plain, ours, …) so
  * that changes in the load of a shared machine hit both alike.
  *
  * kNN preservation@10: for each point, the share of its 10 nearest neighbours by cosine in the
@@ -20,6 +20,8 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { UMAP } from "umap-js";
 import { loadGloveVocabulary } from "../lib/embeddings/glove";
 import { exactNeighbours, neighboursOf, type NearestNeighbours } from "../lib/projection/knn";
@@ -42,6 +44,13 @@ const write = !process.argv.includes("--no-write");
 
 const log = (message: string) => console.error(message);
 const loadAtStart = os.loadavg()[0];
+
+// A full garbage collection, and a second for V8's sweeper threads to finish, before each timed fit,
+// so no fit pays for the garbage of the one before it (plain umap-js leaves hundreds of MB;
+// collecting it inside the next fit's window added up to 1.3 s of CPU to a 1.9 s fitUmap run).
+// Exposed at run time, so `tsx` needs no flags.
+v8.setFlagsFromString("--expose-gc");
+const collectGarbage = vm.runInNewContext("gc") as () => void;
 
 /** GloVe words of ranks FIRST_RANK … FIRST_RANK + n − 1, unit length, as number[][]. */
 async function gloveVectors(n: number): Promise<number[][]> {
@@ -121,6 +130,8 @@ async function measure(fits: Record<string, Fit>, original: NearestNeighbours): 
   for (let r = 0; r < runs; r++) {
     for (const [label, fit] of Object.entries(fits)) {
       const result = results[label];
+      collectGarbage();
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // V8 sweeps the freed memory on other threads
       const start = performance.now();
       const cpuStart = process.cpuUsage();
       const points = await fit(r + 1);
