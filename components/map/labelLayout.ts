@@ -84,17 +84,28 @@ export interface LabelLayoutInput {
 
 export function layoutLabels(input: LabelLayoutInput): PlacedLabel[] {
   const { width, height, radius } = input;
+  // The points in view in priority order, and those of them whose labels survive a crowded view
+  // (required, or not dimmed). Only the first maxCandidates are ever tried, so the scan stops once
+  // it has them and has seen enough points to know the view is crowded: with 100,000 points on
+  // screen it reads a few thousand priority entries a frame instead of all of them.
   const inView: number[] = [];
+  const bright: number[] = [];
+  const enough = Math.max(labelStyle.maxFaintLabelPoints, labelStyle.maxObstaclePoints);
+  let inViewCount = 0;
   let required = 0;
-  input.priority.forEach((index, rank) => {
+  for (let rank = 0; rank < input.priority.length; rank++) {
+    const index = input.priority[rank];
     const x = input.screenX(index);
     const y = input.screenY(index);
-    if (!(x >= 0 && x <= width && y >= 0 && y <= height)) return;
-    inView.push(index);
+    if (!(x >= 0 && x <= width && y >= 0 && y <= height)) continue;
+    inViewCount++;
+    if (inView.length < labelStyle.maxCandidates) inView.push(index);
     if (rank < input.required) required++;
-  });
-  const crowded = inView.length > labelStyle.maxFaintLabelPoints;
-  const shown = crowded ? inView.filter((index, rank) => rank < required || !input.dimmed(index)) : inView;
+    if (rank < input.required || !input.dimmed(index)) bright.push(index);
+    if (bright.length >= labelStyle.maxCandidates && inViewCount > enough) break;
+  }
+  const crowded = inViewCount > labelStyle.maxFaintLabelPoints;
+  const shown = crowded ? bright : inView;
   const candidates = shown.slice(0, labelStyle.maxCandidates).map((index) => ({
     index,
     x: input.screenX(index),
@@ -104,7 +115,7 @@ export function layoutLabels(input: LabelLayoutInput): PlacedLabel[] {
     offset: input.gap(index),
   }));
   const pointBoxes: Box[] =
-    inView.length > labelStyle.maxObstaclePoints
+    inViewCount > labelStyle.maxObstaclePoints
       ? []
       : candidates.map(({ x, y }) => ({ x0: x - radius - 1, y0: y - radius - 1, x1: x + radius + 1, y1: y + radius + 1 }));
   const obstacles = [...pointBoxes, ...(input.obstacles ?? [])];
