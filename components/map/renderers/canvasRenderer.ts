@@ -29,7 +29,7 @@ export class CanvasPointRenderer implements PointRenderer {
     this.canvas.className = "map-points";
     this.canvas.setAttribute("aria-hidden", "true");
     container.prepend(this.canvas); // Below the overlay, whenever the renderer is swapped in.
-    const context = this.canvas.getContext("2d", { alpha: false });
+    const context = this.canvas.getContext("2d");
     if (!context) throw new Error("Canvas 2D is not available in this browser: use renderer: \"svg\".");
     this.context = context;
   }

@@ -5,7 +5,8 @@ import { SvgPointRenderer } from "./svgRenderer";
 /**
  * Up to this many points the map draws SVG circles: each is a real element (findable, titled,
  * crisp at any zoom) and a redraw costs little. Beyond it one DOM node per point makes pan and
- * zoom stutter, so the map switches to a canvas that fills all points in a handful of calls.
+ * zoom stutter, so the map switches to a canvas, where all points are stamped into one image
+ * (see canvasRenderer).
  */
 export const svgPointLimit = 2_000;
 
