@@ -8,7 +8,7 @@
  * from 127.0.0.1; the baseline is components/map as it was at git revision `--against` (default
  * bae5c09, the renderer before the performance work), bundled the same way. Points are seeded
  * synthetic clusters (24 Gaussian blobs of different sizes and spreads, 10 groups, pseudo-word
- * labels), identical for both. The view is 900 × 560 CSS px at device pixel ratio 1.
+ * labels), identical for both. The view is 900 × 560 CSS px at device pixel ratio 1 (`--pixel-ratio`).
  *
  * - Time to first plot: from just before `new MapView(…)` (data already in memory) to the start of
  *   the first animation frame after the view's first draw, i.e. once that draw has been painted.
@@ -22,7 +22,8 @@
  *   interval is compositing and scheduling).
  *
  * Usage: npm run bench:render [-- --runs 5] [-- --sizes 1000,10000,100000] [-- --against <rev>]
- *        [-- --screenshots] (saves screenshots/render-<n>[-zoomed].png) [-- --no-write]
+ *        [-- --pixel-ratio 2] [-- --screenshots] (saves screenshots/render-<n>[-baseline][-zoomed].png)
+ *        [-- --no-write]
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -47,6 +48,7 @@ const sizes = (argument("sizes") ?? "1000,10000,100000").split(",").map(Number);
 const against = argument("against") ?? "bae5c09";
 const write = !process.argv.includes("--no-write");
 const screenshots = process.argv.includes("--screenshots");
+const pixelRatio = Number(argument("pixel-ratio") ?? 1);
 
 const log = (message: string) => console.error(message);
 /** Frames in the scripted gesture (see runInPage): 2 drags of 30 moves + press and release, 2 × 30 wheel ticks. */
@@ -238,7 +240,7 @@ interface Figures {
 async function measure(browser: Browser, url: string, bundle: string, count: number, shoot: boolean): Promise<Figures> {
   const figures: Figures = { firstPlot: [], frame: [], frameP95: [], work: [] };
   for (let r = 0; r < runs; r++) {
-    const page: Page = await browser.newPage({ viewport: { width: viewport.width + 40, height: viewport.height + 120 }, deviceScaleFactor: 1 });
+    const page: Page = await browser.newPage({ viewport: { width: viewport.width + 40, height: viewport.height + 120 }, deviceScaleFactor: pixelRatio });
     await page.goto(`${url}${bundle}.html`);
     const result = await page.evaluate(runInPage, { count, width: viewport.width, height: viewport.height });
     if (result.errors.length) throw new Error(`${bundle} at n = ${count}: ${result.errors.join("; ")}`);
@@ -273,10 +275,15 @@ async function saveScreenshots(page: Page, name: string): Promise<void> {
   log(`  screenshots/${name}.png, screenshots/${name}-zoomed.png`);
 }
 
-function describeMachine(browserVersion: string, loadBefore: number): string {
-  const cpu = /model name\s*:\s*(.+)/.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? os.cpus()[0]?.model;
+/** The commit measured, and whether components/map differed from it: read when the bundle is made. */
+function sourceState(): { commit: string; dirty: boolean } {
   const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: rootDir, encoding: "utf8" }).stdout.trim();
-  const dirty = spawnSync("git", ["status", "--porcelain", "components/map"], { cwd: rootDir, encoding: "utf8" }).stdout.trim();
+  const dirty = spawnSync("git", ["status", "--porcelain", "components/map"], { cwd: rootDir, encoding: "utf8" }).stdout.trim() !== "";
+  return { commit, dirty };
+}
+
+function describeMachine(browserVersion: string, loadBefore: number, { commit, dirty }: { commit: string; dirty: boolean }): string {
+  const cpu = /model name\s*:\s*(.+)/.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? os.cpus()[0]?.model;
   return [
     `- CPU: ${cpu}, ${os.availableParallelism()} cores; RAM: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; no GPU (Chromium software rendering)`,
     `- Chromium ${browserVersion} headless, Node ${process.version}, ${os.type()} ${os.release()}; ` +
@@ -305,6 +312,7 @@ function writeReport(results: string): void {
 async function main(): Promise<void> {
   if (!(Number.isInteger(runs) && runs >= 1)) throw new Error("--runs must be a whole number ≥ 1.");
   if (!sizes.every((n) => Number.isInteger(n) && n >= 1)) throw new Error("--sizes must be whole numbers ≥ 1, e.g. 1000,10000.");
+  if (!(pixelRatio >= 1 && pixelRatio <= 4)) throw new Error("--pixel-ratio must be a number from 1 to 4, e.g. 2.");
   if (!fs.existsSync(chromiumPath)) throw new Error(`${chromiumPath} not found: apt-get install -y chromium.`);
   const loadBefore = os.loadavg()[0];
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "bench-render-"));
@@ -312,6 +320,7 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.join(directory, "baseline"));
     extractRevision(against, path.join(directory, "baseline"));
     await bundleMapView(path.join(directory, "baseline"), path.join(directory, "baseline.js"));
+    const source = sourceState();
     await bundleMapView(rootDir, path.join(directory, "current.js"));
     const server = await serve(directory);
     const browser = await chromium.launch({
@@ -349,9 +358,10 @@ async function main(): Promise<void> {
     const results = [
       "## Latest run",
       "",
-      describeMachine(browserVersion(), loadBefore),
+      describeMachine(browserVersion(), loadBefore, source),
       "",
-      `Command: \`npm run bench:render\`. Baseline: components/map at \`${against}\`. ` +
+      `Command: \`npm run bench:render${pixelRatio === 1 ? "" : ` -- --pixel-ratio ${pixelRatio}`}\`. ` +
+        `Baseline: components/map at \`${against}\`. A 900 × 560 px map at device pixel ratio ${pixelRatio}. ` +
         `Median of ${runs} run(s) (min–max). A run's frame figure is the median (p95: the 95th percentile) of the ` +
         `intervals between its ${gestureFrames} gesture frames; main thread: the median of those frames' main-thread work.`,
       "",
