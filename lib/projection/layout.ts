@@ -2,9 +2,10 @@
  * UMAP's layout optimisation (stochastic gradient descent on the fuzzy cross-entropy), epoch by
  * epoch, over flat typed arrays. The same algorithm as umap-js's `optimizeLayoutStep` (edge
  * sampling by weight, negative sampling, gradient clipping at 4, linearly falling learning rate),
- * about 6× faster at 10,000 points: umap-js calls `Math.pow` three times per edge sample (most of
- * its time), keeps points as number[][] and looks every parameter up on an object inside the loop.
- * Here the two gradient coefficients are looked up in tables (`tabulate`, relative error < 1e-4).
+ * about 7× faster at 10,000 points (8.0 s → 1.1 s of CPU for 201 epochs): umap-js calls
+ * `Math.pow` three times per edge sample (most of its time), keeps points as number[][] and looks
+ * every parameter up on an object inside the loop. Here the two gradient coefficients are looked
+ * up in tables (`tabulate`, relative error < 1e-4).
  */
 import type { FuzzyGraph } from "./graph";
 import { tabulate } from "./tabulate";
