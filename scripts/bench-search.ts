@@ -382,7 +382,7 @@ async function main(): Promise<void> {
     "",
     machine,
     "",
-    `${command} Latency is per query in this process (`findNearestVocabularyWords`: driver + SQL, no HTTP), k = ${K}, the query word excluded.`,
+    `${command} Latency is per query in this process (\`findNearestVocabularyWords\`: driver + SQL, no HTTP), k = ${K}, the query word excluded.`,
     "",
     ...latencyTables.flatMap((table) => [table, ""]),
     http.length ? `\`POST /api/search\` under load (autocannon, loopback, the app's default \`hnsw.ef_search\`):\n\n${httpTable}` : "",
