@@ -4,8 +4,9 @@ import { encodeBinaryCopy } from "./pg-copy";
 /**
  * Loading a word model's vocabulary into pgvector in bulk: rows first, without the HNSW index,
  * then the index built once over all of them. Building it once is much faster than growing it row
- * by row (PGlite, 100k × 100-d: rows with the index maintained ~190 s; rows alone ~5 s plus one
- * build). A load is complete only when its index exists, so "completed" means searchable.
+ * by row (PGlite, 100k × 100-d: rows with the index maintained ~190 s; rows alone 2–5 s, then
+ * ~42 s of CPU for the build). A load is complete only when its index exists, so "completed"
+ * means searchable.
  */
 
 /** The partial HNSW index every 100-dimensional vocabulary is searched through. */
@@ -13,8 +14,8 @@ export const vocabularyIndexName = "vocabulary_words_hnsw_100";
 
 /**
  * pgvector's defaults except `ef_construction` (64 → 40): on PGlite (one WASM thread) the build
- * time grows about linearly with it, and BENCHMARKS.md ("Search") shows recall@10 at the chosen
- * `hnsw.ef_search` within a point of the default's.
+ * time grows about linearly with it (61 s of CPU at 64, 33 s at 32), while recall@10 at the app's
+ * `hnsw.ef_search` of 80 drops less than a point (0.980 → 0.971); BENCHMARKS.md, "Vocabulary load".
  */
 export const vocabularyIndexOptions = { m: 16, efConstruction: 40 };
 
