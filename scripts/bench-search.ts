@@ -387,7 +387,7 @@ async function main(): Promise<void> {
     ...latencyTables.flatMap((table) => [table, ""]),
     http.length ? `\`POST /api/search\` under load (autocannon, loopback, the app's default \`hnsw.ef_search\`):\n\n${httpTable}` : "",
   ].join("\n");
-  console.log(`${loadResults}\n\n${searchResults}`);
+  console.log(loads.length ? `${loadResults}\n\n${searchResults}` : searchResults);
   if (write) {
     if (loads.length) writeSection("vocabulary", "Benchmarks: vocabulary load", loadResults);
     writeSection("search", "Benchmarks: search", searchResults.trimEnd());

@@ -50,7 +50,7 @@ export async function getVocabularyStatus(db: Database): Promise<VocabularyStatu
  */
 export function loadVocabulary(
   db: Database,
-  { onProgress = logProgress }: { onProgress?: (status: VocabularyStatus) => void } = {},
+  { onProgress = progressLogger() }: { onProgress?: (status: VocabularyStatus) => void } = {},
 ): Promise<void> {
   let pending = loads.get(db);
   if (!pending) {
@@ -116,19 +116,20 @@ function unitFloat32(vector: Float32Array): Float32Array {
   return Float32Array.from(vector, (value) => value / length);
 }
 
-let loadStarted = 0;
-
-function logProgress(status: VocabularyStatus): void {
-  if (status.state === "loading" && loadStarted === 0) loadStarted = performance.now();
-  const seconds = loadStarted ? ` after ${((performance.now() - loadStarted) / 1000).toFixed(1)} s` : "";
-  const words = `${status.wordsLoaded.toLocaleString("en")} of ${status.wordsTarget.toLocaleString("en")} words`;
-  const percent = Math.floor((100 * status.wordsLoaded) / status.wordsTarget);
-  const message =
-    status.state === "indexing"
-      ? `${words} in pgvector${seconds}; building the HNSW index (the longest step)…`
-      : status.state === "ready"
-        ? `${words} in pgvector with their HNSW index${seconds}: ready`
-        : `${words} in pgvector (${percent}%)${seconds}`;
-  console.log(`[vocabulary] ${GLOVE_MODEL_ID}: ${message}`);
-  if (status.state === "ready") loadStarted = 0;
+/** Logs each report with the seconds since the load's first one (its start, or its index build when resuming there). */
+function progressLogger(): (status: VocabularyStatus) => void {
+  let started = 0;
+  return (status) => {
+    started ||= performance.now();
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const words = `${status.wordsLoaded.toLocaleString("en")} of ${status.wordsTarget.toLocaleString("en")} words`;
+    const percent = Math.floor((100 * status.wordsLoaded) / status.wordsTarget);
+    const message =
+      status.state === "indexing"
+        ? `${words} in pgvector after ${seconds} s; building the HNSW index (the longest step)…`
+        : status.state === "ready"
+          ? `${words} in pgvector with their HNSW index after ${seconds} s: ready`
+          : `${words} in pgvector (${percent}%) after ${seconds} s`;
+    console.log(`[vocabulary] ${GLOVE_MODEL_ID}: ${message}`);
+  };
 }

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/lib/db/connection";
 import { explainNearest, findNearestVocabularyWords } from "@/lib/db/queries";
 import { saveVocabularyWords, startVocabularyLoad } from "@/lib/db/vocabulary-queries";
@@ -88,6 +88,21 @@ describe.each(testBackends)("loadVocabulary on $name", (backend) => {
     await loadVocabulary(db, { onProgress: (status) => progress.push(status) });
     expect(progress).toEqual([]); // already complete: nothing to do
     expect(await getVocabularyStatus(db)).toMatchObject({ state: "ready" });
+  });
+
+  it.skipIf(!backend.enabled)("logs progress by default: loading, indexing, ready, each with the seconds since the start", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    try {
+      await loadVocabulary(db);
+      const lines = log.mock.calls.map(([line]) => String(line)).filter((line) => line.startsWith("[vocabulary]"));
+      expect(lines).toHaveLength(4);
+      expect(lines[0]).toBe("[vocabulary] glove-100d: 0 of 1,000 words in pgvector (0%) after 0.0 s");
+      expect(lines[1]).toMatch(/^\[vocabulary\] glove-100d: 1,000 of 1,000 words in pgvector \(100%\) after \d+\.\d s$/);
+      expect(lines[2]).toMatch(/1,000 of 1,000 words in pgvector after \d+\.\d s; building the HNSW index \(the longest step\)…$/);
+      expect(lines[3]).toMatch(/1,000 of 1,000 words in pgvector with their HNSW index after \d+\.\d s: ready$/);
+    } finally {
+      log.mockRestore();
+    }
   });
 
   it.skipIf(!backend.enabled)("a 503 while loading says how far it has come", async () => {
