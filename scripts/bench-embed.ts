@@ -4,9 +4,10 @@
  *
  * - raw model: the bare model called in this process: USE-lite's TF.js model itself (not the app's
  *   worker thread), `glove.embed`;
- * - API fresh: POST /api/embed over real HTTP against the production server (`npm start`, production build), texts the
- *   server has never seen, so each one is embedded, normalised and INSERTed (HNSW index included);
- * - API cached: the same texts again, answered from the database.
+ * - API fresh: POST /api/embed over real HTTP against the production server (`npm start`'s, on the
+ *   build in .next-e2e, rebuilt when a source is newer), texts the server has never seen, so each
+ *   one is embedded, normalised and INSERTed (HNSW index included);
+ * - API cached: the same texts again, answered from the server's memory cache (or the database).
  *
  * The server runs on a free loopback port with `PGLITE_DIR` in a new temporary directory (the
  * user's database is never touched; every run starts empty) and `DATA_DIR` as it is (the GloVe
@@ -19,14 +20,14 @@
  *
  * Usage: npm run bench:embed [-- --repetitions 5]
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { glove, loadGloveVocabulary } from "../lib/embeddings/glove";
 import type { EmbeddingModel } from "../lib/embeddings/types";
 import { useLite } from "../lib/embeddings/use-lite";
+import { buildApp, startApp, type AppServer } from "../tests/support/server";
+import { describeMachine, reportPath, rootDir, sourceState, writeResults } from "./bench-report";
 
 type Embed = (texts: string[]) => Promise<number[][]>;
 
@@ -36,8 +37,6 @@ const textsPerMeasurement: Record<string, number> = { "use-lite": 200, "glove-10
 const models: EmbeddingModel[] = [useLite, glove];
 const repetitionsArg = process.argv.indexOf("--repetitions");
 const repetitions = repetitionsArg > 0 ? Number(process.argv[repetitionsArg + 1]) : 5;
-const rootDir = path.resolve(import.meta.dirname, "..");
-const reportPath = path.join(rootDir, "BENCHMARKS.md");
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 /** mulberry32: small, fast, good enough to draw words; seeded so every run embeds the same texts. */
@@ -81,68 +80,21 @@ async function throughput(texts: string[], batchSize: number, embed: (batch: str
 
 // --- the server -------------------------------------------------------------------------------
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+let running: AppServer | undefined;
 
-interface Server { url: string; child: ChildProcess; dir: string; output: () => string }
-
-async function startServer(): Promise<Server> {
-  if (!fs.existsSync(path.join(rootDir, ".next", "BUILD_ID"))) {
-    log("bench: no production build (.next/BUILD_ID); running next build…");
-    const build = spawnSync("npx", ["next", "build"], { cwd: rootDir, stdio: ["ignore", 2, 2] });
-    if (build.status !== 0) throw new Error("next build failed; fix the build, then run the benchmark again.");
-  }
-  const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-embed-"));
-  const { NEXT_DIST_DIR: _ignored, ...env } = process.env; // always serve .next, the build checked above
-  const child = spawn("node", ["scripts/serve.mjs"], {
-    cwd: rootDir,
-    // DATABASE_URL blank: the fresh embedded database, never a server the user configured.
-    // Rate limits off: the benchmark is one client sending thousands of requests on purpose.
-    env: { ...env, PGLITE_DIR: path.join(dir, "pglite"), DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), HOSTNAME: "127.0.0.1", RATE_LIMIT_COMPUTE_PER_MINUTE: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // its own process group, so stopping it also stops what npx started
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output = (output + chunk).slice(-4000)));
-  child.stderr!.on("data", (chunk) => (output = (output + chunk).slice(-4000)));
-  const server = (running = { url: `http://127.0.0.1:${port}`, child, dir, output: () => output });
-  const deadline = Date.now() + 120_000; // a fresh PGlite directory takes 4–13 s to create
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output}`);
-    if (await fetch(`${server.url}/api/models`).then((r) => r.ok, () => false)) return server;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`the server did not answer within 120 s:\n${output}`);
-}
-
-let running: Server | undefined;
-
-/** Stops the server's process group and removes its database; safe to call twice, and from "exit". */
-function stopServer(): void {
+/** Stops the server and removes its database; safe to call twice. */
+async function stopServer(): Promise<void> {
   const server = running;
   running = undefined;
-  if (!server) return;
-  // SIGKILL: nothing to flush, the database is thrown away. It throws only if the group is gone.
-  if (server.child.exitCode === null && server.child.pid) try { process.kill(-server.child.pid, "SIGKILL"); } catch {}
-  fs.rmSync(server.dir, { recursive: true, force: true, maxRetries: 3 });
+  await server?.stop();
 }
 
-process.once("exit", stopServer);
 // `on`, not `once`: Ctrl-C reaches us twice (directly and relayed by tsx), and with no listener left
 // the second one would kill this process before the cleanup is done.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     log(`bench: ${signal}, stopping the server`);
-    stopServer();
-    process.exit(signal === "SIGINT" ? 130 : 143);
+    void stopServer().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   });
 }
 
@@ -201,32 +153,6 @@ function cpuTicks(serverGroup: number): { busy: number; total: number; ours: num
   return { busy: total - machine[3] - machine[4], total, ours };
 }
 
-function describeMachine(otherWorkPercent: number): string {
-  const cpu = /model name\s*:\s*(.+)/.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? os.cpus()[0]?.model;
-  const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: rootDir, encoding: "utf8" }).stdout.trim();
-  return [
-    `- CPU: ${cpu}, ${os.availableParallelism()} cores; RAM: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    `- Node ${process.version}, ${os.type()} ${os.release()}; other processes used ${otherWorkPercent.toFixed(0)} % of ` +
-      `the machine's CPU time while it measured (0 % = it had the machine to itself; more = lower figures)`,
-    `- ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, commit ${commit || "unknown"}, ${repetitions} repetitions`,
-  ].join("\n");
-}
-
-const startMarker = "<!-- bench:embed results start -->";
-const endMarker = "<!-- bench:embed results end -->";
-
-/** Rewrites the results section of BENCHMARKS.md; the hand-written text around it is kept. */
-function writeReport(results: string): void {
-  const section = `${startMarker}\n${results}\n${endMarker}`;
-  const existing = fs.existsSync(reportPath) ? fs.readFileSync(reportPath, "utf8") : "";
-  const [before, rest] = existing.split(startMarker);
-  const updated =
-    rest?.includes(endMarker)
-      ? `${before}${section}${rest.slice(rest.indexOf(endMarker) + endMarker.length)}`
-      : `# Benchmarks\n\nTexts/second of the local embedding models; run \`npm run bench:embed\`.\n\n${section}\n`;
-  fs.writeFileSync(reportPath, updated);
-}
-
 // --- the run ---------------------------------------------------------------------------------
 
 /** The bare model, in this process: for USE-lite the TF.js model the app runs in its worker thread. */
@@ -242,8 +168,14 @@ async function main(): Promise<void> {
   const nextTexts = await createTextSource();
   const raw = new Map<EmbeddingModel, Embed>();
   for (const model of models) raw.set(model, await rawModel(model));
-  log("bench: starting the production server with a fresh database…");
-  const { url, child } = await startServer();
+  const loadAtStart = os.loadavg()[0];
+  const source = sourceState(["app", "lib", "components"]);
+  process.chdir(rootDir); // buildApp and startApp work relative to the project root
+  log("bench: building if needed (.next-e2e), then starting the production server with a fresh database…");
+  await buildApp();
+  // Rate limits off: the benchmark is one client sending thousands of requests on purpose.
+  const server = (running = await startApp({ RATE_LIMIT_COMPUTE_PER_MINUTE: "0" }));
+  const { url } = server;
 
   for (const model of models) {
     const id = model.info().id;
@@ -257,7 +189,7 @@ async function main(): Promise<void> {
   const rows: Row[] = models.flatMap((model) =>
     batchSizes.map((batchSize) => ({ model, batchSize, samples: { raw: [], fresh: [], cached: [] } })),
   );
-  const before = cpuTicks(child.pid!);
+  const before = cpuTicks(server.pid);
   // Repetitions outermost, so a burst of background load spreads over every row instead of one.
   for (let repetition = 1; repetition <= repetitions; repetition++) {
     log(`bench: repetition ${repetition} of ${repetitions}`);
@@ -269,24 +201,33 @@ async function main(): Promise<void> {
       samples.cached.push(await throughput(texts, batchSize, (batch) => embedOverHttp(url, id, batch)));
     }
   }
-  const after = cpuTicks(child.pid!);
-  stopServer();
+  const after = cpuTicks(server.pid);
+  await stopServer();
 
   const otherWork = after.busy - before.busy - (after.ours - before.ours);
-  const machine = describeMachine(Math.max(0, (100 * otherWork) / (after.total - before.total)));
+  const otherWorkPercent = Math.max(0, (100 * otherWork) / (after.total - before.total));
+  const machine = describeMachine({
+    loadAtStart,
+    source,
+    extraLines: [
+      `other processes used ${otherWorkPercent.toFixed(0)} % of the machine's CPU time while it measured (0 % = it had the machine to itself; more = lower figures); ${repetitions} repetitions`,
+    ],
+  });
   const figures = table(rows);
   console.log(`\n${machine}\n\n${figures}\n`);
-  writeReport(
+  writeResults(
+    "bench:embed",
     `## Latest run\n\n${machine}\n\nCommand: \`npm run bench:embed\`` +
       `${repetitions === 5 ? "" : ` (\`-- --repetitions ${repetitions}\`)`}. ` +
       `Median of ${repetitions} repetitions (min–max).\n\n${figures}`,
+    { heading: "Benchmarks: embedding throughput" },
   );
   log(`bench: figures written to ${path.relative(process.cwd(), reportPath) || reportPath}`);
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   const server = running;
-  stopServer();
+  await stopServer();
   log(`bench: failed: ${error instanceof Error ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ""}` : String(error)}`);
   if (server) log(`bench: the server's last output:\n${server.output()}`);
   process.exitCode = 1;

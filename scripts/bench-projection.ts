@@ -16,10 +16,7 @@
  *
  * Usage: npm run bench:projection [-- --runs 3] [-- --sizes 1000,5000,10000] [-- --no-write]
  */
-import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { UMAP } from "umap-js";
@@ -28,9 +25,8 @@ import { exactNeighbours, neighboursOf, type NearestNeighbours } from "../lib/pr
 import { normalizeRows, toDenseMatrix } from "../lib/projection/matrix";
 import { createRandom } from "../lib/projection/random";
 import { fitUmap } from "../lib/projection/umap";
+import { describeMachine, sourceState, writeResults } from "./bench-report";
 
-const rootDir = path.resolve(import.meta.dirname, "..");
-const reportPath = path.join(rootDir, "BENCHMARKS.md");
 const FIRST_RANK = 1000;
 const K = 10;
 
@@ -148,34 +144,6 @@ async function measure(fits: Record<string, Fit>, original: NearestNeighbours): 
   return results;
 }
 
-function describeMachine(): string {
-  const cpu = /model name\s*:\s*(.+)/.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? os.cpus()[0]?.model;
-  const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: rootDir, encoding: "utf8" }).stdout.trim();
-  const dirty = spawnSync("git", ["status", "--porcelain", "lib/projection"], { cwd: rootDir, encoding: "utf8" }).stdout.trim();
-  return [
-    `- CPU: ${cpu}, ${os.availableParallelism()} cores; RAM: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    `- Node ${process.version}, ${os.type()} ${os.release()}; load average ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end (the machine is shared)`,
-    `- ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, commit ${commit || "unknown"}` +
-      `${dirty ? " + uncommitted changes in lib/projection" : ""}, ${runs} run(s) per figure`,
-  ].join("\n");
-}
-
-const startMarker = "<!-- bench:projection results start -->";
-const endMarker = "<!-- bench:projection results end -->";
-
-/** Rewrites the projection results between the markers, or appends a section with them. */
-function writeReport(results: string): void {
-  const section = `${startMarker}\n${results}\n${endMarker}`;
-  const existing = fs.readFileSync(reportPath, "utf8");
-  const start = existing.indexOf(startMarker);
-  const end = existing.indexOf(endMarker);
-  const updated =
-    start >= 0 && end > start
-      ? `${existing.slice(0, start)}${section}${existing.slice(end + endMarker.length)}`
-      : `${existing.trimEnd()}\n\n# Benchmarks: projection (UMAP)\n\nRun \`npm run bench:projection\`.\n\n${section}\n`;
-  fs.writeFileSync(reportPath, updated);
-}
-
 async function main(): Promise<void> {
   if (!(Number.isInteger(runs) && runs >= 1)) throw new Error("--runs must be a whole number ≥ 1.");
   if (!sizes.every((n) => Number.isInteger(n) && n >= 20)) throw new Error("--sizes must be whole numbers ≥ 20, e.g. 1000,5000.");
@@ -210,7 +178,7 @@ async function main(): Promise<void> {
   const results = [
     "## Latest run",
     "",
-    describeMachine(),
+    describeMachine({ loadAtStart, source: sourceState(["lib/projection"]), extraLines: [`${runs} run(s) per figure`] }),
     "",
     `Command: \`npm run bench:projection\`. Seconds per fit (wall clock), median of ${runs} run(s) (min–max); ` +
       "the CPU-time speed-up compares median process CPU seconds (user + system) of the same runs, which a busy machine " +
@@ -219,7 +187,7 @@ async function main(): Promise<void> {
     table,
   ].join("\n");
   console.log(results);
-  if (write) writeReport(results);
+  if (write) writeResults("bench:projection", results, { heading: "Benchmarks: projection (UMAP)" });
 }
 
 main().catch((error) => {

@@ -33,9 +33,8 @@ import os from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { describeMachine, rootDir, sourceState, writeResults } from "./bench-report";
 
-const rootDir = path.resolve(import.meta.dirname, "..");
-const reportPath = path.join(rootDir, "BENCHMARKS.md");
 const chromiumPath = "/usr/bin/chromium";
 const viewport = { width: 900, height: 560 };
 
@@ -275,40 +274,6 @@ async function saveScreenshots(page: Page, name: string): Promise<void> {
   log(`  screenshots/${name}.png, screenshots/${name}-zoomed.png`);
 }
 
-/** The commit measured, and whether components/map differed from it: read when the bundle is made. */
-function sourceState(): { commit: string; dirty: boolean } {
-  const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: rootDir, encoding: "utf8" }).stdout.trim();
-  const dirty = spawnSync("git", ["status", "--porcelain", "components/map"], { cwd: rootDir, encoding: "utf8" }).stdout.trim() !== "";
-  return { commit, dirty };
-}
-
-function describeMachine(browserVersion: string, loadBefore: number, { commit, dirty }: { commit: string; dirty: boolean }): string {
-  const cpu = /model name\s*:\s*(.+)/.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? os.cpus()[0]?.model;
-  return [
-    `- CPU: ${cpu}, ${os.availableParallelism()} cores; RAM: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; no GPU (Chromium software rendering)`,
-    `- Chromium ${browserVersion} headless, Node ${process.version}, ${os.type()} ${os.release()}; ` +
-      `load average ${loadBefore.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end (2 cores: above ~1 the benchmark shared them)`,
-    `- ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, commit ${commit || "unknown"}` +
-      `${dirty ? " + uncommitted changes in components/map" : ""}, ${runs} run(s) per figure`,
-  ].join("\n");
-}
-
-const startMarker = "<!-- bench:render results start -->";
-const endMarker = "<!-- bench:render results end -->";
-
-/** Rewrites the render results between the markers, or appends a section with them. */
-function writeReport(results: string): void {
-  const section = `${startMarker}\n${results}\n${endMarker}`;
-  const existing = fs.existsSync(reportPath) ? fs.readFileSync(reportPath, "utf8") : "";
-  const start = existing.indexOf(startMarker);
-  const end = existing.indexOf(endMarker);
-  const updated =
-    start >= 0 && end > start
-      ? `${existing.slice(0, start)}${section}${existing.slice(end + endMarker.length)}`
-      : `${existing.trimEnd()}\n\n# Benchmarks: rendering the map\n\nRun \`npm run bench:render\`.\n\n${section}\n`;
-  fs.writeFileSync(reportPath, updated);
-}
-
 async function main(): Promise<void> {
   if (!(Number.isInteger(runs) && runs >= 1)) throw new Error("--runs must be a whole number ≥ 1.");
   if (!sizes.every((n) => Number.isInteger(n) && n >= 1)) throw new Error("--sizes must be whole numbers ≥ 1, e.g. 1000,10000.");
@@ -320,7 +285,7 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.join(directory, "baseline"));
     extractRevision(against, path.join(directory, "baseline"));
     await bundleMapView(path.join(directory, "baseline"), path.join(directory, "baseline.js"));
-    const source = sourceState();
+    const source = sourceState(["components/map"]); // read when the bundle is made
     await bundleMapView(rootDir, path.join(directory, "current.js"));
     const server = await serve(directory);
     const browser = await chromium.launch({
@@ -358,7 +323,12 @@ async function main(): Promise<void> {
     const results = [
       "## Latest run",
       "",
-      describeMachine(browserVersion(), loadBefore, source),
+      describeMachine({
+        loadAtStart: loadBefore,
+        source,
+        hardwareNote: "no GPU (Chromium software rendering)",
+        extraLines: [`Chromium ${browserVersion()} headless; ${runs} run(s) per figure`],
+      }),
       "",
       `Command: \`npm run bench:render${pixelRatio === 1 ? "" : ` -- --pixel-ratio ${pixelRatio}`}\`. ` +
         `Baseline: components/map at \`${against}\`. A 900 × 560 px map at device pixel ratio ${pixelRatio}. ` +
@@ -368,7 +338,7 @@ async function main(): Promise<void> {
       table,
     ].join("\n");
     console.log(results);
-    if (write) writeReport(results);
+    if (write) writeResults("bench:render", results, { heading: "Benchmarks: rendering the map" });
   } finally {
     fs.rmSync(directory, { recursive: true, force: true });
   }

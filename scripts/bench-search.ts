@@ -14,7 +14,7 @@
  *    with that setting, after 20 warm-up queries. Recall@10: the share of the exact scan's 10
  *    words that the HNSW search returns, averaged over the queries.
  * 3. **Throughput**: `POST /api/search` (scope vocabulary, k 10, the same words in turn) from
- *    autocannon against `next start` of a build in `.next-bench`, on loopback, for `--duration`
+ *    autocannon against the production server (`npm start`'s, on the .next-e2e build), on loopback, for `--duration`
  *    seconds with `--connections` connections, the compute rate limit off; non-2xx replies,
  *    errors and timeouts counted. The server uses the app's default `hnsw.ef_search`.
  *
@@ -22,7 +22,6 @@
  *        [-- --ef 10,20,40,80,160,320] [-- --duration 20] [-- --connections 16] [-- --no-http]
  *        [-- --no-pglite] [-- --no-write]
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -34,11 +33,9 @@ import { GLOVE_MODEL_ID, loadGloveVocabulary } from "../lib/embeddings/glove";
 import { loadVocabulary } from "../lib/embeddings/vocabulary";
 import { createRandom } from "../lib/projection/random";
 import { normalize } from "../lib/vectors";
-import { launchServer } from "../tests/support/server";
+import { buildApp, launchServer } from "../tests/support/server";
+import { describeMachine, rootDir, sourceState, writeResults } from "./bench-report";
 
-const rootDir = path.resolve(import.meta.dirname, "..");
-const reportPath = path.join(rootDir, "BENCHMARKS.md");
-const distDir = ".next-bench";
 const WORDS = 100_000;
 const K = 10;
 const WARM_UP = 20;
@@ -199,30 +196,8 @@ interface AutocannonResult {
 type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
-const sourceRoots = ["app", "components", "lib", "prisma", "next.config.js", "package.json", "instrumentation.ts"];
-
-/** `next build` into .next-bench unless a build newer than every source file is there. */
-function buildApp(): void {
-  const buildId = path.join(rootDir, distDir, "BUILD_ID");
-  const newest = (entry: string): number => {
-    const stat = fs.statSync(entry);
-    if (!stat.isDirectory()) return stat.mtimeMs;
-    return fs.readdirSync(entry).reduce((latest, name) => Math.max(latest, newest(path.join(entry, name))), stat.mtimeMs);
-  };
-  const sources = sourceRoots.map((root) => path.join(rootDir, root)).filter((root) => fs.existsSync(root));
-  if (fs.existsSync(buildId) && sources.every((root) => newest(root) < fs.statSync(buildId).mtimeMs)) return;
-  log(`bench: next build into ${distDir}…`);
-  const build = spawnSync("npx", ["next", "build"], {
-    cwd: rootDir,
-    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
-    encoding: "utf8",
-  });
-  if (build.status !== 0) throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
-}
-
 async function measureHttp(backend: string, env: Record<string, string>, words: string[]): Promise<HttpFigures> {
   const server = await launchServer({
-    NEXT_DIST_DIR: distDir,
     RATE_LIMIT_COMPUTE_PER_MINUTE: "0",
     GLOVE_VOCABULARY_SIZE: String(WORDS),
     ...env,
@@ -270,39 +245,14 @@ async function measureHttp(backend: string, env: Record<string, string>, words: 
   }
 }
 
-function describeMachine(): string {
-  const cpu = /model name\s*:\s*(.+)/.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? os.cpus()[0]?.model;
-  const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: rootDir, encoding: "utf8" }).stdout.trim();
-  const dirty = spawnSync("git", ["status", "--porcelain", "lib", "scripts/bench-search.ts"], { cwd: rootDir, encoding: "utf8" }).stdout.trim();
-  return [
-    `- CPU: ${cpu}, ${os.availableParallelism()} cores; RAM: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    `- Node ${process.version}, ${os.type()} ${os.release()}; load average (1/5/15 min) ${loadAverage()} at the end`,
-    `- ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, commit ${commit || "unknown"}` +
-      `${dirty ? " + uncommitted changes" : ""}; HNSW m = ${vocabularyIndexOptions.m}, ef_construction = ${vocabularyIndexOptions.efConstruction}`,
-  ].join("\n");
-}
-
-/** Rewrites the text between `name`'s markers, or appends a section with them under `heading`. */
-function writeSection(name: string, heading: string, results: string): void {
-  const startMarker = `<!-- bench:${name} results start -->`;
-  const endMarker = `<!-- bench:${name} results end -->`;
-  const section = `${startMarker}\n${results}\n${endMarker}`;
-  const existing = fs.readFileSync(reportPath, "utf8");
-  const start = existing.indexOf(startMarker);
-  const end = existing.indexOf(endMarker);
-  const updated =
-    start >= 0 && end > start
-      ? `${existing.slice(0, start)}${section}${existing.slice(end + endMarker.length)}`
-      : `${existing.trimEnd()}\n\n# ${heading}\n\nRun \`npm run bench:search\`.\n\n${section}\n`;
-  fs.writeFileSync(reportPath, updated);
-}
-
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
 const s = (value: number) => value.toFixed(1);
 
 async function main(): Promise<void> {
   if (!(Number.isInteger(queryCount) && queryCount >= WARM_UP)) throw new Error(`--queries must be a whole number ≥ ${WARM_UP}.`);
   if (!efValues.every((ef) => Number.isInteger(ef) && ef >= 1 && ef <= 1000)) throw new Error("--ef must be whole numbers 1–1000, e.g. 10,40,160.");
+  const loadAtStart = os.loadavg()[0];
+  const source = sourceState(["lib", "scripts/bench-search.ts"]);
   const queries = await queryWords();
   const backends: { name: string; target: DatabaseTarget; env: Record<string, string>; cleanup(): void }[] = [];
   if (!flag("no-pglite")) {
@@ -319,7 +269,10 @@ async function main(): Promise<void> {
   const loads: LoadFigures[] = [];
   const latency: { backend: string; rows: LatencyFigures[] }[] = [];
   const http: HttpFigures[] = [];
-  if (!flag("no-http")) buildApp();
+  if (!flag("no-http")) {
+    process.chdir(rootDir); // buildApp works relative to the project root
+    await buildApp();
+  }
   for (const backend of backends) {
     try {
       const db = await openDatabase(backend.target);
@@ -374,7 +327,11 @@ async function main(): Promise<void> {
         `${f.non2xx} | ${f.errors} | ${f.timeouts} |`,
     ),
   ].join("\n");
-  const machine = describeMachine();
+  const machine = describeMachine({
+    loadAtStart,
+    source,
+    extraLines: [`HNSW m = ${vocabularyIndexOptions.m}, ef_construction = ${vocabularyIndexOptions.efConstruction}`],
+  });
   const command = `Command: \`npm run bench:search${databaseUrl ? " -- --database-url …" : ""}\`.`;
   const loadResults = ["## Latest run", "", machine, "", command, "", loadTable].join("\n");
   const searchResults = [
@@ -389,8 +346,8 @@ async function main(): Promise<void> {
   ].join("\n");
   console.log(loads.length ? `${loadResults}\n\n${searchResults}` : searchResults);
   if (write) {
-    if (loads.length) writeSection("vocabulary", "Benchmarks: vocabulary load", loadResults);
-    writeSection("search", "Benchmarks: search", searchResults.trimEnd());
+    if (loads.length) writeResults("bench:vocabulary", loadResults, { heading: "Benchmarks: vocabulary load" });
+    writeResults("bench:search", searchResults, { heading: "Benchmarks: search" });
   }
 }
 

@@ -13,7 +13,7 @@
  *    saving explorations (each 201's slug, edit key, title and version are remembered), PATCHes
  *    with the edit key, share pages /s/<slug>, GET /api/explorations/<slug>, and search in the
  *    `example` collection. Status and latency of every request are recorded.
- * 3. The server's RSS (VmRSS of the process listening on the port, i.e. next-server) is sampled
+ * 3. The server's RSS (VmRSS of the process listening on the port, the server process with its worker threads) is sampled
  *    every second.
  * 4. Afterwards every exploration that got a 201 is read back: it must answer 200 with the title
  *    and version its last acknowledged write gave it (anything else is a lost write).
@@ -23,11 +23,11 @@
  *
  * Usage: npm run load [-- --seconds 60 --concurrency 16 --limited-seconds 20] [--no-report] [--only "search,share page"]
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildApp, startApp, type AppServer } from "../tests/support/server";
+import { describeMachine, reportPath, rootDir, sourceState, writeResults } from "./bench-report";
 
 // --- options ---------------------------------------------------------------------------------
 
@@ -42,8 +42,6 @@ const seconds = option("seconds", 60);
 const concurrency = Math.max(1, Math.round(option("concurrency", 16)));
 const limitedSeconds = option("limited-seconds", 20);
 const writeReportFile = !process.argv.includes("--no-report");
-const rootDir = path.resolve(import.meta.dirname, "..");
-const reportPath = path.join(rootDir, "BENCHMARKS.md");
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const requestTimeoutMs = 60_000;
 
@@ -377,7 +375,7 @@ function serverProcesses(server: AppServer): number[] {
     });
 }
 
-/** The process that listens on the server's port (next-server), found through its socket's inode. */
+/** The process that listens on the server's port, found through its socket's inode. */
 function listeningPid(server: AppServer): number {
   const port = Number(new URL(server.url).port);
   const inodes = new Set<string>();
@@ -482,17 +480,6 @@ function latencyTable(samples: Sample[], elapsed: number, with429 = false): stri
   return lines.join("\n");
 }
 
-function describeMachine(): string {
-  const cpu = /model name\s*:\s*(.+)/.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? os.cpus()[0]?.model;
-  const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: rootDir, encoding: "utf8" }).stdout.trim();
-  const dirty = spawnSync("git", ["status", "--porcelain", "--", "app", "lib", "components"], { cwd: rootDir, encoding: "utf8" }).stdout.trim();
-  return [
-    `- CPU: ${cpu}, ${os.availableParallelism()} cores; RAM: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    `- Node ${process.version}, ${os.type()} ${os.release()}; load average ${os.loadavg()[0].toFixed(2)} before the run (the machine is shared)`,
-    `- ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, commit ${commit || "unknown"}${dirty ? " + uncommitted changes in app/lib/components" : ""}`,
-  ].join("\n");
-}
-
 const howTo = [
   "`npm run load` (`scripts/load-test.ts`; ~2 minutes) builds into .next-e2e if needed, starts the production server on a free loopback",
   "port with a fresh PGLITE_DIR in a temporary directory, warms up, then runs a closed loop of concurrent workers for a fixed",
@@ -501,29 +488,10 @@ const howTo = [
   "missing edit key), /api/search, saving small explorations, PATCHing them with their edit key and the version they are at,",
   "GET /api/explorations/<slug>, share pages /s/<slug>, and search in the `example` collection. Afterwards every exploration",
   "that got a 201 is read back and must have the title and version of its last acknowledged write (else it counts as a lost",
-  "write); reads during the run are checked the same way (stale reads). The server's RSS (VmRSS of next-server) is sampled",
+  "write); reads during the run are checked the same way (stale reads). The server's RSS (VmRSS of the listening process) is sampled",
   "every second. A second, shorter phase runs the same mix against a second fresh server with the default rate limits,",
   "from one client, and counts 429s. The script rewrites this section up to the notes line; the notes below it are kept.",
 ].join("\n");
-
-const startMarker = "<!-- load results start -->";
-const endMarker = "<!-- load results end -->";
-/** Inside the markers, everything from this line on is written by hand and kept by later runs. */
-const notesMarker = "<!-- load notes (kept by npm run load) -->";
-
-function writeReport(results: string): void {
-  const existing = fs.existsSync(reportPath) ? fs.readFileSync(reportPath, "utf8") : "";
-  const start = existing.indexOf(startMarker);
-  const end = existing.indexOf(endMarker, start);
-  const old = start >= 0 && end >= 0 ? existing.slice(start + startMarker.length, end) : "";
-  const notes = old.includes(notesMarker) ? old.slice(old.indexOf(notesMarker)).trimEnd() : notesMarker;
-  const section = `${startMarker}\n${results}\n\n${notes}\n${endMarker}`;
-  const updated =
-    start >= 0 && end >= 0
-      ? `${existing.slice(0, start)}${section}${existing.slice(end + endMarker.length)}`
-      : `${existing.trimEnd()}\n\n${section}\n`;
-  fs.writeFileSync(reportPath, updated);
-}
 
 // --- the run -----------------------------------------------------------------------------------
 
@@ -558,7 +526,8 @@ function serverErrorLines(server: AppServer): string[] {
 
 async function main(): Promise<void> {
   process.chdir(rootDir); // buildApp and startApp work relative to the project root
-  const machine = describeMachine();
+  const loadAtStart = os.loadavg()[0];
+  const source = sourceState(["app", "lib", "components"]);
   const runId = Date.now().toString(36);
   log("load: building if needed (.next-e2e)…");
   await buildApp();
@@ -619,7 +588,7 @@ async function main(): Promise<void> {
     `- **5xx: ${fiveXX.length}**; network errors/timeouts: ${networkErrors.length}; other unexpected statuses: ${unexpected.length}`,
     `- **Lost writes: ${writes.lost.length}** of ${int(writes.checked)} explorations saved (201) and read back after the run (${int(patches)} acknowledged PATCHes among them); stale reads during the run: ${phase.staleReads}`,
     `- **Throughput: ${(samples.length / elapsed).toFixed(1)} requests/s** (${int(samples.length)} in ${elapsed.toFixed(1)} s, ${concurrency} workers)`,
-    `- **Server RSS** (next-server, VmRSS every 1 s): ${mib(rssBefore)} after warm-up → start ${mib(rss[0]?.mib ?? NaN)}, peak ${mib(peak)}, end ${mib(rss.at(-1)?.mib ?? NaN)}, ${mib(rssIdle)} after 5 s idle; slope ${firstHalfSlope >= 0 ? "+" : ""}${firstHalfSlope.toFixed(1)} MiB/min over the first half, **${slope >= 0 ? "+" : ""}${slope.toFixed(1)} MiB/min over the last half** (${lastHalf.length} samples)`,
+    `- **Server RSS** (VmRSS of the listening process, every 1 s): ${mib(rssBefore)} after warm-up → start ${mib(rss[0]?.mib ?? NaN)}, peak ${mib(peak)}, end ${mib(rss.at(-1)?.mib ?? NaN)}, ${mib(rssIdle)} after 5 s idle; slope ${firstHalfSlope >= 0 ? "+" : ""}${firstHalfSlope.toFixed(1)} MiB/min over the first half, **${slope >= 0 ? "+" : ""}${slope.toFixed(1)} MiB/min over the last half** (${lastHalf.length} samples)`,
   ];
   const rssSeries = rss.filter((_, i) => i % 5 === 0 || i === rss.length - 1).map((s) => `${Math.round(s.t)} s: ${Math.round(s.mib)}`).join(", ");
 
@@ -647,6 +616,7 @@ async function main(): Promise<void> {
     ...(limitedText ? ["", limitedText] : []),
   ].join("\n");
 
+  const machine = describeMachine({ loadAtStart, source });
   console.log(`\n${machine}\n\n${figures}\n`);
   const allProblems = [...phase.problems, ...(limited?.phase.problems.filter((p) => p.status >= 500 || p.status === 0 || p.variant === "stale read") ?? [])];
   if (allProblems.length) {
@@ -663,10 +633,12 @@ async function main(): Promise<void> {
 
   if (writeReportFile) {
     const args = seconds === 60 && concurrency === 16 && limitedSeconds === 20 ? "" : ` -- --seconds ${seconds} --concurrency ${concurrency} --limited-seconds ${limitedSeconds}`;
-    writeReport(
+    writeResults(
+      "load",
       `# Benchmarks: load\n\n${howTo}\n\n## Latest run\n\n${machine}\n\nCommand: \`npm run load${args}\`. Closed loop: ${concurrency} workers, each sends its next request when the last reply has been read; ` +
         `first phase with both rate limits off (\`RATE_LIMIT_COMPUTE_PER_MINUTE=0 RATE_LIMIT_WRITE_PER_MINUTE=0\`), ${seconds} s after a warm-up.` +
         `${serverErrors.length ? ` The server logged ${serverErrors.length} error line(s).` : " The server logged no error lines."}\n\n${figures}`,
+      { heading: "Benchmarks: load" },
     );
     log(`load: figures written to ${path.relative(process.cwd(), reportPath)}`);
   }

@@ -7,6 +7,8 @@ import path from "node:path";
 /** A production build of the app (`next build` + `npm start`'s server) on a free loopback port, with its own database. */
 export interface AppServer {
   url: string;
+  /** The server's process group (its leader's pid). */
+  pid: number;
   dataDir: string;
   /** Everything the server printed so far (for failure reports). */
   output(): string;
@@ -81,6 +83,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
   const server = await launchServer({ PGLITE_DIR: path.join(dataDir, "pglite"), ...env });
   return {
     url: server.url,
+    pid: server.pid,
     dataDir,
     output: server.output,
     async stop() {
@@ -93,6 +96,8 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
 /** The production server (scripts/serve.mjs) of the e2e build in its own process group, so it can be stopped or SIGKILLed whole. */
 export interface ServerProcess {
   url: string;
+  /** Its process group (the leader's pid). */
+  pid: number;
   output(): string;
   /** SIGKILL to the whole group: no shutdown hooks run. */
   kill9(): Promise<void>;
@@ -128,6 +133,7 @@ export async function launchServer(
   };
   const server: ServerProcess = {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     output: () => output,
     async kill9() {
       if (gone()) return;
