@@ -46,8 +46,8 @@ export interface Projection {
 
 /**
  * Projects vectors to 2-D with UMAP (default), PCA or semantic axes. Async because UMAP yields to
- * the event loop between epochs. An empty list gives no points; placing onto it throws, since no
- * map exists yet.
+ * the event loop during its neighbour search and between epochs. An empty list gives no points;
+ * placing onto it throws, since no map exists yet.
  */
 export async function project(
   vectors: readonly ArrayLike<number>[],
