@@ -23,10 +23,10 @@ export interface Database {
   /** The embedded client (PGlite only), for what Prisma cannot pass: a COPY from a blob. */
   pglite?: PGlite;
   /**
-   * Runs a script (one or more statements; wrap them in BEGIN…COMMIT to make them one transaction)
-   * on a session of its own, without the per-query timeout: for index builds that take a minute.
+   * Runs statements (`;`-separated, so `SET LOCAL` applies) as one transaction, without the
+   * per-query timeout: for index builds that take a minute. On PostgreSQL on a session of its own.
    */
-  runMaintenance(script: string): Promise<void>;
+  runMaintenance(statements: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,11 +76,12 @@ async function openPostgres(url: string, session: Record<string, string>): Promi
     kind: "postgres",
     prisma,
     query: async <Row>(text: string, values: unknown[]) => (await pool.query(text, values)).rows as Row[],
-    async runMaintenance(script) {
+    async runMaintenance(statements) {
       const client = new pg.Client({ connectionString: url, options, connectionTimeoutMillis: connectTimeoutMs });
       await client.connect();
       try {
-        await client.query(script);
+        // On failure the session ends in an aborted transaction, rolled back when it closes.
+        await client.query(`BEGIN; ${statements}; COMMIT;`);
       } finally {
         await client.end();
       }
@@ -105,14 +106,10 @@ async function openPglite(dir: string, session: Record<string, string>): Promise
     prisma,
     pglite: client,
     query: async <Row>(text: string, values: unknown[]) => (await client.query<Row>(text, values)).rows,
-    async runMaintenance(script) {
-      try {
-        await client.exec(script);
-      } catch (error) {
-        // One session for everything: a script that failed inside BEGIN must not leave it aborted.
-        if (client.isInTransaction()) await client.exec("ROLLBACK");
-        throw error;
-      }
+    async runMaintenance(statements) {
+      // PGlite has one session for everything: `transaction` holds it until COMMIT or ROLLBACK, so
+      // no request queued behind a failing build runs inside its aborted transaction.
+      await client.transaction((tx) => tx.exec(statements));
     },
     async close() {
       await prisma.$disconnect();

@@ -113,14 +113,12 @@ export async function saveVocabularyWords(
 export async function buildVocabularyIndex(db: Database, { parallelWorkers = 1 }: { parallelWorkers?: number } = {}): Promise<void> {
   const parallel = db.kind === "postgres" ? `SET LOCAL max_parallel_maintenance_workers = ${Math.max(0, Math.floor(parallelWorkers))};` : "";
   await db.runMaintenance(`
-    BEGIN;
     SET LOCAL maintenance_work_mem = '${buildMemory}';
     ${parallel}
     CREATE INDEX IF NOT EXISTS "${vocabularyIndexName}" ON "vocabulary_words"
       USING hnsw (("embedding"::vector(100)) vector_cosine_ops)
       WITH (m = ${vocabularyIndexOptions.m}, ef_construction = ${vocabularyIndexOptions.efConstruction})
-      WHERE "dims" = 100;
-    COMMIT;`);
+      WHERE "dims" = 100`);
 }
 
 /** Marks a load complete: every word stored, index built. */

@@ -27,6 +27,9 @@ export type VocabularyStatus =
 /** Words per transaction: ten progress steps for 100k words, ~4 MB of COPY data each. */
 const batchSize = 10_000;
 const loads = new WeakMap<Database, Promise<void>>();
+/** After a failed load, requests wait this long before starting another (on PGlite each try can stall the server). */
+const retryAfterFailureMs = 60_000;
+const failures = new WeakMap<Database, { at: number; reason: string }>();
 /**
  * Databases whose vocabulary was seen complete. A complete load stays complete (nothing deletes
  * words), so search requests skip the status query once it has said "ready": one query fewer per
@@ -54,7 +57,15 @@ export function loadVocabulary(
 ): Promise<void> {
   let pending = loads.get(db);
   if (!pending) {
-    pending = runLoad(db, onProgress).finally(() => loads.delete(db));
+    pending = runLoad(db, onProgress)
+      .then(
+        () => void failures.delete(db),
+        (error: unknown) => {
+          failures.set(db, { at: Date.now(), reason: error instanceof Error ? error.message : String(error) });
+          throw error;
+        },
+      )
+      .finally(() => loads.delete(db));
     loads.set(db, pending);
   }
   return pending;
@@ -71,15 +82,27 @@ export async function requireVocabulary(db: Database): Promise<void> {
     seenReady.add(db);
     return;
   }
+  const failure = failures.get(db);
+  const waitMs = failure ? failure.at + retryAfterFailureMs - Date.now() : 0;
+  if (failure && waitMs > 0) {
+    const seconds = Math.ceil(waitMs / 1000);
+    throw new AppError(
+      "unavailable:vocabulary",
+      `Loading the ${GLOVE_MODEL_ID} vocabulary into pgvector failed (${failure.reason.slice(0, 200)}); the next attempt starts in ${seconds} s.`,
+      { headers: { "Retry-After": String(seconds) } },
+    );
+  }
   loadVocabulary(db).catch((error) => console.error("[vocabulary] load failed:", error));
   const percent = Math.floor((100 * status.wordsLoaded) / status.wordsTarget);
   const progress =
     status.state === "indexing"
       ? `all ${status.wordsTarget.toLocaleString("en")} words are in, their HNSW index is being built`
       : `${status.wordsLoaded.toLocaleString("en")} of ${status.wordsTarget.toLocaleString("en")} words, ${percent}%`;
+  // The embedded database builds the index on the server's own thread: say so, or the pause looks like a hang.
+  const pause = db.kind === "pglite" ? " While the index is built (about a minute) the server answers nothing else." : "";
   throw new AppError(
     "unavailable:vocabulary",
-    `The ${GLOVE_MODEL_ID} vocabulary is being loaded into pgvector (${progress}); this happens once. Retry in a few seconds.`,
+    `The ${GLOVE_MODEL_ID} vocabulary is being loaded into pgvector (${progress}); this happens once.${pause} Retry in a few seconds.`,
     { headers: { "Retry-After": "5" } },
   );
 }

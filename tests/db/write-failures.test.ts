@@ -70,6 +70,16 @@ describe.each(testBackends)("multi-row writes on $name", (backend) => {
     if (backend.enabled) before = await snapshot(db);
   });
 
+  it.skipIf(!backend.enabled)("a failing maintenance script (an index build) rolls back without taking a concurrent write with it", async () => {
+    const failing = db.runMaintenance(`SELECT pg_sleep(0.2); CREATE INDEX "never_built" ON "explorations" ("title"); SELECT 1/0`);
+    const write = insertExploration(db, { slug: "meanwhile", editKeyHash: "6".repeat(64), title: "Meanwhile", model: "glove-100d", cells: [], items: [{ text: "owl" }] });
+    await expect(failing).rejects.toThrow(/division by zero/);
+    await write;
+    expect((await getExplorationBySlug(db, { slug: "meanwhile" }))?.items.map((item) => item.text)).toEqual(["owl"]);
+    expect(await db.prisma.$queryRaw<unknown[]>`SELECT 1 FROM pg_indexes WHERE indexname = 'never_built'`).toEqual([]);
+    await db.prisma.exploration.delete({ where: { slug: "meanwhile" } });
+  });
+
   it.skipIf(!backend.enabled)("the trigger fails only rows carrying the marker", async () => {
     const created = await insertExploration(db, { slug: "ok", editKeyHash: "3".repeat(64), title: "Ok", model: "glove-100d", cells: [], items: [{ text: "fine" }] });
     expect(created.items).toHaveLength(1);

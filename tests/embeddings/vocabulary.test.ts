@@ -109,9 +109,32 @@ describe.each(testBackends)("loadVocabulary on $name", (backend) => {
     await startVocabularyLoad(db, { model: GLOVE_MODEL_ID, wordsTarget });
     const error = await requireVocabulary(db).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: "unavailable:vocabulary" });
+    const pause = backend.name === "pglite" ? " While the index is built (about a minute) the server answers nothing else." : "";
     expect((error as Error).message).toBe(
-      "The glove-100d vocabulary is being loaded into pgvector (0 of 1,000 words, 0%); this happens once. Retry in a few seconds.",
+      `The glove-100d vocabulary is being loaded into pgvector (0 of 1,000 words, 0%); this happens once.${pause} Retry in a few seconds.`,
     );
     await loadVocabulary(db);
+  });
+
+  it.skipIf(!backend.enabled)("after a failed load, waits a minute before trying again, and says why", async () => {
+    const build = db.runMaintenance;
+    let builds = 0;
+    db.runMaintenance = async () => {
+      builds++;
+      throw new Error("could not extend file: No space left on device");
+    };
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      await expect(loadVocabulary(db)).rejects.toThrow(/No space left/);
+      const error = await requireVocabulary(db).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: "unavailable:vocabulary" });
+      expect((error as Error).message).toMatch(/failed \(could not extend file: No space left on device\); the next attempt starts in (60|59) s\.$/);
+      expect(Number((error as { headers?: Record<string, string> }).headers?.["Retry-After"])).toBeGreaterThan(55);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(builds).toBe(1); // the 503 did not start another load
+    } finally {
+      db.runMaintenance = build;
+      errors.mockRestore();
+    }
   });
 });
