@@ -17,10 +17,7 @@ export interface EmbeddedTexts {
 /**
  * Embeds texts with a model, through the database cache: each distinct text is embedded at most
  * once per model, ever. New vectors are stored in one statement after the model has answered for
- * them, so a failing model call stores nothing of its texts. For a model computing off this thread
- * (`overlapBatchSize`), many new texts go in slices, each stored while the model computes the next:
- * a failure then keeps the slices already stored, which are correct vectors of valid texts.
- * Recently used vectors are also kept in memory (EMBEDDING_MEMORY_CACHE_MB), so a text asked for
+ * all of them, so a failing request stores nothing. Recently used vectors are also kept in memory (EMBEDDING_MEMORY_CACHE_MB), so a text asked for
  * again needs no database round trip.
  *
  * `store: false` reads the cache but adds nothing to it: for texts that must not become visible to
@@ -47,21 +44,13 @@ export async function embedTexts(
     }
   }
   const missing = [...new Set(texts.filter((text) => !stored.has(text)))];
-  const sliceSize = store ? (model.overlapBatchSize ?? missing.length) : missing.length;
-  const embedSlice = async (from: number) => {
-    const slice = missing.slice(from, from + sliceSize);
-    return { slice, fresh: checkShape(id, slice, await model.embed(slice)) };
-  };
-  let next = missing.length > 0 ? embedSlice(0) : undefined;
-  for (let from = 0; next; from += sliceSize) {
-    const { slice, fresh } = await next;
-    next = from + sliceSize < missing.length ? embedSlice(from + sliceSize) : undefined;
-    next?.catch(() => {}); // awaited on the next turn; a failure of this slice's store must not leave it unhandled
+  if (missing.length > 0) {
+    const fresh = checkShape(id, missing, await model.embed(missing));
     if (store) {
-      await saveEmbeddings(db, { model: id, entries: slice.map((text, i) => ({ text, vector: fresh[i] })) });
-      slice.forEach((text, i) => memory?.set(id, text, fresh[i]));
+      await saveEmbeddings(db, { model: id, entries: missing.map((text, i) => ({ text, vector: fresh[i] })) });
+      missing.forEach((text, i) => memory?.set(id, text, fresh[i]));
     }
-    slice.forEach((text, i) => stored.set(text, fresh[i]));
+    missing.forEach((text, i) => stored.set(text, fresh[i]));
   }
   const vectors = texts.map((text) => stored.get(text)!);
   const dims = vectors[0].length;
@@ -81,7 +70,7 @@ function memoryCacheFor(db: Database): VectorMemoryCache | null {
   let cache = memoryCaches.get(db);
   if (cache === undefined) {
     const bytes = readConfig().EMBEDDING_MEMORY_CACHE_MB * 2 ** 20;
-    cache = bytes > 0 ? new VectorMemoryCache(Math.floor(bytes / Float64Array.BYTES_PER_ELEMENT)) : null;
+    cache = bytes > 0 ? new VectorMemoryCache(bytes) : null;
     memoryCaches.set(db, cache);
   }
   return cache;

@@ -26,9 +26,4 @@ export interface ModelInfo {
 export interface EmbeddingModel {
   info(): ModelInfo;
   embed(texts: string[]): Promise<number[][]>;
-  /**
-   * For a model that computes off the server's thread: texts per model call when many new texts
-   * are embedded and stored, so storing one slice overlaps computing the next. Unset: one call.
-   */
-  overlapBatchSize?: number;
 }

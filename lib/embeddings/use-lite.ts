@@ -16,7 +16,7 @@ const info: ModelInfo = {
 };
 
 // The model runs in a worker thread: its arithmetic uses another core while this thread serves
-// requests and stores vectors (embedTexts overlaps the two; see `overlapBatchSize`).
+// other requests (share pages, searches, saves) instead of stalling them for every batch.
 const worker = new ModelWorker("lib/embeddings/use-lite.worker.mjs");
 
 // USE-lite's vocabulary has no piece for a line break or a tab: each would become an "unknown"
@@ -26,5 +26,4 @@ const embedBatched = createBatcher((texts) => worker.embed(texts.map((text) => t
 export const useLite: EmbeddingModel = {
   info: () => info,
   embed: (texts) => embedBatched(texts),
-  overlapBatchSize: 16,
 };
