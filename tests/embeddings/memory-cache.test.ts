@@ -6,8 +6,11 @@ import { embedTexts } from "@/lib/embeddings/service";
 import { pgliteBackend, type TestDatabase } from "../support/databases";
 
 describe("VectorMemoryCache", () => {
+  /** What an entry of model "m", a text of `length` characters and a 2-number vector costs. */
+  const entry = (length: number) => 96 + 2 * (2 + length) + 16;
+
   it("answers what was set, per model, as a copy the caller may change", () => {
-    const cache = new VectorMemoryCache(100);
+    const cache = new VectorMemoryCache(10_000);
     cache.set("a", "cat", [1, 2, 3]);
     const first = cache.get("a", "cat")!;
     first[0] = 99;
@@ -15,30 +18,42 @@ describe("VectorMemoryCache", () => {
     expect(cache.get("b", "cat")).toBeUndefined();
   });
 
-  it("keeps at most maxValues numbers, dropping the least recently used vectors first", () => {
-    const cache = new VectorMemoryCache(6);
+  it("stays within its bytes, dropping the least recently used vectors first", () => {
+    const cache = new VectorMemoryCache(3 * entry(3));
     cache.set("m", "one", [1, 1]);
     cache.set("m", "two", [2, 2]);
-    cache.set("m", "three", [3, 3]);
+    cache.set("m", "six", [6, 6]);
     cache.get("m", "one"); // now "two" is the least recently used
-    cache.set("m", "four", [4, 4]);
+    cache.set("m", "ten", [10, 10]);
     expect(cache.get("m", "two")).toBeUndefined();
     expect(cache.get("m", "one")).toEqual([1, 1]);
-    expect(cache.get("m", "three")).toEqual([3, 3]);
-    expect(cache.get("m", "four")).toEqual([4, 4]);
+    expect(cache.get("m", "six")).toEqual([6, 6]);
+    expect(cache.get("m", "ten")).toEqual([10, 10]);
     expect(cache.size).toBe(3);
   });
 
-  it("replacing a vector does not count it twice, and a vector larger than the bound is not kept", () => {
-    const cache = new VectorMemoryCache(4);
+  it("counts the text: one long text pushes out several short ones", () => {
+    const cache = new VectorMemoryCache(3 * entry(3));
+    cache.set("m", "one", [1, 1]);
+    cache.set("m", "two", [2, 2]);
+    cache.set("m", "six", [6, 6]);
+    const long = "x".repeat(64); // entry(64) = 2 × entry(3)
+    cache.set("m", long, [7, 7]);
+    expect(cache.get("m", "one")).toBeUndefined();
+    expect(cache.get("m", "two")).toBeUndefined();
+    expect(cache.get("m", "six")).toEqual([6, 6]);
+    expect(cache.get("m", long)).toEqual([7, 7]);
+    cache.set("m", "y".repeat(1000), [8, 8]); // larger than the whole budget: not kept, nothing dropped
+    expect(cache.size).toBe(2);
+  });
+
+  it("replacing a vector does not count it twice", () => {
+    const cache = new VectorMemoryCache(2 * entry(1));
     cache.set("m", "x", [1, 2]);
     cache.set("m", "x", [3, 4]);
     cache.set("m", "y", [5, 6]);
     expect(cache.get("m", "x")).toEqual([3, 4]);
     expect(cache.get("m", "y")).toEqual([5, 6]);
-    cache.set("m", "huge", [1, 2, 3, 4, 5]);
-    expect(cache.get("m", "huge")).toBeUndefined();
-    expect(cache.size).toBe(2);
   });
 });
 
