@@ -15,9 +15,16 @@ const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
-const server = createServer((request, response) => {
+const server = createServer(async (request, response) => {
   request.headers[socketAddressHeader] = request.socket.remoteAddress ?? "";
-  handle(request, response);
+  try {
+    await handle(request, response);
+  } catch (error) {
+    // As `next start` does: log it and answer 500, rather than let the rejection end the process.
+    console.error(error);
+    if (!response.headersSent) response.statusCode = 500;
+    response.end("Internal Server Error");
+  }
 });
 server.listen(port, hostname, () => console.log(`▲ Ready on http://${hostname}:${port}`));
 

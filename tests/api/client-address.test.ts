@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { clientAddress, socketAddressHeader } from "@/lib/api/client-address";
 
@@ -23,6 +24,10 @@ describe("clientAddress(request, { trustedProxyHops })", () => {
   it("with fewer forwarded entries than trusted hops, takes the leftmost there is", () => {
     const short = request({ [socketAddressHeader]: "10.0.0.2" });
     expect(clientAddress(short, { trustedProxyHops: 3 })).toBe("10.0.0.2");
+  });
+
+  it("reads the header the production server writes (scripts/serve.mjs names it too)", () => {
+    expect(fs.readFileSync("scripts/serve.mjs", "utf8")).toContain(`const socketAddressHeader = "${socketAddressHeader}";`);
   });
 
   it("without the socket header (next dev), falls back to the first X-Forwarded-For entry", () => {
