@@ -17,6 +17,12 @@ await app.prepare();
 
 const server = createServer(async (request, response) => {
   request.headers[socketAddressHeader] = request.socket.remoteAddress ?? "";
+  if (!hasDecodablePath(request.url)) {
+    // Next.js answers a path like /s/% with a bare 500; this is the client's mistake, so say so.
+    response.writeHead(400, { "content-type": "application/json" });
+    response.end(JSON.stringify({ error: { code: "bad_request:url", message: "The URL's path has a malformed percent-escape (e.g. a lone %)." } }));
+    return;
+  }
   try {
     await handle(request, response);
   } catch (error) {
@@ -26,6 +32,15 @@ const server = createServer(async (request, response) => {
     response.end("Internal Server Error");
   }
 });
+function hasDecodablePath(url = "/") {
+  try {
+    decodeURIComponent(url.split("?")[0]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 server.listen(port, hostname, () => console.log(`▲ Ready on http://${hostname}:${port}`));
 
 for (const signal of ["SIGTERM", "SIGINT"]) {

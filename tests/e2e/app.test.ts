@@ -59,6 +59,15 @@ describe("the built app over HTTP", () => {
     expect(body).toEqual({ error: { code: "bad_request:body", message: expect.stringMatching(/not valid JSON/) } });
   });
 
+  it("answers a path with a malformed percent-escape with 400, not a server error", async () => {
+    for (const path of ["/s/%", "/api/explorations/%ZZ"]) {
+      const response = await fetch(`${app.url}${path}`);
+      expect(response.status, path).toBe(400);
+      expect((await response.json()).error.code).toBe("bad_request:url");
+    }
+    expect((await fetch(`${app.url}/s/%41BC`)).status).toBe(404); // a well-formed escape goes on to the app
+  });
+
   it("searches what was embedded before, through pgvector", async () => {
     await post("/api/embed", { texts: ["kitten", "lorry", "violin"] });
     const { status, body } = await post("/api/search", { query: "cat", k: 2 });
