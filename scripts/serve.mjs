@@ -8,6 +8,15 @@ import next from "next";
 
 const socketAddressHeader = "x-notebook-socket-address";
 
+function hasDecodablePath(url = "/") {
+  try {
+    decodeURIComponent(url.split("?")[0]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const port = Number(process.env.PORT || 3000);
 const hostname = process.env.HOSTNAME || "0.0.0.0";
 
@@ -32,14 +41,6 @@ const server = createServer(async (request, response) => {
     response.end("Internal Server Error");
   }
 });
-function hasDecodablePath(url = "/") {
-  try {
-    decodeURIComponent(url.split("?")[0]);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 server.listen(port, hostname, () => console.log(`▲ Ready on http://${hostname}:${port}`));
 
