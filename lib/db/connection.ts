@@ -6,6 +6,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/prisma/client";
 import { runMigrations, type SqlScriptRunner } from "./migrate";
+import { flushEmbeddingWrites } from "./queries";
 
 /** Where the data lives: a PostgreSQL server, or an embedded PGlite directory (`memory://` for RAM). */
 export type DatabaseTarget = { url: string } | { pgliteDir: string };
@@ -72,7 +73,7 @@ async function openPostgres(url: string, session: Record<string, string>): Promi
   }
   const pool = new pg.Pool({ connectionString: url, options, max: 10, connectionTimeoutMillis: connectTimeoutMs, query_timeout: queryTimeoutMs });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  return {
+  const db: Database = {
     kind: "postgres",
     prisma,
     query: async <Row>(text: string, values: unknown[]) => (await pool.query(text, values)).rows as Row[],
@@ -87,10 +88,12 @@ async function openPostgres(url: string, session: Record<string, string>): Promi
       }
     },
     async close() {
+      await flushEmbeddingWrites(db);
       await prisma.$disconnect();
       await pool.end();
     },
   };
+  return db;
 }
 
 async function openPglite(dir: string, session: Record<string, string>): Promise<Database> {
@@ -101,7 +104,7 @@ async function openPglite(dir: string, session: Record<string, string>): Promise
     await client.exec(`SET ${name} = '${value}'`);
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
-  return {
+  const db: Database = {
     kind: "pglite",
     prisma,
     pglite: client,
@@ -112,10 +115,12 @@ async function openPglite(dir: string, session: Record<string, string>): Promise
       await client.transaction((tx) => tx.exec(statements));
     },
     async close() {
+      await flushEmbeddingWrites(db);
       await prisma.$disconnect();
       await client.close();
     },
   };
+  return db;
 }
 
 function logApplied(names: string[]): void {

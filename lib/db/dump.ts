@@ -3,7 +3,7 @@ import type { Database } from "./connection";
 import { Prisma } from "./generated/prisma/client";
 import type { CollectionRow } from "./collection-queries";
 import { itemRows, type ExplorationRow } from "./exploration-queries";
-import { saveEmbeddings } from "./queries";
+import { flushEmbeddingWrites, saveEmbeddings } from "./queries";
 
 /**
  * Queries for moving data between databases (`npm run export` / `npm run import`). Reads are
@@ -95,6 +95,7 @@ export async function listEmbeddingsAfter(
   db: Database,
   { afterId, limit }: { afterId: bigint; limit: number },
 ): Promise<{ id: bigint; model: string; text: string; vector: number[] }[]> {
+  await flushEmbeddingWrites(db);
   const rows = await db.prisma.$queryRaw<{ id: bigint; model: string; text: string; embedding: string }[]>`
     SELECT "id", "model", "text", "embedding"::text AS "embedding"
     FROM "embeddings"

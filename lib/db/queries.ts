@@ -56,6 +56,91 @@ export async function saveEmbeddings(
     ON CONFLICT ("text_hash", "model") DO NOTHING`;
 }
 
+/**
+ * Cache rows written after the reply that asked for them. Embedding a new text then costs the
+ * client the model, not the HNSW upkeep of its row; on PGlite, which runs statements on the
+ * server's own thread, that upkeep overlaps the model computing the next request in its worker
+ * thread. Rows queued within `writeDelayMs` of each other go in one statement per model. Readers
+ * stay consistent: `deferredEmbeddings` answers rows not written yet, and every other read of the
+ * table waits for them (`flushEmbeddingWrites`).
+ */
+interface DeferredWrites {
+  vectors: Map<string, number[]>;
+  /** The batch still taking rows, until its write starts. */
+  collecting?: { rows: Map<string, { text: string; vector: number[] }[]>; written: Promise<boolean> };
+  /** Settles when every batch so far is written or has failed. */
+  tail: Promise<void>;
+}
+
+const deferred = new WeakMap<Database, DeferredWrites>();
+/**
+ * How long a batch collects rows. PGlite blocks this thread while it writes: waiting a moment lets
+ * a request that arrives right after a reply send its texts to the model's worker thread first.
+ */
+const writeDelayMs = 50;
+const deferredKey = (model: string, text: string) => `${model}\u0000${text}`;
+
+/** Queues rows for `saveEmbeddings`; resolves to whether their batch was stored (a failure is logged, not thrown). */
+export function saveEmbeddingsLater(
+  db: Database,
+  { model, entries }: { model: string; entries: { text: string; vector: number[] }[] },
+): Promise<boolean> {
+  let queue = deferred.get(db);
+  if (!queue) deferred.set(db, (queue = { vectors: new Map(), tail: Promise.resolve() }));
+  for (const { text, vector } of entries) queue.vectors.set(deferredKey(model, text), vector);
+  if (!queue.collecting) {
+    const rows = new Map<string, { text: string; vector: number[] }[]>();
+    const written = queue.tail
+      .then(() => new Promise((resolve) => setTimeout(resolve, writeDelayMs)))
+      .then(() => writeBatch(db, queue, rows));
+    queue.collecting = { rows, written };
+    queue.tail = written.then(() => {});
+  }
+  const batch = queue.collecting.rows;
+  batch.set(model, [...(batch.get(model) ?? []), ...entries]);
+  return queue.collecting.written;
+}
+
+async function writeBatch(db: Database, queue: DeferredWrites, rows: Map<string, { text: string; vector: number[] }[]>): Promise<boolean> {
+  queue.collecting = undefined; // rows queued from now on go in the next batch
+  let stored = true;
+  for (const [model, entries] of rows) {
+    try {
+      // Well under PostgreSQL's 65,535 bind parameters (5 a row) however many requests queued rows.
+      for (let from = 0; from < entries.length; from += 2_000) await saveEmbeddings(db, { model, entries: entries.slice(from, from + 2_000) });
+    } catch (error) {
+      stored = false;
+      console.error(`[embeddings] could not store ${entries.length} ${model} vector(s) in the cache:`, error);
+    }
+    for (const { text, vector } of entries) {
+      if (queue.vectors.get(deferredKey(model, text)) === vector) queue.vectors.delete(deferredKey(model, text));
+    }
+  }
+  return stored;
+}
+
+/** Vectors queued by `saveEmbeddingsLater` and not written yet, for the texts that have one. */
+export function deferredEmbeddings(db: Database, { model, texts }: { model: string; texts: string[] }): Map<string, number[]> {
+  const vectors = deferred.get(db)?.vectors;
+  const found = new Map<string, number[]>();
+  if (!vectors?.size) return found;
+  for (const text of texts) {
+    const vector = vectors.get(deferredKey(model, text));
+    if (vector) found.set(text, vector.slice());
+  }
+  return found;
+}
+
+/** True while rows queued by `saveEmbeddingsLater` are still to be written. */
+export function hasDeferredEmbeddings(db: Database): boolean {
+  return (deferred.get(db)?.vectors.size ?? 0) > 0;
+}
+
+/** Resolves once every row queued so far is written (or has failed). */
+export async function flushEmbeddingWrites(db: Database): Promise<void> {
+  await deferred.get(db)?.tail;
+}
+
 const indexedDims = new WeakMap<Database, Set<number>>();
 
 /**
@@ -79,6 +164,7 @@ export async function findNearestEmbeddings(
   db: Database,
   { model, vector, k, excludeTexts = [] }: { model: string; vector: number[]; k: number; excludeTexts?: string[] },
 ): Promise<ScoredText[]> {
+  await flushEmbeddingWrites(db);
   const exclude = Prisma.sql`AND NOT ("text_hash" = ANY(${excludeTexts.map(hashText)}::text[]))`;
   const rows = await db.prisma.$queryRaw<NearestRow[]>(
     nearestSql({ table: "embeddings", model, vector, k, exclude }),

@@ -25,6 +25,14 @@ export class VectorMemoryCache {
     return vector.slice();
   }
 
+  delete(model: string, text: string): void {
+    const key = cacheKey(model, text);
+    const vector = this.entries.get(key);
+    if (vector === undefined) return;
+    this.entries.delete(key);
+    this.bytes -= entryBytes(key, vector);
+  }
+
   set(model: string, text: string, vector: readonly number[]): void {
     const key = cacheKey(model, text);
     if (entryBytes(key, vector) > this.maxBytes) return;

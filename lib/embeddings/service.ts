@@ -1,11 +1,11 @@
 import { AppError } from "../api/errors";
 import { readConfig } from "../config";
 import type { Database } from "../db/connection";
-import { getEmbeddingsByTexts, saveEmbeddings } from "../db/queries";
+import { deferredEmbeddings, getEmbeddingsByTexts, hasDeferredEmbeddings, saveEmbeddingsLater } from "../db/queries";
 import { normalize } from "../vectors";
 import { VectorMemoryCache } from "./memory-cache";
 import { resolveModel } from "./registry";
-import type { ModelInfo } from "./types";
+import type { EmbeddingModel, ModelInfo } from "./types";
 
 export interface EmbeddedTexts {
   model: ModelInfo;
@@ -17,7 +17,8 @@ export interface EmbeddedTexts {
 /**
  * Embeds texts with a model, through the database cache: each distinct text is embedded at most
  * once per model, ever. New vectors are stored in one statement after the model has answered for
- * all of them, so a failing request stores nothing. Recently used vectors are also kept in memory (EMBEDDING_MEMORY_CACHE_MB), so a text asked for
+ * all of them, so a failing request stores nothing; the statement runs after the reply
+ * (`saveEmbeddingsLater`), and a search of stored texts waits for it. Recently used vectors are also kept in memory (EMBEDDING_MEMORY_CACHE_MB), so a text asked for
  * again needs no database round trip.
  *
  * `store: false` reads the cache but adds nothing to it: for texts that must not become visible to
@@ -36,19 +37,31 @@ export async function embedTexts(
     const vector = memory?.get(id, text);
     if (vector) stored.set(text, vector);
   }
-  const notInMemory = texts.filter((text) => !stored.has(text));
-  if (notInMemory.length > 0) {
-    for (const [text, vector] of await getEmbeddingsByTexts(db, { model: id, texts: notInMemory })) {
+  for (const [text, vector] of deferredEmbeddings(db, { model: id, texts: texts.filter((text) => !stored.has(text)) })) {
+    stored.set(text, vector);
+  }
+  const unknown = [...new Set(texts.filter((text) => !stored.has(text)))];
+  // While earlier rows are still being written the lookup below waits for them: start the model
+  // meanwhile (it runs off this thread), even though the lookup may find some of these texts.
+  const early = unknown.length > 0 && hasDeferredEmbeddings(db) ? embedChecked(model, unknown) : undefined;
+  early?.catch(() => {}); // awaited below when needed; never left unhandled
+  if (unknown.length > 0) {
+    for (const [text, vector] of await getEmbeddingsByTexts(db, { model: id, texts: unknown })) {
       stored.set(text, vector);
       memory?.set(id, text, vector);
     }
   }
-  const missing = [...new Set(texts.filter((text) => !stored.has(text)))];
+  const missing = unknown.filter((text) => !stored.has(text));
   if (missing.length > 0) {
-    const fresh = checkShape(id, missing, await model.embed(missing));
+    const computed = early ? await early : await embedChecked(model, missing);
+    const fresh = missing.map((text) => computed.get(text)!);
     if (store) {
-      await saveEmbeddings(db, { model: id, entries: missing.map((text, i) => ({ text, vector: fresh[i] })) });
-      missing.forEach((text, i) => memory?.set(id, text, fresh[i]));
+      const entries = missing.map((text, i) => ({ text, vector: fresh[i] }));
+      entries.forEach(({ text, vector }) => memory?.set(id, text, vector));
+      // Written after the reply; a failed write takes the vectors out of memory again.
+      void saveEmbeddingsLater(db, { model: id, entries }).then((written) => {
+        if (!written) entries.forEach(({ text }) => memory?.delete(id, text));
+      });
     }
     missing.forEach((text, i) => stored.set(text, fresh[i]));
   }
@@ -74,6 +87,12 @@ function memoryCacheFor(db: Database): VectorMemoryCache | null {
     memoryCaches.set(db, cache);
   }
   return cache;
+}
+
+/** The model's normalised vectors for `texts`, by text. */
+async function embedChecked(model: EmbeddingModel, texts: string[]): Promise<Map<string, number[]>> {
+  const vectors = checkShape(model.info().id, texts, await model.embed(texts));
+  return new Map(texts.map((text, i) => [text, vectors[i]]));
 }
 
 /** Guards the cache against a model that answers with the wrong count, ragged or empty vectors. */

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/lib/db/connection";
+import { flushEmbeddingWrites } from "@/lib/db/queries";
 import { jsonRequest, readJson, type ErrorReply } from "../support/routes";
 
 // The route handlers use the process-wide database: point it at a fresh PGlite directory first.
@@ -34,7 +35,8 @@ const post = {
 };
 
 let db: Database;
-const countEmbeddings = () => db.prisma.embedding.count();
+/** Rows in the embeddings cache, once the writes made after earlier replies are done. */
+const countEmbeddings = async () => (await flushEmbeddingWrites(db), db.prisma.embedding.count());
 const length = (vector: number[]) => Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0));
 
 beforeAll(async () => {
@@ -84,6 +86,7 @@ describe("POST /api/embed", () => {
   it("stores each text once per model", async () => {
     await post.embed({ texts: ["unique sentence about otters"] });
     await post.embed({ texts: ["unique sentence about otters", "unique sentence about otters"] });
+    await flushEmbeddingWrites(db);
     const stored = await db.prisma.embedding.count({ where: { text: "unique sentence about otters", model: "use-lite" } });
     expect(stored).toBe(1);
   });

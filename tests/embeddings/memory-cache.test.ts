@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/lib/db/connection";
-import { getEmbeddingsByTexts } from "@/lib/db/queries";
+import { flushEmbeddingWrites, getEmbeddingsByTexts } from "@/lib/db/queries";
 import { VectorMemoryCache } from "@/lib/embeddings/memory-cache";
 import { embedTexts } from "@/lib/embeddings/service";
 import { pgliteBackend, type TestDatabase } from "../support/databases";
@@ -47,6 +47,18 @@ describe("VectorMemoryCache", () => {
     expect(cache.size).toBe(2);
   });
 
+  it("delete drops an entry and gives its bytes back", () => {
+    const cache = new VectorMemoryCache(2 * entry(3));
+    cache.set("m", "one", [1, 1]);
+    cache.set("m", "two", [2, 2]);
+    cache.delete("m", "one");
+    cache.delete("m", "absent");
+    cache.set("m", "six", [6, 6]);
+    expect(cache.get("m", "one")).toBeUndefined();
+    expect(cache.get("m", "two")).toEqual([2, 2]);
+    expect(cache.get("m", "six")).toEqual([6, 6]);
+  });
+
   it("replacing a vector does not count it twice", () => {
     const cache = new VectorMemoryCache(2 * entry(1));
     cache.set("m", "x", [1, 2]);
@@ -68,6 +80,7 @@ describe("embedTexts with the memory cache in front of the database", () => {
 
   it("answers a text embedded before from memory, identical to the database's vector", async () => {
     const fresh = await embedTexts(db, { model: "glove-100d", texts: ["cat", "dog"] });
+    await flushEmbeddingWrites(db);
     const fromDatabase = await getEmbeddingsByTexts(db, { model: "glove-100d", texts: ["cat"] });
     expect(fromDatabase.get("cat")).toEqual(fresh.vectors[0]);
     // Take the row away behind the cache's back: only memory can still answer without the model.
@@ -80,6 +93,7 @@ describe("embedTexts with the memory cache in front of the database", () => {
     await embedTexts(db, { model: "glove-100d", texts: ["private"], store: false });
     expect((await getEmbeddingsByTexts(db, { model: "glove-100d", texts: ["private"] })).size).toBe(0);
     await embedTexts(db, { model: "glove-100d", texts: ["private"] });
+    await flushEmbeddingWrites(db);
     expect((await getEmbeddingsByTexts(db, { model: "glove-100d", texts: ["private"] })).size).toBe(1);
   });
 

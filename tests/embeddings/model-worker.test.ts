@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/lib/db/connection";
-import { getEmbeddingsByTexts } from "@/lib/db/queries";
+import { flushEmbeddingWrites, getEmbeddingsByTexts } from "@/lib/db/queries";
 import { ModelWorker } from "@/lib/embeddings/model-worker";
 import { embedTexts } from "@/lib/embeddings/service";
 import { useLite } from "@/lib/embeddings/use-lite";
@@ -62,6 +62,7 @@ describe("embedTexts with USE-lite in its worker thread", () => {
     const { vectors } = await embedTexts(db, { model: "use-lite", texts: request });
     const direct = (await useLite.embed(texts)).map(normalize);
     expect(vectors).toEqual([...direct, direct[0]]);
+    await flushEmbeddingWrites(db);
     const stored = await getEmbeddingsByTexts(db, { model: "use-lite", texts });
     expect(stored.size).toBe(texts.length);
     expect(texts.map((text) => stored.get(text))).toEqual(direct);

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import type { Database } from "@/lib/db/connection";
+import { flushEmbeddingWrites } from "@/lib/db/queries";
 
 /**
  * Building blocks for property-based tests of the API: arbitraries for hostile inputs (strings,
@@ -309,6 +310,7 @@ export const tables = [
  * query, not one per table: each of the thousands of requests takes a snapshot.
  */
 export async function snapshotDatabase(db: Database): Promise<Snapshot> {
+  await flushEmbeddingWrites(db); // cache rows an earlier request wrote after its reply
   const counts = tables.map((table) => `(SELECT count(*) FROM "${table}") AS "${table}"`).join(", ");
   const [row] = await db.prisma.$queryRawUnsafe<Record<string, bigint | null>[]>(
     `SELECT ${counts}, (SELECT coalesce(sum("version"), 0) FROM "explorations") AS "exploration_versions"`,
