@@ -28,6 +28,7 @@ import path from "node:path";
 import { glove, loadGloveVocabulary } from "../lib/embeddings/glove";
 import type { EmbeddingModel } from "../lib/embeddings/types";
 import { useLite } from "../lib/embeddings/use-lite";
+import { createRandom } from "../lib/projection/random";
 import { buildApp, startApp, type AppServer } from "../tests/support/server";
 import { describeMachine, reportPath, rootDir, sourceState, writeResults } from "./bench-report";
 
@@ -41,15 +42,6 @@ const repetitionsArg = process.argv.indexOf("--repetitions");
 const repetitions = repetitionsArg > 0 ? Number(process.argv[repetitionsArg + 1]) : 5;
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
-/** mulberry32: small, fast, good enough to draw words; seeded so every run embeds the same texts. */
-function seededRandom(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Returns `count` texts never returned before in this run: "Word word word." with 1–10 words. */
 async function createTextSource(seed = 42): Promise<(count: number) => string[]> {
@@ -57,7 +49,7 @@ async function createTextSource(seed = 42): Promise<(count: number) => string[]>
   const words = [...vocabulary.entries({ limit: 20_000 })]
     .filter((entry) => entry.rank >= 1000 && /^[a-z]+$/.test(entry.word))
     .map((entry) => entry.word);
-  const random = seededRandom(seed);
+  const random = createRandom(seed);
   const seen = new Set<string>();
   return (count) => {
     const texts: string[] = [];

@@ -26,6 +26,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createRandom } from "../lib/projection/random";
 import { buildApp, startApp, type AppServer } from "../tests/support/server";
 import { describeMachine, reportPath, rootDir, sourceState, writeResults } from "./bench-report";
 
@@ -47,15 +48,6 @@ const requestTimeoutMs = 60_000;
 
 // --- deterministic inputs ----------------------------------------------------------------------
 
-/** mulberry32, seeded: every run draws the same sequence of choices per worker. */
-function seededRandom(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const adjectives = ["small", "big", "red", "quiet", "fast", "old", "young", "green", "dark", "happy", "cold", "warm", "bright", "heavy", "soft"];
 const nouns = ["cat", "dog", "car", "truck", "banana", "river", "city", "house", "tree", "bird", "boat", "king", "queen", "apple", "train", "mountain", "song", "book", "coffee", "winter"];
@@ -322,7 +314,7 @@ class Phase {
     const deadline = started + durationMs;
     await Promise.all(
       Array.from({ length: workers }, async (_, worker) => {
-        const random = seededRandom(seed + worker);
+        const random = createRandom(seed + worker);
         while (performance.now() < deadline) {
           let draw = random() * totalWeight();
           const kind = kinds.find((candidate) => (draw -= weights[candidate]) < 0) ?? kinds[0];
@@ -511,7 +503,7 @@ async function warmUp(phase: Phase): Promise<void> {
   for (let start = 0; start < pool.length; start += 50) {
     await phase.send("embed cached", "warm-up", [200], "/api/embed", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ texts: pool.slice(start, start + 50) }) }, false);
   }
-  const random = seededRandom(7);
+  const random = createRandom(7);
   for (const kind of kinds) await phase.run(kind, random, false);
   for (let i = 0; i < 3; i++) await phase.run("exploration create", random, false);
   for (const kind of kinds) await phase.run(kind, random, false);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chunkDefaults, chunkText, normalizeLineEndings, type Chunk, type ChunkOptions } from "@/lib/collections/chunker";
+import { createRandom } from "@/lib/projection/random";
 
 /** A sentence of exactly `length` characters (≥ 12) ending in ". ", numbered so each is distinct. */
 function sentence(n: number, length = 60): string {
@@ -113,7 +114,7 @@ describe("chunkText(text, options)", () => {
   });
 
   it("never makes a chunk longer than size, over seeded random texts of words, sentences, lines and paragraphs", () => {
-    const random = mulberry32(42);
+    const random = createRandom(42);
     const pieces = ["bee", "hive", "honey", "pollinating", "e\u0301te\u0301", "👨‍👩‍👧", "🇫🇷🇩🇪", "蜂蜜", "。", ". ", "! ", "? ", "\n", "\n\n", " ", "  ", "x".repeat(150), "Mr. ", "…"];
     for (let run = 0; run < 40; run++) {
       const parts: string[] = [];
@@ -204,13 +205,3 @@ describe("chunkText(text, options)", () => {
     expect(() => chunkText("x", { unit: "tokens" as "characters" })).toThrow('unit must be "characters", got "tokens".');
   });
 });
-
-/** Seeded PRNG (mulberry32): the random texts are the same on every run. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
