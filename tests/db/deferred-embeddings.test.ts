@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { openDatabase, type Database } from "@/lib/db/connection";
 import {
   deferredEmbeddings,
@@ -11,19 +11,13 @@ import {
   saveEmbeddingsLater,
 } from "@/lib/db/queries";
 import { normalize } from "@/lib/vectors";
-import { testBackends, type TestDatabase } from "../support/databases";
+import { testBackends, useScratchDatabase } from "../support/databases";
 
 const unit = (seed: number) => normalize(Array.from({ length: 100 }, (_, i) => Math.sin(seed * 7.3 + i)));
 
 describe.each(testBackends)("cache rows written after the reply, on $name", (backend) => {
-  let handle: TestDatabase;
   let db: Database;
-  beforeAll(async () => {
-    if (!backend.enabled) return;
-    handle = await backend.open();
-    db = handle.db;
-  });
-  afterAll(async () => handle?.dispose());
+  useScratchDatabase(backend, (opened) => (db = opened));
 
   it.skipIf(!backend.enabled)("answers queued rows at once, and stores them in order behind the caller", async () => {
     const first = saveEmbeddingsLater(db, { model: "glove-100d", entries: [{ text: "one", vector: unit(1) }] });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Database } from "@/lib/db/connection";
 import { readMigrations, runMigrations } from "@/lib/db/migrate";
 import {
@@ -8,7 +8,7 @@ import {
   saveEmbeddings,
 } from "@/lib/db/queries";
 import { normalize } from "@/lib/vectors";
-import { testBackends, type TestDatabase } from "../support/databases";
+import { testBackends, useScratchDatabase } from "../support/databases";
 
 /** A deterministic unit vector of `dims` dimensions pointing roughly along `seed`. */
 function vectorNear(seed: number[], dims: number, jitter = 0): number[] {
@@ -16,15 +16,8 @@ function vectorNear(seed: number[], dims: number, jitter = 0): number[] {
 }
 
 describe.each(testBackends)("storage on $name", (backend) => {
-  let handle: TestDatabase;
   let db: Database;
-
-  beforeAll(async () => {
-    if (!backend.enabled) return;
-    handle = await backend.open();
-    db = handle.db;
-  });
-  afterAll(async () => handle?.dispose());
+  useScratchDatabase(backend, (opened) => (db = opened));
 
   it.skipIf(!backend.enabled)("records every migration in _prisma_migrations with Prisma's checksum", async () => {
     const rows = await db.prisma.$queryRaw<{ migration_name: string; checksum: string; finished_at: Date | null }[]>`

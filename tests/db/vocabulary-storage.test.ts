@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Database } from "@/lib/db/connection";
 import { explainNearest, findNearestVocabularyWords } from "@/lib/db/queries";
 import {
@@ -10,7 +10,7 @@ import {
   vocabularyIndexName,
 } from "@/lib/db/vocabulary-queries";
 import { normalize } from "@/lib/vectors";
-import { testBackends, type TestDatabase } from "../support/databases";
+import { testBackends, useScratchDatabase } from "../support/databases";
 
 /** A deterministic unit vector of `dims` dimensions pointing roughly along `seed`. */
 function vectorNear(seed: number[], dims: number, jitter = 0): number[] {
@@ -24,15 +24,8 @@ async function indexExists(db: Database): Promise<boolean> {
 }
 
 describe.each(testBackends)("vocabulary storage on $name", (backend) => {
-  let handle: TestDatabase;
   let db: Database;
-
-  beforeAll(async () => {
-    if (!backend.enabled) return;
-    handle = await backend.open();
-    db = handle.db;
-  });
-  afterAll(async () => handle?.dispose());
+  useScratchDatabase(backend, (opened) => (db = opened));
 
   it.skipIf(!backend.enabled)("saves words in batches, tracks progress, and completes only once indexed", async () => {
     await startVocabularyLoad(db, { model: "words", wordsTarget: 4 });

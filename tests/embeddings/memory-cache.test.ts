@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Database } from "@/lib/db/connection";
 import { flushEmbeddingWrites, getEmbeddingsByTexts } from "@/lib/db/queries";
 import { VectorMemoryCache } from "@/lib/embeddings/memory-cache";
 import { embedTexts } from "@/lib/embeddings/service";
-import { pgliteBackend, type TestDatabase } from "../support/databases";
+import { pgliteBackend, useScratchDatabase } from "../support/databases";
 
 describe("VectorMemoryCache", () => {
   /** What an entry of model "m", a text of `length` characters and a 2-number vector costs. */
@@ -70,13 +70,8 @@ describe("VectorMemoryCache", () => {
 });
 
 describe("embedTexts with the memory cache in front of the database", () => {
-  let handle: TestDatabase;
   let db: Database;
-  beforeAll(async () => {
-    handle = await pgliteBackend.open();
-    db = handle.db;
-  });
-  afterAll(async () => handle?.dispose());
+  useScratchDatabase(pgliteBackend, (opened) => (db = opened));
 
   it("answers a text embedded before from memory, identical to the database's vector", async () => {
     const fresh = await embedTexts(db, { model: "glove-100d", texts: ["cat", "dog"] });

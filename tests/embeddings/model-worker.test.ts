@@ -2,14 +2,14 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Database } from "@/lib/db/connection";
 import { flushEmbeddingWrites, getEmbeddingsByTexts } from "@/lib/db/queries";
 import { ModelWorker } from "@/lib/embeddings/model-worker";
 import { embedTexts } from "@/lib/embeddings/service";
 import { useLite } from "@/lib/embeddings/use-lite";
 import { normalize } from "@/lib/vectors";
-import { pgliteBackend, type TestDatabase } from "../support/databases";
+import { pgliteBackend, useScratchDatabase } from "../support/databases";
 
 describe("ModelWorker", () => {
   const worker = new ModelWorker("tests/support/echo-model.worker.mjs");
@@ -48,13 +48,8 @@ describe("ModelWorker", () => {
 });
 
 describe("embedTexts with USE-lite in its worker thread", () => {
-  let handle: TestDatabase;
   let db: Database;
-  beforeAll(async () => {
-    handle = await pgliteBackend.open();
-    db = handle.db;
-  });
-  afterAll(async () => handle?.dispose());
+  useScratchDatabase(pgliteBackend, (opened) => (db = opened));
 
   it("stores every text once and answers the vectors of a direct model call, in input order", async () => {
     const texts = Array.from({ length: 53 }, (_, i) => `sentence ${i} about ${i % 2 ? "cats" : "trucks"}`);

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
 import { openDatabase, type Database } from "@/lib/db/connection";
 
 /**
@@ -60,6 +61,21 @@ export const postgresBackend: TestBackend = {
 };
 
 export const testBackends = [pgliteBackend, postgresBackend];
+
+/**
+ * For the calling describe block: opens a scratch database on `backend` before its tests, hands it
+ * to `opened`, and disposes of it after them. Does nothing when the backend is not configured
+ * here (its tests are skipped).
+ */
+export function useScratchDatabase(backend: TestBackend, opened: (db: Database) => void): void {
+  let handle: TestDatabase | undefined;
+  beforeAll(async () => {
+    if (!backend.enabled) return;
+    handle = await backend.open();
+    opened(handle.db);
+  });
+  afterAll(async () => handle?.dispose());
+}
 
 /** A new, empty database on the test server; `drop` removes it. */
 export async function createScratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
