@@ -35,6 +35,11 @@ const modelInfo = z.object({
   local: z.boolean(),
   available: z.boolean(),
   description: z.string(),
+  unindexedTexts: z.number().int().describe("Stored texts not in the HNSW index yet: added when the server is idle; searches scan them exactly meanwhile."),
+  vocabulary: z
+    .object({ state: z.enum(["absent", "loading", "indexing", "ready"]), wordsLoaded: z.number().int(), wordsTarget: z.number().int() })
+    .optional()
+    .describe("glove-100d only: how far its vocabulary has been loaded into pgvector."),
 });
 const point = z.object({ text: z.string(), x: z.number(), y: z.number() });
 const exploration = z.object({

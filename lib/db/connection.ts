@@ -5,6 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/prisma/client";
+import { scheduleIndexing, stopIndexing } from "./embedding-index";
 import { runMigrations, type SqlScriptRunner } from "./migrate";
 import { flushEmbeddingWrites } from "./queries";
 
@@ -57,7 +58,9 @@ export interface OpenDatabaseOptions {
 /** Opens the database and applies pending migrations, so callers always see the current schema. */
 export async function openDatabase(target: DatabaseTarget, { settings = {} }: OpenDatabaseOptions = {}): Promise<Database> {
   const session = { ...sessionSettings, ...settings };
-  return "url" in target ? openPostgres(target.url, session) : openPglite(target.pgliteDir, session);
+  const db = await ("url" in target ? openPostgres(target.url, session) : openPglite(target.pgliteDir, session));
+  scheduleIndexing(db); // rows left unindexed by an earlier run, or by a migration
+  return db;
 }
 
 async function openPostgres(url: string, session: Record<string, string>): Promise<Database> {
@@ -88,6 +91,7 @@ async function openPostgres(url: string, session: Record<string, string>): Promi
       }
     },
     async close() {
+      await stopIndexing(db);
       await flushEmbeddingWrites(db);
       await prisma.$disconnect();
       await pool.end();
@@ -115,6 +119,7 @@ async function openPglite(dir: string, session: Record<string, string>): Promise
       await client.transaction((tx) => tx.exec(statements));
     },
     async close() {
+      await stopIndexing(db);
       await flushEmbeddingWrites(db);
       await prisma.$disconnect();
       await client.close();

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { fromSql, toSql } from "../vectors";
 import type { Database } from "./connection";
+import { scheduleIndexing } from "./embedding-index";
 import { Prisma } from "./generated/prisma/client";
 
 /**
@@ -38,7 +39,8 @@ export async function getEmbeddingsByTexts(
 
 /**
  * Stores vectors in one statement, so a failure stores none of them. A text stored meanwhile by a
- * concurrent request is left as it is (same model, same text: same vector).
+ * concurrent request is left as it is (same model, same text: same vector). The rows join their
+ * HNSW index later, when the server is idle (`scheduleIndexing`).
  */
 export async function saveEmbeddings(
   db: Database,
@@ -50,10 +52,11 @@ export async function saveEmbeddings(
     ({ text, vector }) =>
       Prisma.sql`(${model}, ${text}, ${hashText(text)}, ${vector.length}, ${toSql(vector)}::vector)`,
   );
-  await db.prisma.$executeRaw`
+  const inserted = await db.prisma.$executeRaw`
     INSERT INTO "embeddings" ("model", "text", "text_hash", "dims", "embedding")
     VALUES ${Prisma.join(rows)}
     ON CONFLICT ("text_hash", "model") DO NOTHING`;
+  scheduleIndexing(db, inserted);
 }
 
 /**
@@ -154,22 +157,28 @@ export async function ensureEmbeddingIndex(db: Database, dims: number): Promise<
   if (known.has(dims) || dims > maxIndexedDims) return;
   await db.prisma.$executeRawUnsafe(
     `CREATE INDEX IF NOT EXISTS "embeddings_hnsw_${dims}" ON "embeddings"
-     USING hnsw (("embedding"::vector(${dims})) vector_cosine_ops) WHERE "dims" = ${dims}`,
+     USING hnsw (("embedding"::vector(${dims})) vector_cosine_ops) WHERE "dims" = ${dims} AND "indexed"`,
   );
   known.add(dims);
 }
 
-/** The `k` stored texts of `model` nearest to `vector` by cosine, best first, through HNSW. */
+/**
+ * The `k` stored texts of `model` nearest to `vector` by cosine, best first: through HNSW among
+ * the indexed rows, exactly among those not indexed yet (see embedding-index.ts).
+ */
 export async function findNearestEmbeddings(
   db: Database,
   { model, vector, k, excludeTexts = [] }: { model: string; vector: number[]; k: number; excludeTexts?: string[] },
 ): Promise<ScoredText[]> {
   await flushEmbeddingWrites(db);
+  return toScored(await db.prisma.$queryRaw<NearestRow[]>(nearestEmbeddingsSql({ model, vector, k, excludeTexts })));
+}
+
+function nearestEmbeddingsSql({ model, vector, k, excludeTexts = [] }: { model: string; vector: number[]; k: number; excludeTexts?: string[] }): Prisma.Sql {
   const exclude = Prisma.sql`AND NOT ("text_hash" = ANY(${excludeTexts.map(hashText)}::text[]))`;
-  const rows = await db.prisma.$queryRaw<NearestRow[]>(
-    nearestSql({ table: "embeddings", model, vector, k, exclude }),
-  );
-  return toScored(rows);
+  const part = (indexed: boolean) =>
+    nearestSql({ table: "embeddings", model, vector, k, exclude: Prisma.sql`AND ${Prisma.raw(indexed ? "" : "NOT ")}"indexed" ${exclude}` });
+  return Prisma.sql`(${part(true)}) UNION ALL (${part(false)}) ORDER BY "distance" LIMIT ${k}`;
 }
 
 /** The `k` vocabulary words nearest to `vector`, best first, through HNSW. */
@@ -188,7 +197,8 @@ export async function explainNearest(
   db: Database,
   args: { table: VectorTable; model: string; vector: number[]; k: number },
 ): Promise<string> {
-  const rows = await db.prisma.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN ${nearestSql(args)}`;
+  const sql = args.table === "embeddings" ? nearestEmbeddingsSql(args) : nearestSql(args);
+  const rows = await db.prisma.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN ${sql}`;
   return rows.map((row) => row["QUERY PLAN"]).join("\n");
 }
 

@@ -1,6 +1,7 @@
 import { AppError } from "../api/errors";
 import { readConfig } from "../config";
 import type { Database } from "../db/connection";
+import { duringEmbedding } from "../db/embedding-index";
 import { deferredEmbeddings, getEmbeddingsByTexts, hasDeferredEmbeddings, saveEmbeddingsLater } from "../db/queries";
 import { normalize } from "../vectors";
 import { VectorMemoryCache } from "./memory-cache";
@@ -18,14 +19,20 @@ export interface EmbeddedTexts {
  * Embeds texts with a model, through the database cache: each distinct text is embedded at most
  * once per model, ever. New vectors are stored in one statement after the model has answered for
  * all of them, so a failing request stores nothing; the statement runs after the reply
- * (`saveEmbeddingsLater`), and a search of stored texts waits for it. Recently used vectors are also kept in memory (EMBEDDING_MEMORY_CACHE_MB), so a text asked for
+ * (`saveEmbeddingsLater`), and a search of stored texts waits for it. The rows join the HNSW index
+ * once the server is idle (embedding-index.ts), which keeps out of the way while this runs.
+ * Recently used vectors are also kept in memory (EMBEDDING_MEMORY_CACHE_MB), so a text asked for
  * again needs no database round trip.
  *
  * `store: false` reads the cache but adds nothing to it: for texts that must not become visible to
  * everyone through `scope: "texts"` search (private collections' chunks and the questions asked
  * of them).
  */
-export async function embedTexts(
+export function embedTexts(db: Database, request: { model?: string; texts: string[]; store?: boolean }): Promise<EmbeddedTexts> {
+  return duringEmbedding(db, () => embedThroughCaches(db, request));
+}
+
+async function embedThroughCaches(
   db: Database,
   { model: modelId, texts, store = true }: { model?: string; texts: string[]; store?: boolean },
 ): Promise<EmbeddedTexts> {

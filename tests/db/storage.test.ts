@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { Database } from "@/lib/db/connection";
 import { readMigrations, runMigrations } from "@/lib/db/migrate";
 import {
-  explainNearest,
   findNearestEmbeddings,
   getEmbeddingsByTexts,
   saveEmbeddings,
@@ -92,23 +91,6 @@ describe.each(testBackends)("storage on $name", (backend) => {
     const results = await findNearestEmbeddings(db, { model: "sparse", vector: vectorNear([1, 1, 1], 100), k: 50 });
     expect(results).toHaveLength(50);
     expect(results.every((result) => result.text.startsWith("ours"))).toBe(true);
-  });
-
-  it.skipIf(!backend.enabled)("plans nearest-text search on the HNSW index of the vector's dimension", async () => {
-    // Enough rows that an index is worth it to the planner, as in real use.
-    for (const dims of [512, 100]) {
-      const entries = Array.from({ length: 1000 }, (_, i) => ({ text: `plan ${i}`, vector: vectorNear([1, i % 7, -1], dims, i / 100) }));
-      await saveEmbeddings(db, { model: "plan", entries });
-      const plan = await explainNearest(db, { table: "embeddings", model: "plan", vector: vectorNear([1], dims), k: 10 });
-      expect(plan).toMatch(new RegExp(`Index Scan using embeddings_hnsw_${dims}`));
-    }
-  });
-
-  it.skipIf(!backend.enabled)("creates an HNSW index for a new dimension on first use", async () => {
-    await saveEmbeddings(db, { model: "m384", entries: [{ text: "x", vector: vectorNear([1, 2], 384) }] });
-    const indexes = await db.prisma.$queryRaw<{ indexname: string }[]>`
-      SELECT indexname FROM pg_indexes WHERE tablename = 'embeddings' AND indexname = 'embeddings_hnsw_384'`;
-    expect(indexes).toHaveLength(1);
   });
 
   it.skipIf(!backend.enabled)("rejects a vector whose length disagrees with its dims column", async () => {
