@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
+import type { PGlite } from "@electric-sql/pglite";
 import { fromSql, toSql } from "../vectors";
 import type { Database } from "./connection";
 import { scheduleIndexing } from "./embedding-index";
 import { Prisma } from "./generated/prisma/client";
+import { encodeBinaryCopy } from "./pg-copy";
 
 /**
  * Every query of the app. pgvector columns are untyped `vector` so one table holds every model;
@@ -30,16 +32,17 @@ export async function getEmbeddingsByTexts(
 ): Promise<Map<string, number[]>> {
   if (texts.length === 0) return new Map();
   const hashes = [...new Set(texts.map(hashText))];
-  const rows = await db.prisma.$queryRaw<{ text: string; embedding: string }[]>`
-    SELECT "text", "embedding"::text AS "embedding"
-    FROM "embeddings"
-    WHERE "model" = ${model} AND "text_hash" = ANY(${hashes}::text[])`;
+  // Straight to the driver: every embed request that misses the memory cache waits for this.
+  const rows = await db.query<{ text: string; embedding: string }>(
+    `SELECT "text", "embedding"::text AS "embedding" FROM "embeddings" WHERE "model" = $1 AND "text_hash" = ANY($2::text[])`,
+    [model, hashes],
+  );
   return new Map(rows.map((row) => [row.text, fromSql(row.embedding)]));
 }
 
 /**
- * Stores vectors in one statement, so a failure stores none of them. A text stored meanwhile by a
- * concurrent request is left as it is (same model, same text: same vector). The rows join their
+ * Stores vectors in one transaction, so a failure stores none of them. A text stored meanwhile by
+ * a concurrent request is left as it is (same model, same text: same vector). The rows join their
  * HNSW index later, when the server is idle (`scheduleIndexing`).
  */
 export async function saveEmbeddings(
@@ -48,15 +51,47 @@ export async function saveEmbeddings(
 ): Promise<void> {
   if (entries.length === 0) return;
   await ensureEmbeddingIndex(db, entries[0].vector.length);
+  const inserted = db.pglite ? await copyEmbeddings(db.pglite, { model, entries }) : await insertEmbeddings(db, { model, entries });
+  scheduleIndexing(db, inserted);
+}
+
+async function insertEmbeddings(
+  db: Database,
+  { model, entries }: { model: string; entries: { text: string; vector: number[] }[] },
+): Promise<number> {
   const rows = entries.map(
     ({ text, vector }) =>
       Prisma.sql`(${model}, ${text}, ${hashText(text)}, ${vector.length}, ${toSql(vector)}::vector)`,
   );
-  const inserted = await db.prisma.$executeRaw`
+  return db.prisma.$executeRaw`
     INSERT INTO "embeddings" ("model", "text", "text_hash", "dims", "embedding")
     VALUES ${Prisma.join(rows)}
     ON CONFLICT ("text_hash", "model") DO NOTHING`;
-  scheduleIndexing(db, inserted);
+}
+
+/**
+ * PGlite runs statements on the server's own thread: the rows go in by binary COPY into a staging
+ * table, then one INSERT … SELECT that skips texts already stored (COPY itself cannot). Measured
+ * for 32 rows of 512 dims: 2.2 ms, against 23 ms for the same rows as text through Prisma, most of
+ * it PGlite parsing the floats.
+ */
+async function copyEmbeddings(
+  client: PGlite,
+  { model, entries }: { model: string; entries: { text: string; vector: number[] }[] },
+): Promise<number> {
+  const blob = new Blob([
+    encodeBinaryCopy(entries.map(({ text, vector }) => [{ text: model }, { text }, { text: hashText(text) }, { int4: vector.length }, { vector }])),
+  ]);
+  return client.transaction(async (tx) => {
+    await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS "embeddings_staging" ("model" TEXT, "text" TEXT, "text_hash" CHAR(64), "dims" INTEGER, "embedding" vector) ON COMMIT DELETE ROWS`);
+    await tx.query(`COPY "embeddings_staging" FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob });
+    const { affectedRows } = await tx.query(
+      `INSERT INTO "embeddings" ("model", "text", "text_hash", "dims", "embedding")
+       SELECT "model", "text", "text_hash", "dims", "embedding" FROM "embeddings_staging"
+       ON CONFLICT ("text_hash", "model") DO NOTHING`,
+    );
+    return affectedRows ?? 0;
+  });
 }
 
 /**
