@@ -33,17 +33,19 @@ export function normalize(vector: ArrayLike<number>): number[] {
 export function toFloat32Decimal(value: number): number {
   const single = Math.fround(value);
   if (single === 0 || !Number.isFinite(single)) return single;
-  // Binary search for the fewest significant digits (9 always suffice for a float32). If d digits
-  // read back as `single`, so do d + 1: the d-digit decimal is also a (d + 1)-digit one, and the
-  // nearest (d + 1)-digit decimal is at least as near. Three or four tries instead of up to nine.
-  let fewest = 9;
-  let low = 1;
-  while (low < fewest) {
-    const digits = (low + fewest) >> 1;
-    if (Math.fround(Number(single.toPrecision(digits))) === single) fewest = digits;
-    else low = digits + 1;
+  // 9 significant digits always suffice for a float32, and if d digits read back as `single`, so do
+  // d + 1 (the d-digit decimal is also a (d + 1)-digit one, and the nearest (d + 1)-digit decimal is
+  // at least as near). A float32 from a model almost always needs 8 or 9, so start at 8 and walk
+  // down while it still reads back: two tries for nearly every value.
+  const eight = Number(single.toPrecision(8));
+  if (Math.fround(eight) !== single) return Number(single.toPrecision(9));
+  let fewest = eight;
+  for (let digits = 7; digits >= 1; digits--) {
+    const candidate = Number(single.toPrecision(digits));
+    if (Math.fround(candidate) !== single) break;
+    fewest = candidate;
   }
-  return Number(single.toPrecision(fewest));
+  return fewest;
 }
 
 export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
