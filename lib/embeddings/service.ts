@@ -48,10 +48,16 @@ async function embedThroughCaches(
     stored.set(text, vector);
   }
   const unknown = [...new Set(texts.filter((text) => !stored.has(text)))];
-  // While earlier rows are still being written the lookup below waits for them: start the model
-  // meanwhile (it runs off this thread), even though the lookup may find some of these texts.
-  const early = unknown.length > 0 && hasDeferredEmbeddings(db) ? embedChecked(model, unknown) : undefined;
-  early?.catch(() => {}); // awaited below when needed; never left unhandled
+  // Start the model before the database lookup when little can be wasted (the lookup may find
+  // some of these texts): for a few texts, as when a word is typed, or while earlier rows are
+  // still being written, which the lookup waits for.
+  const early =
+    unknown.length > 0 && (unknown.length <= speculativeTexts || hasDeferredEmbeddings(db)) ? embedChecked(model, unknown) : undefined;
+  if (early) {
+    early.catch(() => {}); // awaited below when needed; never left unhandled
+    // PGlite runs the lookup on this thread: let the model's batcher hand the texts over first.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   if (unknown.length > 0) {
     for (const [text, vector] of await getEmbeddingsByTexts(db, { model: id, texts: unknown })) {
       stored.set(text, vector);
@@ -82,6 +88,9 @@ async function embedThroughCaches(
   }
   return { model: model.info(), dims, vectors };
 }
+
+/** Up to this many texts missing from memory, the model starts before the database is asked. */
+const speculativeTexts = 8;
 
 const memoryCaches = new WeakMap<Database, VectorMemoryCache | null>();
 
