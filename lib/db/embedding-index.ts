@@ -29,8 +29,11 @@ export async function countUnindexedEmbeddings(db: Database): Promise<Map<string
   return new Map(rows.map((row) => [row.model, Number(row.count)]));
 }
 
-async function countBacklog(db: Database): Promise<number> {
-  return [...(await countUnindexedEmbeddings(db)).values()].reduce((sum, count) => sum + count, 0);
+/** The rows waiting, plus any written while counting (perhaps counted twice: a short step corrects that). */
+async function countSince(db: Database, state: IndexerState): Promise<number> {
+  const writtenBefore = state.written;
+  const counted = [...(await countUnindexedEmbeddings(db)).values()].reduce((sum, count) => sum + count, 0);
+  return counted + state.written - writtenBefore;
 }
 
 type Decision = "step" | "wait" | "done";
@@ -48,6 +51,8 @@ interface IndexerState {
   lastActivity: number;
   /** Rows waiting, as far as this process knows; undefined until counted. */
   backlog: number | undefined;
+  /** Rows this process has written, ever: tells what arrived while a count or a step ran. */
+  written: number;
   timer?: NodeJS.Timeout;
   running?: Promise<void>;
   stopped: boolean;
@@ -57,7 +62,7 @@ const states = new WeakMap<Database, IndexerState>();
 
 function stateOf(db: Database): IndexerState {
   let state = states.get(db);
-  if (!state) states.set(db, (state = { active: 0, lastActivity: -Infinity, backlog: undefined, stopped: false }));
+  if (!state) states.set(db, (state = { active: 0, lastActivity: -Infinity, backlog: undefined, written: 0, stopped: false }));
   return state;
 }
 
@@ -81,6 +86,7 @@ export async function duringEmbedding<T>(db: Database, work: () => Promise<T>): 
 export function scheduleIndexing(db: Database, rows = 0): void {
   const state = stateOf(db);
   if (state.stopped) return;
+  state.written += rows;
   if (state.backlog !== undefined) state.backlog += rows;
   if (!state.running && !state.timer) wake(db, state, 0);
 }
@@ -105,14 +111,14 @@ function wake(db: Database, state: IndexerState, afterMs: number): void {
 
 async function run(db: Database, state: IndexerState): Promise<void> {
   try {
-    state.backlog ??= await countBacklog(db);
+    if (state.backlog === undefined) state.backlog = await countSince(db, state);
     while (!state.stopped) {
       const now = performance.now();
       const busy = { now, lastActivity: state.lastActivity, active: state.active };
       let decision = decideIndexing({ ...busy, backlog: state.backlog });
       // Stepping in while busy is worth a count: the estimate misses rows indexed by other servers.
       if (decision === "step" && decideIndexing({ ...busy, backlog: 1 }) === "wait") {
-        decision = decideIndexing({ ...busy, backlog: (state.backlog = await countBacklog(db)) });
+        decision = decideIndexing({ ...busy, backlog: (state.backlog = await countSince(db, state)) });
       }
       if (decision === "done") return;
       if (decision === "wait") {
@@ -120,9 +126,11 @@ async function run(db: Database, state: IndexerState): Promise<void> {
         wake(db, state, Math.max(10, quietAt - now));
         return;
       }
+      const writtenBefore = state.written;
       const indexed = await indexEmbeddingsStep(db);
-      // A short step means nothing is left (for this process to see): the estimate is then exact.
-      state.backlog = indexed < indexingPolicy.stepRows ? 0 : Math.max(1, state.backlog - indexed);
+      // A short step means nothing was left but the rows written since it began (for this process
+      // to see). `scheduleIndexing` has added those to the estimate already.
+      state.backlog = indexed < indexingPolicy.stepRows ? state.written - writtenBefore : Math.max(1, state.backlog - indexed);
       // Let requests that arrived during the step go first.
       await new Promise((resolve) => setImmediate(resolve));
     }
