@@ -72,7 +72,7 @@ export class HeatmapView {
     const hasGroups = Boolean(groups) && groupNames.length >= 2;
     const geometry = heatmapGeometry(labels, this.props.maxWidth, hasGroups);
     const domain = similarityDomain(matrix);
-    const { cell, left, top } = geometry;
+    const { cell, left, top, columnLabelAngle, labelFontSize } = geometry;
     this.focus = { row: Math.min(this.focus.row, n - 1), column: Math.min(this.focus.column, n - 1) };
     this.svg.attr("width", geometry.width).attr("height", geometry.height);
 
@@ -82,7 +82,10 @@ export class HeatmapView {
       .data(order)
       .join("text")
       .attr("class", "hm-label")
-      .attr("transform", (_, column) => `translate(${left + column * cell + cell / 2},${top - (hasGroups ? 12 : 6)}) rotate(-45)`)
+      .attr("transform", (_, column) => `translate(${left + column * cell + cell / 2},${top - (hasGroups ? 12 : 6)}) rotate(${columnLabelAngle})`)
+      // Upright labels are centred on their column; slanted ones start at its centre.
+      .attr("dominant-baseline", columnLabelAngle === -90 ? "central" : null)
+      .style("font-size", `${labelFontSize}px`)
       .text((index) => truncateLabel(name(index)));
     const rowLabels = this.layer("hm-row-labels")
       .selectAll("text")
@@ -93,6 +96,7 @@ export class HeatmapView {
       .attr("y", (_, row) => top + row * cell + cell / 2)
       .attr("text-anchor", "end")
       .attr("dominant-baseline", "central")
+      .style("font-size", `${labelFontSize}px`)
       .text((index) => truncateLabel(name(index)));
     // Cut labels carry their full text as a tooltip; whole ones need none (it would be read twice).
     const fullText = (index: number) => (truncateLabel(name(index)) === name(index) ? [] : [name(index)]);
@@ -140,7 +144,7 @@ export class HeatmapView {
       .attr("y", (d) => top + d.row * cell + cell / 2)
       .text((d) => (Number.isFinite(d.value) ? d.value.toFixed(2) : "–"));
 
-    drawLegend(this.layer("hm-legend"), { x: left, y: geometry.legendY, domain, gradientId: this.gradientId });
+    drawLegend(this.layer("hm-legend"), { x: left, y: geometry.legendY, domain, gradientId: this.gradientId, titleBelow: geometry.legendTitleBelow });
     this.rects = rects;
   }
 

@@ -71,33 +71,63 @@ export interface HeatmapGeometry {
   width: number;
   height: number;
   showValues: boolean;
+  /** −45° while neighbouring slanted labels clear each other; −90° (upright) in narrower cells. */
+  columnLabelAngle: -45 | -90;
+  /** Font size of the labels: smaller than the default only when upright labels would touch. */
+  labelFontSize: number;
   legendY: number;
+  /** The legend's caption goes under the bar when beside it would pass `maxWidth`. */
+  legendTitleBelow: boolean;
 }
+
+/** The legend's caption, measured for the layout. */
+export const legendTitle = "cosine (lowest → highest pair)";
 
 /**
  * Cell size and margins for `labels`. Column labels are rotated −45°, so they need
- * `longest × sin 45°` above the grid and as much to the right of its last column.
+ * `longest × sin 45°` above the grid and as much to the right of its last column. Slanted labels
+ * one cell apart are only `cell × sin 45°` apart across their lines, so in cells narrower than
+ * `fontSize × √2 + 1` they would overlap: there they stand upright, a whole cell apart, in a font
+ * one pixel under the cell.
  */
 export function heatmapGeometry(labels: readonly string[], maxWidth?: number, hasGroups = false): HeatmapGeometry {
-  const { fontSize, maxCellSize, minCellSize, valueCellSize, legendHeight } = heatmapDefaults;
+  const { fontSize, maxCellSize, minCellSize, valueCellSize, legendHeight, legendWidth } = heatmapDefaults;
   const longest = Math.max(24, ...labels.map((label) => estimateTextWidth(truncateLabel(label), fontSize)));
   const strip = hasGroups ? 8 : 0;
   const left = Math.ceil(longest + 12 + strip);
-  const slant = Math.ceil(longest * Math.SQRT1_2 + 10);
   const n = Math.max(1, labels.length);
-  const fitting = maxWidth ? Math.floor((maxWidth - left - slant) / n) : maxCellSize;
-  const cell = Math.max(minCellSize, Math.min(maxCellSize, fitting));
-  const top = slant + strip;
+  const cellFor = (rightMargin: number) =>
+    Math.max(minCellSize, Math.min(maxCellSize, maxWidth ? Math.floor((maxWidth - left - rightMargin) / n) : maxCellSize));
+
+  const slant = Math.ceil(longest * Math.SQRT1_2 + 10);
+  let cell = cellFor(slant);
+  let columnLabelAngle: -45 | -90 = -45;
+  let labelFontSize = fontSize;
+  let above = slant;
+  let right = slant;
+  if (cell < Math.ceil(fontSize * Math.SQRT2) + 1) {
+    columnLabelAngle = -90;
+    right = 4;
+    cell = cellFor(right);
+    labelFontSize = Math.min(fontSize, cell - 1);
+    above = Math.ceil(longest * (labelFontSize / fontSize) + 10);
+  }
+  const top = above + strip;
   const gridSize = cell * labels.length;
   const legendY = top + gridSize + 20;
+  const besideWidth = left + legendWidth + 10 + estimateTextWidth(legendTitle, fontSize) + 4;
+  const legendTitleBelow = maxWidth !== undefined && besideWidth > maxWidth;
   return {
     cell,
     left,
     top,
-    width: Math.max(left + gridSize + slant, left + heatmapDefaults.legendWidth + 60),
-    height: legendY + legendHeight + 24,
+    width: Math.max(left + gridSize + right, legendTitleBelow ? left + legendWidth + 4 : besideWidth),
+    height: legendY + legendHeight + (legendTitleBelow ? 42 : 24),
     showValues: cell >= valueCellSize,
+    columnLabelAngle,
+    labelFontSize,
     legendY,
+    legendTitleBelow,
   };
 }
 

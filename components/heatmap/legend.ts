@@ -1,5 +1,5 @@
 import type { Selection } from "d3";
-import { heatmapDefaults } from "./layout";
+import { heatmapDefaults, legendTitle } from "./layout";
 
 export interface LegendOptions {
   x: number;
@@ -7,6 +7,8 @@ export interface LegendOptions {
   domain: [number, number];
   /** id of the gradient: unique per heatmap on the page. */
   gradientId: string;
+  /** The caption under the bar instead of beside it (narrow screens). */
+  titleBelow?: boolean;
 }
 
 /**
@@ -68,8 +70,8 @@ export function drawLegend(layer: Selection<SVGGElement, null, SVGSVGElement, un
     .data([null])
     .join("text")
     .attr("class", "hm-legend-title")
-    .attr("x", width + 10)
-    .attr("y", height / 2)
+    .attr("x", options.titleBelow ? 0 : width + 10)
+    .attr("y", options.titleBelow ? height + 32 : height / 2)
     .attr("dominant-baseline", "central")
-    .text("cosine (lowest → highest pair)");
+    .text(legendTitle);
 }

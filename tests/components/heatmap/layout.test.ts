@@ -57,6 +57,31 @@ describe("heatmap layout", () => {
     expect(heatmapGeometry(labels, 10).showValues).toBe(false);
   });
 
+  it("heatmapGeometry stands column labels upright in cells too narrow for slanted ones to clear each other", () => {
+    const words = ["cat", "kitten", "dog", "puppy", "animal", "pet", "banana", "apple", "bread", "car", "truck", "bus", "bicycle"];
+    const wide = heatmapGeometry(words, 900, true);
+    expect(wide.columnLabelAngle).toBe(-45);
+    expect(wide.labelFontSize).toBe(heatmapDefaults.fontSize);
+    // Slanted labels one cell apart are cell × sin 45° apart across their lines: more than a line.
+    expect(wide.cell * Math.SQRT1_2).toBeGreaterThan(wide.labelFontSize);
+
+    const phone = heatmapGeometry(words, 293, true); // a 390 px screen, less the page's margins
+    expect(phone.columnLabelAngle).toBe(-90);
+    expect(phone.labelFontSize).toBeLessThan(phone.cell);
+    expect(phone.width).toBeLessThanOrEqual(293);
+  });
+
+  it("heatmapGeometry puts the legend's caption under the bar when beside it would pass maxWidth", () => {
+    const labels = ["cat", "dog", "truck"];
+    const roomy = heatmapGeometry(labels, 900);
+    expect(roomy.legendTitleBelow).toBe(false);
+    const narrow = heatmapGeometry(labels, 300);
+    expect(narrow.legendTitleBelow).toBe(true);
+    expect(narrow.width).toBeLessThanOrEqual(300);
+    // The caption's line is added under the bar.
+    expect(narrow.height - narrow.legendY).toBeGreaterThan(roomy.height - roomy.legendY);
+  });
+
   it("validateHeatmap names what is wrong", () => {
     expect(() => validateHeatmap(["a", "b"], [[1, 0]], [0, 1])).toThrow("matrix must be 2×2 (one row and one column per label), got 1 rows.");
     expect(() => validateHeatmap(["a", "b"], [[1, 0], [0, 1]], [0, 0])).toThrow("order must list each index 0…1 exactly once, got [0, 0].");
