@@ -1,3 +1,5 @@
+import { isIPv4, isIPv6 } from "node:net";
+
 /**
  * Which client a request comes from, for per-client rate limits.
  *
@@ -20,4 +22,24 @@ export function clientAddress(request: Request, { trustedProxyHops }: { trustedP
   if (!socket) return forwarded[0] || "unknown";
   const chain = [...forwarded, socket];
   return chain[Math.max(0, chain.length - 1 - trustedProxyHops)];
+}
+
+/**
+ * The rate-limit bucket of an address. An IPv6 client is usually handed a whole /64, so keying by
+ * the full address would let it rotate through 2^64 buckets: it is keyed by its /64 instead. An
+ * IPv4 address seen on a dual-stack socket (`::ffff:203.0.113.7`) is its IPv4 address; anything
+ * else ("unknown", a malformed header) is its own bucket.
+ */
+export function rateLimitKey(address: string): string {
+  const bare = address.split("%")[0]; // a zone (fe80::1%eth0) names the interface, not the client
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
+  if (mapped && isIPv4(mapped[1])) return mapped[1];
+  if (!isIPv6(bare)) return address;
+  const [head, tail = ""] = bare.toLowerCase().split("::");
+  const groups = (part: string) => (part ? part.split(":") : []);
+  const given = [...groups(head), ...groups(tail)];
+  const full = bare.includes("::")
+    ? [...groups(head), ...Array(8 - given.length).fill("0"), ...groups(tail)]
+    : given;
+  return `${full.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
 }

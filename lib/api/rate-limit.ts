@@ -1,5 +1,5 @@
 import { readConfig } from "../config";
-import { clientAddress } from "./client-address";
+import { clientAddress, rateLimitKey } from "./client-address";
 import { AppError } from "./errors";
 
 /**
@@ -63,7 +63,7 @@ function getLimiters(): NonNullable<typeof limiters> {
 /** Throws 429 with Retry-After when this client has used up its allowance for `kind`. */
 export function enforceRateLimit(request: Request, kind: RateLimitKind): void {
   const settings = getLimiters();
-  const wait = settings[kind].take(clientAddress(request, settings));
+  const wait = settings[kind].take(rateLimitKey(clientAddress(request, settings)));
   if (wait > 0) {
     throw new AppError(`rate_limited:${kind}`, `Too many requests from this client; try again in ${wait} s.`, {
       headers: { "Retry-After": String(wait) },

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { clientAddress, socketAddressHeader } from "@/lib/api/client-address";
+import { clientAddress, rateLimitKey, socketAddressHeader } from "@/lib/api/client-address";
 
 const request = (headers: Record<string, string>) => new Request("http://localhost/api/embed", { headers });
 
@@ -33,5 +33,32 @@ describe("clientAddress(request, { trustedProxyHops })", () => {
   it("without the socket header (next dev), falls back to the first X-Forwarded-For entry", () => {
     expect(clientAddress(request({ "x-forwarded-for": "198.51.100.1, 10.0.0.1" }), { trustedProxyHops: 0 })).toBe("198.51.100.1");
     expect(clientAddress(request({}), { trustedProxyHops: 0 })).toBe("unknown");
+  });
+});
+
+describe("rateLimitKey(address)", () => {
+  it("keys an IPv6 client by its /64, however the address is written", () => {
+    const key = rateLimitKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd");
+    expect(key).toBe("2001:db8:1:2::/64");
+    expect(rateLimitKey("2001:db8:1:2::1")).toBe(key);
+    expect(rateLimitKey("2001:0DB8:0001:0002:0:0:0:ffff")).toBe(key);
+    expect(rateLimitKey("2001:db8:1:3::1")).not.toBe(key);
+  });
+
+  it("expands :: wherever it stands, and ignores a zone", () => {
+    expect(rateLimitKey("::1")).toBe("0:0:0:0::/64");
+    expect(rateLimitKey("2001:db8::")).toBe("2001:db8:0:0::/64");
+    expect(rateLimitKey("fe80::1%eth0")).toBe("fe80:0:0:0::/64");
+  });
+
+  it("keeps IPv4 addresses whole, also when a dual-stack socket reports them as IPv6", () => {
+    expect(rateLimitKey("203.0.113.7")).toBe("203.0.113.7");
+    expect(rateLimitKey("::ffff:203.0.113.7")).toBe("203.0.113.7");
+    expect(rateLimitKey("203.0.113.8")).not.toBe(rateLimitKey("203.0.113.7"));
+  });
+
+  it("leaves anything else as its own bucket", () => {
+    expect(rateLimitKey("unknown")).toBe("unknown");
+    expect(rateLimitKey("not:an:address")).toBe("not:an:address");
   });
 });

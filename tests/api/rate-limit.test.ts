@@ -51,6 +51,14 @@ describe("rate limits on the API", () => {
     expect((await save("192.0.2.2")).status).toBe(400);
   });
 
+  it("counts every address of one IPv6 /64 as one client", async () => {
+    const save = (client: string) => explorations.POST(jsonRequest("/api/explorations", "{}", { headers: from(client) }), {});
+    const statuses = [];
+    for (const host of ["1", "2", "3"]) statuses.push((await save(`2001:db8:7:7::${host}`)).status);
+    expect(statuses).toEqual([400, 400, 429]);
+    expect((await save("2001:db8:7:8::1")).status).toBe(400); // the next /64 is another client
+  });
+
   it("limits compute endpoints on their own allowance", async () => {
     const compare = () => similarity.POST(jsonRequest("/api/similarity", "{}", { headers: from("198.51.100.7") }), {});
     const statuses = [await compare(), await compare(), await compare(), await compare()].map((response) => response.status);
