@@ -38,6 +38,9 @@ const nextConfig = {
   // The end-to-end test builds into its own folder so it never clobbers a developer's `next dev`.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
+  // `next dev` refuses its hot-reload connection from any host but localhost; people also open
+  // http://127.0.0.1:3000, which is the same machine.
+  allowedDevOrigins: ["127.0.0.1"],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },
