@@ -95,12 +95,11 @@ async function copyEmbeddings(
 }
 
 /**
- * Cache rows written after the reply that asked for them. Embedding a new text then costs the
- * client the model, not the HNSW upkeep of its row; on PGlite, which runs statements on the
- * server's own thread, that upkeep overlaps the model computing the next request in its worker
- * thread. Rows queued within `writeDelayMs` of each other go in one statement per model. Readers
- * stay consistent: `deferredEmbeddings` answers rows not written yet, and every other read of the
- * table waits for them (`flushEmbeddingWrites`).
+ * Cache rows written after the reply that asked for them, so the client does not wait for the
+ * write; on PGlite, which runs statements on the server's own thread, the write overlaps the model
+ * computing the next request in its worker thread. Rows queued within `writeDelayMs` of each other
+ * go in one `saveEmbeddings` per model. Readers stay consistent: `deferredEmbeddings` answers rows
+ * not written yet, and every other read of the table waits for them (`flushEmbeddingWrites`).
  */
 interface DeferredWrites {
   vectors: Map<string, number[]>;

@@ -50,7 +50,7 @@ async function embedThroughCaches(
   const unknown = [...new Set(texts.filter((text) => !stored.has(text)))];
   // Start the model before the database lookup when little can be wasted (the lookup may find
   // some of these texts): for a few texts, as when a word is typed, or while earlier rows are
-  // still being written, which the lookup waits for.
+  // still being written, behind which the lookup queues on PGlite.
   const early =
     unknown.length > 0 && (unknown.length <= speculativeTexts || hasDeferredEmbeddings(db)) ? embedChecked(model, unknown) : undefined;
   if (early) {
