@@ -32,6 +32,7 @@ const info: ModelInfo = {
   available: true,
   description:
     "GloVe 6B word vectors (Stanford; Wikipedia + Gigaword), 100 dimensions, the 200,000 most frequent lowercase English words; a text is the mean of its words. Runs locally.",
+  reads: { scripts: ["Latin"], languages: ["en"] },
 };
 
 /** Progress lines for people, e.g. "glove-100d: parsing JSON…". */

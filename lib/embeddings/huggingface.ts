@@ -4,7 +4,8 @@ import {
   InferenceClientProviderOutputError,
 } from "@huggingface/inference";
 import { AppError, type ErrorCode } from "../api/errors";
-import type { EmbeddingModel, ModelInfo } from "./types";
+import { readConfig } from "../config";
+import type { EmbeddingModel, ModelFamily, ModelInfo } from "./types";
 
 /**
  * Remote sentence embeddings through `@huggingface/inference`: the public HF Inference router
@@ -142,6 +143,7 @@ export function createHuggingFaceModel(modelId: string, options: HuggingFaceMode
     description: endpointUrl
       ? `${modelId}, served by your own endpoint (HF_ENDPOINT_URL); texts are sent to it.`
       : `${modelId} on Hugging Face Inference (remote: texts are sent to Hugging Face).`,
+    reads: null,
   });
 
   async function embed(texts: string[]): Promise<number[][]> {
@@ -406,3 +408,11 @@ function meanPool(tokens: number[][], malformed: (why: string) => AppError): num
   for (const token of tokens) for (let i = 0; i < dims; i++) mean[i] += token[i] / tokens.length;
   return mean;
 }
+
+/** `hf:<owner/name>` in the model registry; lists one suggestion before any is used. */
+export const huggingFaceFamily: ModelFamily = {
+  prefix: ID_PREFIX,
+  usage: "hf:<owner/name> for a Hugging Face model",
+  create: (id) => createHuggingFaceModel(parseHuggingFaceModelId(id), { timeoutMs: readConfig().HF_TIMEOUT_MS }),
+  listed: () => ["hf:sentence-transformers/all-MiniLM-L6-v2"],
+};

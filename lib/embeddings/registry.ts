@@ -1,47 +1,51 @@
 import { AppError } from "../api/errors";
-import { readConfig } from "../config";
 import { glove } from "./glove";
-import { createHuggingFaceModel, parseHuggingFaceModelId } from "./huggingface";
-import type { EmbeddingModel, ModelInfo } from "./types";
+import { huggingFaceFamily } from "./huggingface";
+import type { EmbeddingModel, ModelFamily, ModelInfo } from "./types";
 import { useLite } from "./use-lite";
 
 /** The model used when a request names none. */
 export const defaultModelId = "use-lite";
 
-/** Listed by GET /api/models as an example remote model; any `hf:<owner/name>` is accepted. */
-const suggestedRemoteModelId = "hf:sentence-transformers/all-MiniLM-L6-v2";
+// One line per model, one per family.
+const builtInModels: EmbeddingModel[] = [useLite, glove];
+const families: ModelFamily[] = [huggingFaceFamily];
 
-const localModels = new Map<string, EmbeddingModel>([
-  [useLite.info().id, useLite],
-  [glove.info().id, glove],
-]);
+const localModels = new Map(builtInModels.map((model) => [model.info().id, model]));
 
-// Remote models are created on first use and kept, so each remembers its learned dimension; the
-// oldest is dropped beyond this many, so arbitrary ids in requests can't grow the map forever.
-const maxRemoteModels = 20;
-const remoteModels = new Map<string, EmbeddingModel>();
+// Family models are kept once made, so each remembers what it learned (a remote model's dimension,
+// a loaded ONNX session); the oldest is dropped beyond this many, so arbitrary ids in requests
+// can't grow the map forever.
+const maxFamilyModels = 20;
+const familyModels = new Map<string, EmbeddingModel>();
 
 /** The model for `id` (default `use-lite`); throws `bad_request:model` for an unknown id. */
 export function resolveModel(id: string = defaultModelId): EmbeddingModel {
   const local = localModels.get(id);
   if (local) return local;
-  if (id.startsWith("hf:")) {
-    let remote = remoteModels.get(id);
-    if (!remote) {
-      remote = createHuggingFaceModel(parseHuggingFaceModelId(id), { timeoutMs: readConfig().HF_TIMEOUT_MS });
-      remoteModels.set(id, remote);
-      if (remoteModels.size > maxRemoteModels) remoteModels.delete(remoteModels.keys().next().value!);
+  const family = families.find(({ prefix }) => id.startsWith(prefix));
+  if (family) {
+    let model = familyModels.get(id);
+    if (!model) {
+      model = family.create(id);
+      familyModels.set(id, model);
+      if (familyModels.size > maxFamilyModels) familyModels.delete(familyModels.keys().next().value!);
     }
-    return remote;
+    return model;
   }
   throw new AppError(
     "bad_request:model",
-    `Unknown model "${id.slice(0, 100)}". Use one of ${[...localModels.keys()].join(", ")}, or hf:<owner/name> for a Hugging Face model.`,
+    `Unknown model "${id.slice(0, 100)}". Use one of ${[...localModels.keys()].join(", ")}, or ${families.map(({ usage }) => usage).join(", or ")}.`,
   );
 }
 
-/** Every local model, the suggested remote one, and each remote model used so far. */
+/** The built-in models, each family's listed ids, and every family model used so far. */
 export function listModels(): ModelInfo[] {
-  const remoteIds = new Set([suggestedRemoteModelId, ...remoteModels.keys()]);
-  return [...localModels.values(), ...[...remoteIds].map((id) => resolveModel(id))].map((model) => model.info());
+  const familyIds = new Set([...families.flatMap((family) => family.listed()), ...familyModels.keys()]);
+  return [...localModels.values(), ...[...familyIds].map((id) => resolveModel(id))].map((model) => model.info());
+}
+
+/** The built-in models, which need no configuration: the ones suggested when a model can't read a text. */
+export function builtInModelIds(): string[] {
+  return [...localModels.keys()];
 }

@@ -1,11 +1,22 @@
 /** What kind of input a model is meant for; drives UI hints and which features apply (analogies need words). */
 export type ModelKind = "sentence" | "word";
 
+/**
+ * What a model can read. `scripts` are Unicode script names (`Latin`, `Han`, …) and `languages`
+ * BCP 47 codes (`en`, `zh`); `note` says how, in one sentence, where that is not obvious (a
+ * dictionary bridge, a byte-level tokenizer).
+ */
+export interface ModelReads {
+  scripts: string[];
+  languages: string[];
+  note?: string;
+}
+
 /** Public description of a model, as listed by `GET /api/models`. */
 export interface ModelInfo {
   /** Stable identifier stored with every vector, e.g. `use-lite`, `glove-100d`, `hf:BAAI/bge-small-en-v1.5`. */
   id: string;
-  /** Vector length; `null` for a remote model whose dimension is not known until its first answer. */
+  /** Vector length; `null` for a model whose dimension is not known until its first answer. */
   dims: number | null;
   kind: ModelKind;
   /** True when the model runs inside this process with no network. */
@@ -14,6 +25,18 @@ export interface ModelInfo {
   available: boolean;
   /** One sentence for people: what the model is and where it comes from. */
   description: string;
+  /** Scripts and languages the model reads; `null` when unknown (a remote model). */
+  reads: ModelReads | null;
+}
+
+/**
+ * How a model reads one text. `unknown` lists the pieces or words it has no entry for, in order of
+ * first appearance, without repeats; `readable` is false when nothing in the text is known, so its
+ * vector would say nothing about it (use-lite gives every such text the same vector).
+ */
+export interface TextReading {
+  readable: boolean;
+  unknown: string[];
 }
 
 /**
@@ -26,4 +49,23 @@ export interface ModelInfo {
 export interface EmbeddingModel {
   info(): ModelInfo;
   embed(texts: string[]): Promise<number[][]>;
+  /**
+   * How the model reads each text, in input order, without embedding it. Models that can tell
+   * implement it; the embedding service then refuses unreadable texts and warns about unknown
+   * pieces before anything is embedded or stored.
+   */
+  read?(texts: string[]): Promise<TextReading[]>;
+}
+
+/**
+ * Models addressed by a prefix and a name, made on first use: e.g. `hf:<owner/name>` runs remotely.
+ * `create` gets the whole id and throws `bad_request:model` when the name is malformed.
+ */
+export interface ModelFamily {
+  prefix: string;
+  /** How to write an id, for error messages: "hf:<owner/name> for a Hugging Face model". */
+  usage: string;
+  create(id: string): EmbeddingModel;
+  /** Ids GET /api/models lists even before anyone used them (suggestions, models found on disk). */
+  listed(): string[];
 }

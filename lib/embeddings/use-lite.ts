@@ -13,6 +13,11 @@ const info: ModelInfo = {
   local: true,
   available: true,
   description: "Universal Sentence Encoder lite (Google), 512 dimensions, English words and sentences. Runs locally.",
+  reads: {
+    scripts: ["Latin"],
+    languages: ["en"],
+    note: "Its 8,000 SentencePiece pieces cover English; text in other scripts (Chinese, Cyrillic, …) is mostly unknown pieces.",
+  },
 };
 
 // The model runs in a worker thread: its arithmetic uses another core while this thread serves
