@@ -5,6 +5,7 @@
  */
 export type ErrorType =
   | "bad_request"
+  | "unreadable"
   | "unauthorized"
   | "forbidden"
   | "not_found"
@@ -20,6 +21,8 @@ export type ErrorCode = `${ErrorType}:${string}`;
 
 const statusByType: Record<ErrorType, number> = {
   bad_request: 400,
+  // The model cannot read the text (e.g. use-lite and Chinese): the request is fine, the model is wrong for it.
+  unreadable: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
@@ -33,7 +36,8 @@ const statusByType: Record<ErrorType, number> = {
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string };
+  /** `details`: machine-readable particulars for some codes, e.g. the texts a model cannot read. */
+  error: { code: string; message: string; details?: Record<string, unknown> };
 }
 
 export class AppError extends Error {
@@ -41,21 +45,23 @@ export class AppError extends Error {
   readonly status: number;
   /** Extra response headers, e.g. `Retry-After` on 429/503. */
   readonly headers: Record<string, string>;
+  readonly details: Record<string, unknown> | undefined;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options: { cause?: unknown; headers?: Record<string, string> } = {},
+    options: { cause?: unknown; headers?: Record<string, string>; details?: Record<string, unknown> } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = "AppError";
     this.type = code.split(":")[0] as ErrorType;
     this.status = statusByType[this.type];
     this.headers = options.headers ?? {};
+    this.details = options.details;
   }
 
   toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message } };
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
   }
 
   toResponse(): Response {

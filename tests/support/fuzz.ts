@@ -222,7 +222,7 @@ function isValidHeaderValue(value: string): boolean {
 export const allowedServerErrors = new Set(["unavailable:model", "unavailable:vocabulary", "unavailable:generation"]);
 
 const statusOfType: Record<string, number> = {
-  bad_request: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, payload_too_large: 413,
+  bad_request: 400, unreadable: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, payload_too_large: 413,
   rate_limited: 429, internal: 500, bad_gateway: 502, unavailable: 503, gateway_timeout: 504,
 };
 
@@ -275,8 +275,10 @@ export async function inspectReply(response: Response, sent: SentRequest, secret
   if (response.status < 400) return { reply, problems };
 
   const error = (reply.json as { error?: Record<string, unknown> }).error;
-  if (!isObject(reply.json) || Object.keys(reply.json).join() !== "error" || !isObject(error) || Object.keys(error).sort().join() !== "code,message") {
-    problems.push("error reply is not exactly { error: { code, message } }");
+  const fields = isObject(error) ? Object.keys(error).sort().join() : "";
+  const shapeOk = fields === "code,message" || (fields === "code,details,message" && isObject(error?.details));
+  if (!isObject(reply.json) || Object.keys(reply.json).join() !== "error" || !isObject(error) || !shapeOk) {
+    problems.push("error reply is not exactly { error: { code, message, details? } }");
     return { reply, problems };
   }
   const { code, message } = error;

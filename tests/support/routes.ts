@@ -12,4 +12,4 @@ export async function readJson<T = Record<string, unknown>>(response: Response):
   return { status: response.status, body: (await response.json()) as T };
 }
 
-export type ErrorReply = { error: { code: string; message: string } };
+export type ErrorReply = { error: { code: string; message: string; details?: Record<string, unknown> } };

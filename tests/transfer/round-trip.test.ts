@@ -108,7 +108,7 @@ describe.each(testBackends)("exportDump → importDump on $name", (backend) => {
     });
 
     it.skipIf(!backend.enabled)("the old edit key edits and the old write key adds documents", async () => {
-      const edited = await updateExploration(target.db, { slug: slugs[0], editKey, changes: { title: "Edited after the move" } });
+      const { exploration: edited } = await updateExploration(target.db, { slug: slugs[0], editKey, changes: { title: "Edited after the move" } });
       expect(edited.title).toBe("Edited after the move");
       expect(edited.version).toBe(3);
       const added = await addDocuments(target.db, { id: keys.id, key: keys.writeKey, documents: [{ text: "Bees make honey from nectar." }] });

@@ -1,5 +1,6 @@
 import { apiHandler, parseJsonBody } from "@/lib/api/handler";
 import { getDatabase } from "@/lib/db/client";
+import { warningsField } from "@/lib/embeddings/readability";
 import { computeLayout } from "@/lib/explorations/layout";
 import { projectRequestSchema } from "@/lib/explorations/schemas";
 
@@ -7,7 +8,7 @@ import { projectRequestSchema } from "@/lib/explorations/schemas";
 // `place` adds texts to that same map without moving the others.
 export const POST = apiHandler(async (request) => {
   const body = await parseJsonBody(request, projectRequestSchema);
-  const { model, layout, placed } = await computeLayout(await getDatabase(), body);
+  const { model, layout, placed, warnings } = await computeLayout(await getDatabase(), body);
   const toPoint = (text: string, [x, y]: [number, number]) => ({ text, x, y });
   return Response.json({
     model: model.id,
@@ -15,5 +16,6 @@ export const POST = apiHandler(async (request) => {
     ...(layout.note ? { note: layout.note } : {}),
     points: body.texts.map((text, i) => toPoint(text, layout.points[i])),
     ...(body.place ? { placed: body.place.map((text, i) => toPoint(text, placed[i])) } : {}),
+    ...warningsField(warnings),
   });
 }, { rateLimit: "compute" });

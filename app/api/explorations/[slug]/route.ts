@@ -1,6 +1,7 @@
 import { bearerToken } from "@/lib/api/auth";
 import { apiHandler, parseJsonBody } from "@/lib/api/handler";
 import { getDatabase } from "@/lib/db/client";
+import { warningsField } from "@/lib/embeddings/readability";
 import { updateExplorationSchema } from "@/lib/explorations/schemas";
 import { deleteExploration, readExploration, updateExploration } from "@/lib/explorations/service";
 
@@ -17,7 +18,8 @@ export const PATCH = apiHandler(async (request, { params }: Context) => {
   const { slug } = await params;
   const editKey = bearerToken(request);
   const changes = await parseJsonBody(request, updateExplorationSchema);
-  return Response.json(await updateExploration(await getDatabase(), { slug, editKey, changes }));
+  const { exploration, warnings } = await updateExploration(await getDatabase(), { slug, editKey, changes });
+  return Response.json({ ...exploration, ...warningsField(warnings) });
 }, { rateLimit: "write" });
 
 // DELETE /api/explorations/:slug – delete it for good; needs the edit key

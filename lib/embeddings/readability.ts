@@ -1,0 +1,145 @@
+import { AppError } from "../api/errors";
+import { builtInModelIds, resolveModel } from "./registry";
+import type { EmbeddingModel, TextReading } from "./types";
+
+/**
+ * Never a silent wrong answer: before a model embeds anything, the texts it cannot read are refused
+ * (use-lite gives every all-unknown text, such as 猫 or 动物, one and the same vector), and texts
+ * with some unknown pieces get a warning that travels with the reply.
+ */
+
+/** A text the model embedded without knowing all of it. */
+export interface TextWarning {
+  code: "unknown_pieces";
+  text: string;
+  /** The pieces or words the model has no entry for (at most `maxPiecesPerWarning`). */
+  unknown: string[];
+  message: string;
+}
+
+/** A reply carries at most this many warnings, and each names at most this many pieces. */
+export const maxWarnings = 100;
+const maxPiecesPerWarning = 20;
+/** The error names this many unreadable texts in its message; `details.texts` lists up to `maxListed`. */
+const namedInMessage = 5;
+const maxListed = 2000;
+/** Texts tried on other models when suggesting one that reads them. */
+const triedForSuggestions = 20;
+
+/**
+ * How `model` reads `texts`: throws `unreadable:texts` (400) naming the texts it cannot read and
+ * the built-in models that can, and returns a warning for each text with unknown pieces (at most
+ * `maxWarnings`, in input order, each text once). Models without `read()` pass everything.
+ */
+export async function checkReadable(model: EmbeddingModel, texts: string[]): Promise<TextWarning[]> {
+  if (!model.read) return [];
+  const distinct = [...new Set(texts)];
+  const readings = await readThroughMemo(model, distinct);
+  const unreadable = distinct.filter((_, i) => !readings[i].readable);
+  if (unreadable.length > 0) throw await unreadableError(model, unreadable);
+  const warnings: TextWarning[] = [];
+  for (const [i, text] of distinct.entries()) {
+    const { unknown } = readings[i];
+    if (unknown.length === 0) continue;
+    if (warnings.length === maxWarnings) break;
+    warnings.push(warningFor(model.info().id, text, unknown));
+  }
+  return warnings;
+}
+
+/**
+ * The texts of `texts` that `model` can read, in order. Search results go through it: a database
+ * may hold vectors stored before texts were checked (every Chinese text use-lite embedded then has
+ * one and the same vector), and they must not come back as neighbours.
+ */
+export async function keepReadable<T extends { text: string }>(model: EmbeddingModel, results: T[]): Promise<T[]> {
+  if (!model.read || results.length === 0) return results;
+  const readings = await readThroughMemo(model, results.map(({ text }) => text));
+  return results.filter((_, i) => readings[i].readable);
+}
+
+/** `{ warnings }` for a reply when there are any, else nothing: replies stay as they were for readable input. */
+export function warningsField(warnings: TextWarning[]): { warnings?: TextWarning[] } {
+  return warnings.length > 0 ? { warnings: warnings.slice(0, maxWarnings) } : {};
+}
+
+/** Both lists, each text's warning once. */
+export function mergeWarnings(...lists: TextWarning[][]): TextWarning[] {
+  const seen = new Set<string>();
+  return lists.flat().filter(({ text }) => !seen.has(text) && seen.add(text));
+}
+
+function warningFor(modelId: string, text: string, unknown: string[]): TextWarning {
+  const pieces = unknown.slice(0, maxPiecesPerWarning);
+  const listed = pieces.map((piece) => JSON.stringify(piece)).join(", ") + (unknown.length > pieces.length ? ` and ${unknown.length - pieces.length} more` : "");
+  return {
+    code: "unknown_pieces",
+    text,
+    unknown: pieces,
+    message: `${modelId} does not know ${listed} in ${quote(text)}: its vector stands for the rest of the text.`,
+  };
+}
+
+async function unreadableError(model: EmbeddingModel, unreadable: string[]): Promise<AppError> {
+  const id = model.info().id;
+  const readableBy = await modelsThatRead(id, unreadable.slice(0, triedForSuggestions));
+  const named = unreadable.slice(0, namedInMessage).map(quote).join(", ");
+  const more = unreadable.length > namedInMessage ? ` and ${unreadable.length - namedInMessage} more` : "";
+  const reads = model.info().reads;
+  const why = reads ? ` (it reads ${reads.languages.map(languageName).join(", ")})` : "";
+  const fix = readableBy.length > 0 ? `use ${readableBy.join(" or ")}, which can` : "remove them or choose a model that reads their language";
+  return new AppError(
+    "unreadable:texts",
+    `${id} cannot read ${named}${more}${why}: every piece of ${unreadable.length === 1 ? "it" : "them"} is unknown to it, ` +
+      `so ${unreadable.length === 1 ? "its vector would say nothing about it" : "they would all get the same vector"}; ${fix}.`,
+    { details: { model: id, texts: unreadable.slice(0, maxListed), readableBy } },
+  );
+}
+
+/** Built-in models other than `exceptId` that read every one of `texts`. */
+async function modelsThatRead(exceptId: string, texts: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const id of builtInModelIds()) {
+    if (id === exceptId) continue;
+    const model = resolveModel(id);
+    if (!model.read || !model.info().available) continue;
+    try {
+      const readings = await readThroughMemo(model, texts);
+      if (readings.every((reading) => reading.readable)) found.push(id);
+    } catch {
+      // A model that cannot load here is no suggestion.
+    }
+  }
+  return found;
+}
+
+const languageNames = new Intl.DisplayNames("en", { type: "language" });
+
+function languageName(code: string): string {
+  return languageNames.of(code) ?? code;
+}
+
+function quote(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text);
+}
+
+// Readings are pure functions of (model, text) and cheap to keep: the notebook asks about the
+// same items on every run (embed, similarity, project), and tokenizing a long chunk is not free.
+const memoSize = 20_000;
+const memo = new Map<string, TextReading>();
+
+async function readThroughMemo(model: EmbeddingModel, texts: string[]): Promise<TextReading[]> {
+  const id = model.info().id;
+  const key = (text: string) => `${id}\u0000${text}`;
+  const found = new Map(texts.flatMap((text) => (memo.has(key(text)) ? [[text, memo.get(key(text))!] as const] : [])));
+  const missing = texts.filter((text) => !found.has(text));
+  if (missing.length > 0) {
+    const readings = await model.read!(missing);
+    missing.forEach((text, i) => {
+      found.set(text, readings[i]);
+      memo.set(key(text), readings[i]);
+      if (memo.size > memoSize) memo.delete(memo.keys().next().value!);
+    });
+  }
+  return texts.map((text) => found.get(text)!);
+}
