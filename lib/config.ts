@@ -8,14 +8,31 @@ import { z } from "zod";
 const envSchema = z.object({
   /** PostgreSQL server with pgvector. Unset → embedded PGlite in `PGLITE_DIR`. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-  /** Where local state lives (embedded database, converted GloVe binary). Default `.data`. */
+  /** Where local state lives (embedded database, converted GloVe binary, `local:` models' files). Default `.data`. */
   DATA_DIR: z.string().min(1).default(".data"),
   /** Embedded database directory. Default `<DATA_DIR>/pglite`; `memory://` keeps it in memory. */
   PGLITE_DIR: z.string().min(1).optional(),
   /** Hugging Face token for `hf:` models. */
   HF_TOKEN: z.string().min(1).optional(),
-  /** Dedicated Inference Endpoint or text-embeddings-inference server for `hf:` models. */
+  /** Dedicated Inference Endpoint or text-embeddings-inference server for `hf:` models (not `HF_ENDPOINT`, the hub `local:` models download from). */
   HF_ENDPOINT_URL: z.url().optional(),
+  /**
+   * Where `local:` models' files live, in the Hugging Face layout: `<MODELS_DIR>/<owner>/<name>/`
+   * with config.json, tokenizer.json, tokenizer_config.json and onnx/model_quantized.onnx or
+   * onnx/model.onnx. Default `<DATA_DIR>/models`.
+   */
+  MODELS_DIR: z.string().min(1).optional(),
+  /**
+   * Whether a `local:` model whose files are missing may download them, once, from `HF_ENDPOINT`
+   * ("1"/"true"/"yes"/"on" or "0"/"false"/"no"/"off"). Default off: the app never goes online by itself.
+   */
+  MODEL_DOWNLOADS: z.stringbool().default(false),
+  /**
+   * Hugging Face Hub, or a mirror of it, that `local:` models download files from, as
+   * `<HF_ENDPOINT>/<owner>/<name>/resolve/main/<file>`. Default https://huggingface.co. Not to be
+   * confused with `HF_ENDPOINT_URL`, an inference server that computes `hf:` models' vectors remotely.
+   */
+  HF_ENDPOINT: z.url({ protocol: /^https?$/ }).default("https://huggingface.co"),
   /** Time limit of one HTTP attempt to a remote model, in ms; each batch gets 3 attempts with backoff. */
   HF_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   /** How many of GloVe's most frequent words go into pgvector for vocabulary search (1,000–200,000). */
@@ -30,7 +47,7 @@ const envSchema = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
-export type AppConfig = z.infer<typeof envSchema> & { dataDir: string; pgliteDir: string };
+export type AppConfig = z.infer<typeof envSchema> & { dataDir: string; pgliteDir: string; modelsDir: string };
 
 /** Parses `env` (default `process.env`); throws an error listing every bad variable. */
 export function readConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -44,5 +61,6 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const pgliteDir = parsed.data.PGLITE_DIR?.startsWith("memory://")
     ? parsed.data.PGLITE_DIR
     : path.resolve(/* turbopackIgnore: true */ parsed.data.PGLITE_DIR ?? path.join(dataDir, "pglite"));
-  return { ...parsed.data, dataDir, pgliteDir };
+  const modelsDir = path.resolve(/* turbopackIgnore: true */ parsed.data.MODELS_DIR ?? path.join(dataDir, "models"));
+  return { ...parsed.data, dataDir, pgliteDir, modelsDir };
 }

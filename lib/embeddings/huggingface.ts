@@ -67,8 +67,11 @@ const EXAMPLE_ID = "hf:BAAI/bge-small-en-v1.5";
 /** Dimension learned from the first good answer, per model id, for the life of the process. */
 const learnedDims = new Map<string, number>();
 
-/** Repo-id problem in words, or null when `repoId` is a valid `name` or `owner/name`. */
-function repoIdProblem(repoId: string): string | null {
+/**
+ * Repo-id problem in words ("has more than one '/'"), or null when `repoId` is a valid `name` or
+ * `owner/name`. Shared by every family that names Hugging Face repos (`hf:`, `local:`).
+ */
+export function repoIdProblem(repoId: string): string | null {
   if (repoId.length === 0) return "is empty";
   if (repoId.length > MAX_REPO_ID_LENGTH) return `is longer than ${MAX_REPO_ID_LENGTH} characters`;
   const segments = repoId.split("/");

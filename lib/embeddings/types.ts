@@ -27,6 +27,18 @@ export interface ModelInfo {
   description: string;
   /** Scripts and languages the model reads; `null` when unknown (a remote model). */
   reads: ModelReads | null;
+  /**
+   * For a model whose files are fetched once (`local:` models): whether they are here (`ready`),
+   * missing (`absent`), on their way (`downloading`, with the file under way and bytes so far of
+   * `bytesTotal`, `null` while unknown) or the last attempt `failed` (`message` says why).
+   */
+  download?: {
+    state: "absent" | "downloading" | "ready" | "failed";
+    file?: string;
+    bytesDone: number;
+    bytesTotal: number | null;
+    message?: string;
+  };
 }
 
 /**
@@ -55,6 +67,42 @@ export interface EmbeddingModel {
    * pieces before anything is embedded or stored.
    */
   read?(texts: string[]): Promise<TextReading[]>;
+  /**
+   * The words a word model offers for scope "vocabulary" (nearest words, analogies), loaded into
+   * pgvector once per database and searched there through HNSW. Models without one search only
+   * the texts embedded so far.
+   */
+  vocabulary?: ModelVocabulary;
+}
+
+/** One vocabulary word. `rank` 1 is the most common; ranks run 1, 2, 3, … without gaps. */
+export interface VocabularyEntry {
+  word: string;
+  rank: number;
+  /** Raw or unit length (the loader normalises); may be a view into shared storage: read it, don't keep it. */
+  vector: Float32Array;
+}
+
+/** A model's vocabulary, as the loader (lib/embeddings/vocabulary.ts) reads it. */
+export interface ModelVocabulary {
+  /**
+   * How many words go into pgvector, known without loading the model, so a status report costs
+   * nothing. The loader stores `min(wordsTarget(), words.wordCount)`.
+   */
+  wordsTarget(): number;
+  /** The words, loaded on first call (later calls share the load). */
+  load(): Promise<VocabularyWords>;
+}
+
+export interface VocabularyWords {
+  wordCount: number;
+  /** The first `limit` words, most common first, in arrays of `batchSize`. */
+  batches(options: { limit: number; batchSize: number }): Iterable<VocabularyEntry[]>;
+  /**
+   * The vocabulary words a query text stands for, as the vocabulary spells them, so that a
+   * search leaves the query's own words out of its answers ("King" → ["king"]; 國王 → ["国王"]).
+   */
+  wordsIn(text: string): string[];
 }
 
 /**
