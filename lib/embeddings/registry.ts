@@ -1,6 +1,7 @@
 import { AppError } from "../api/errors";
 import { glove } from "./glove";
 import { huggingFaceFamily } from "./huggingface";
+import { localModelFamily } from "./local";
 import type { EmbeddingModel, ModelFamily, ModelInfo } from "./types";
 import { useLite } from "./use-lite";
 
@@ -9,7 +10,7 @@ export const defaultModelId = "use-lite";
 
 // One line per model, one per family.
 const builtInModels: EmbeddingModel[] = [useLite, glove];
-const families: ModelFamily[] = [huggingFaceFamily];
+const families: ModelFamily[] = [huggingFaceFamily, localModelFamily];
 
 const localModels = new Map(builtInModels.map((model) => [model.info().id, model]));
 

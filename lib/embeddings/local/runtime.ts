@@ -1,0 +1,159 @@
+import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
+import { AppError } from "../../api/errors";
+import { poolTokenVectors } from "./pooling";
+import type { ModelSettings } from "./settings";
+
+/**
+ * One model's tokenizer and ONNX session, through `@huggingface/transformers` on onnxruntime-node
+ * (its CPU library ships in the npm package). Only local files are read: the library never goes
+ * online (`env.allowRemoteModels = false`) and never writes its own cache. Each model is named by
+ * its absolute directory rather than through the library's global `env.localModelPath`, so models
+ * under different MODELS_DIRs (tests) never depend on one global setting.
+ */
+
+export interface LoadedModel {
+  tokenizer: PreTrainedTokenizer;
+  /** Vector length, as the model answered it. */
+  dims: number;
+  /** Tokens of `text` as the model would see them (prefix and special tokens included, cut to the limit). */
+  countTokens(text: string): number;
+  /** Vectors for one batch of texts (the prefix is added here). */
+  embedBatch(texts: string[]): Promise<number[][]>;
+}
+
+export interface LoadOptions {
+  modelId: string;
+  dir: string;
+  /** The ONNX file to run, relative to `dir` (onnx/model_quantized.onnx → int8, onnx/model.onnx → fp32). */
+  onnxFile: string;
+  settings: ModelSettings;
+  /**
+   * ONNX Runtime's intra-op threads. onnxruntime-node runs a batch on the calling thread, which
+   * joins the pool, so n threads keep n cores busy while the batch runs. Default: the cores, at
+   * most 4 (on 2 cores: both, since the server's own thread waits on the batch anyway).
+   */
+  threads?: number;
+}
+
+type Transformers = typeof import("@huggingface/transformers");
+let library: Promise<Transformers> | undefined;
+
+/** The library, imported on first use (it loads a 46 MB native library): other models never pay for it. */
+function transformers(): Promise<Transformers> {
+  library ??= import("@huggingface/transformers").then((module) => {
+    module.env.allowRemoteModels = false;
+    module.env.allowLocalModels = true;
+    module.env.useFSCache = false;
+    module.env.useBrowserCache = false;
+    return module;
+  });
+  library.catch(() => (library = undefined));
+  return library;
+}
+
+/**
+ * Loads the tokenizer and the ONNX session, then embeds one short text to check what the model
+ * answers. Throws `unavailable:model` naming the file at fault (config.json, the tokenizer, the
+ * ONNX file, or an output of the wrong shape).
+ */
+export async function loadModel({ modelId, dir, onnxFile, settings, threads }: LoadOptions): Promise<LoadedModel> {
+  const fail = (file: string, problem: string, cause?: unknown) =>
+    new AppError(
+      "unavailable:model",
+      `${modelId} cannot run: ${path.join(dir, file)} ${problem}. Replace the file (delete it and set MODEL_DOWNLOADS=1 to fetch it again).`,
+      { cause },
+    );
+  try {
+    JSON.parse(await readFile(path.join(dir, "config.json"), "utf8"));
+  } catch (error) {
+    throw fail("config.json", `is not readable JSON (${oneLine(error)})`, error);
+  }
+  const { AutoModel, AutoTokenizer } = await transformers();
+  let tokenizer: PreTrainedTokenizer;
+  try {
+    tokenizer = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
+  } catch (error) {
+    throw fail("tokenizer.json", `(with tokenizer_config.json) does not load as a tokenizer (${oneLine(error)})`, error);
+  }
+  let model: PreTrainedModel;
+  try {
+    model = await AutoModel.from_pretrained(dir, {
+      local_files_only: true,
+      subfolder: path.dirname(onnxFile),
+      model_file_name: path.basename(onnxFile, ".onnx").replace(/_quantized$/, ""),
+      dtype: onnxFile.endsWith("_quantized.onnx") ? "q8" : "fp32",
+      session_options: { intraOpNumThreads: threads ?? Math.min(4, availableParallelism()), interOpNumThreads: 1 },
+    });
+  } catch (error) {
+    throw fail(onnxFile, `does not load as an ONNX model (${oneLine(error)})`, error);
+  }
+
+  const maxLength = settings.maxLength;
+  const prefixed = (texts: string[]) => texts.map((text) => settings.prefix + text);
+  async function embedBatch(texts: string[]): Promise<number[][]> {
+    const inputs = tokenizer(prefixed(texts), { padding: true, truncation: true, max_length: maxLength });
+    const mask = inputs.attention_mask as Tensor;
+    let outputs: Record<string, Tensor | undefined>;
+    try {
+      outputs = await model(inputs);
+    } catch (error) {
+      throw new AppError("internal:model", `${modelId}: running ${path.join(dir, onnxFile)} failed (${oneLine(error)}).`, { cause: error });
+    }
+    const hidden = outputs.last_hidden_state;
+    const [batch, sequence] = mask.dims;
+    if (!hidden) {
+      throw fail(onnxFile, `has no last_hidden_state output (it has ${Object.keys(outputs).join(", ") || "none"}); local: models need token vectors`);
+    }
+    if (hidden.type !== "float32" || hidden.dims.length !== 3 || hidden.dims[0] !== batch || hidden.dims[1] !== sequence) {
+      throw fail(
+        onnxFile,
+        `answers last_hidden_state as ${hidden.type} [${hidden.dims.join(", ")}] for ${batch} text${batch === 1 ? "" : "s"} of ${sequence} tokens; ` +
+          `a local: model must answer float32 [batch, sequence, dims] = [${batch}, ${sequence}, dims]`,
+      );
+    }
+    const values = hidden.data as Float32Array;
+    return poolTokenVectors({ values, batch, sequence, dims: hidden.dims[2] }, mask.data as BigInt64Array, settings);
+  }
+
+  const [probe] = await embedBatch(["hello"]);
+  if (settings.dims !== null && probe.length !== settings.dims) {
+    throw fail(onnxFile, `answers ${probe.length}-dimensional token vectors, but config.json says hidden_size ${settings.dims}; the files belong to different models`);
+  }
+  return {
+    tokenizer,
+    dims: probe.length,
+    countTokens: (text) => Math.min(maxLength, tokenizer.encode(settings.prefix + text).length),
+    embedBatch,
+  };
+}
+
+/**
+ * Groups texts into batches for the model: at most `batchSize` texts, and at most `tokenBudget`
+ * tokens once padded to the longest text of the batch, so one long text does not make a batch of
+ * short ones cost 32 × 512 tokens. Texts are sorted by length first (less padding); the result
+ * lists input indices per batch.
+ */
+export function planBatches(tokenCounts: number[], { batchSize, tokenBudget }: { batchSize: number; tokenBudget: number }): number[][] {
+  const order = tokenCounts.map((_, index) => index).sort((a, b) => tokenCounts[a] - tokenCounts[b]);
+  const batches: number[][] = [];
+  let current: number[] = [];
+  for (const index of order) {
+    // Sorted ascending, so this text is the longest of the batch it joins.
+    const padded = (current.length + 1) * tokenCounts[index];
+    if (current.length > 0 && (current.length >= batchSize || padded > tokenBudget)) {
+      batches.push(current);
+      current = [];
+    }
+    current.push(index);
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+function oneLine(error: unknown): string {
+  const text = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").trim();
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}
