@@ -5,7 +5,7 @@ import { toCsv, toJson, type PointRow } from "@/lib/export";
 import type { Cell } from "@/lib/explorations/schemas";
 import { callApi } from "./client";
 import { download } from "./download";
-import type { Display } from "./Notebook";
+import type { Display } from "./display";
 
 /**
  * Data exports: CSV and JSON with text, group and the coordinates of the first map (x, y), and

@@ -5,29 +5,21 @@ import { paletteCss, paletteVariable } from "@/components/map/palette";
 import type { ModelInfo } from "@/lib/embeddings/types";
 import { parseItems } from "@/lib/explorations/parse";
 import type { Cell } from "@/lib/explorations/schemas";
-import type { Neighbour } from "@/lib/projection/neighbours";
 import { AnalogyCell } from "./cells/AnalogyCell";
 import { CellFrame } from "./cells/CellFrame";
 import { HeatmapCell } from "./cells/HeatmapCell";
 import { MapCell } from "./cells/MapCell";
 import { NeighboursCell } from "./cells/NeighboursCell";
 import { NoteCell } from "./cells/NoteCell";
+import { ReadingNote } from "./cells/ReadingNote";
 import { RetrieveCell } from "./cells/RetrieveCell";
 import { TokensCell } from "./cells/TokensCell";
+import type { Display } from "./display";
 import { ExportMenu } from "./ExportMenu";
 import { SharePanel } from "./SharePanel";
 import type { NotebookInit } from "./init";
 import { useNotebook } from "./useNotebook";
 import "./notebook.css";
-
-/** What cells draw: the items of the last run (or, before it, of the loaded exploration). */
-export interface Display {
-  texts: string[];
-  groups: number[];
-  groupNames: string[];
-  matrix: number[][] | null;
-  neighbours: Neighbour[][] | null;
-}
 
 const cellKinds = {
   tokens: "Tokens",
@@ -38,6 +30,9 @@ const cellKinds = {
   retrieve: "Retrieve",
   note: "Note",
 } as const;
+
+/** Cells that show the items' vectors, and so say which items the model could not read. */
+const readingCells = new Set<Cell["type"]>(["map", "heatmap", "neighbours"]);
 
 /**
  * The notebook: items typed one per line (`## group` lines), a model, and cells that show them:
@@ -87,6 +82,7 @@ export function Notebook({ init, models, readOnly = false }: { init: NotebookIni
                 {models.map((model) => (
                   <option key={model.id} value={model.id} disabled={!model.available}>
                     {model.id} · {model.kind}
+                    {model.reads ? ` · ${model.reads.languages.join(", ")}` : ""}
                     {model.available ? "" : " (not configured)"}
                   </option>
                 ))}
@@ -138,6 +134,9 @@ export function Notebook({ init, models, readOnly = false }: { init: NotebookIni
           onMove={(offset) => notebook.moveCell(cell.id, offset)}
           onRemove={() => notebook.removeCell(cell.id)}
         >
+          {display.reading && readingCells.has(cell.type) && (
+            <ReadingNote reading={display.reading} onSwitchModel={readOnly ? undefined : notebook.switchModel} />
+          )}
           {renderCell(cell)}
         </CellFrame>
       ))}

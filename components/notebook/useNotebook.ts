@@ -4,8 +4,10 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { parseItems } from "@/lib/explorations/parse";
 import { applyLayoutUpdate, planLayoutUpdate } from "@/lib/explorations/reconcile";
 import type { Cell, Exploration, MapCell, MapLayout, MapParams } from "@/lib/explorations/schemas";
-import { neighboursFromMatrix, type Neighbour } from "@/lib/projection/neighbours";
+import type { TextWarning } from "@/lib/embeddings/readability";
+import { neighboursFromMatrix } from "@/lib/projection/neighbours";
 import { callApi, embedInChunks, type Point } from "./client";
+import { maxSimilarityItems, type Display } from "./display";
 import type { NotebookInit, Saved } from "./init";
 import { rememberExploration } from "./recent";
 
@@ -15,18 +17,9 @@ import { rememberExploration } from "./recent";
  * updated by placing new items (nothing moves) or by an explicit re-layout.
  */
 
-/** Similarity is computed for up to this many items (the matrix is n × n). */
-export const maxSimilarityItems = 500;
-
-export interface RunData {
+/** What a run computed: the cells' display, for the model it ran with. */
+export interface RunData extends Display {
   model: string;
-  texts: string[];
-  /** Group of every item, an index into `groupNames`; items without a group share the last slot. */
-  groups: number[];
-  groupNames: string[];
-  /** Cosine similarity of every pair, or null above `maxSimilarityItems`. */
-  matrix: number[][] | null;
-  neighbours: Neighbour[][] | null;
 }
 
 export type Status =
@@ -48,6 +41,10 @@ export function useNotebook(init: NotebookInit) {
   // Texts each map's coordinates line up with: the items at the time they were computed.
   const layoutTexts = useRef(new Map<string, string[]>());
   const embedded = useRef(new Set<string>());
+  // What the server said about texts it could not read (or read only in part), by model and text,
+  // so later runs leave them out without asking again.
+  const unreadable = useRef(new Map<string, string[]>());
+  const warnings = useRef(new Map<string, TextWarning>());
   const cellsRef = useRef(cells);
   cellsRef.current = cells;
 
@@ -55,25 +52,38 @@ export function useNotebook(init: NotebookInit) {
 
   const execute = useCallback(
     async ({ relayout }: { relayout?: string } = {}) => {
-      const { items: current } = parseItems(source);
-      if (current.length === 0) return setStatus({ kind: "error", message: "Type at least one word or snippet, one per line." });
-      const texts = current.map((item) => item.text);
+      const { items: typed } = parseItems(source);
+      if (typed.length === 0) return setStatus({ kind: "error", message: "Type at least one word or snippet, one per line." });
+      const key = (text: string) => `${model}\u0000${text}`;
       try {
-        const fresh = texts.filter((text) => !embedded.current.has(`${model}\u0000${text}`));
+        const fresh = typed.map((item) => item.text).filter((text) => !embedded.current.has(key(text)) && !unreadable.current.has(key(text)));
         if (fresh.length > 0) {
-          await embedInChunks(model, fresh, (done, total) =>
+          const outcome = await embedInChunks(model, fresh, (done, total) =>
             setStatus({ kind: "busy", label: `Embedding ${total} new ${total === 1 ? "text" : "texts"}`, done, total }),
           );
-          fresh.forEach((text) => embedded.current.add(`${model}\u0000${text}`));
+          const refused = new Set(outcome.unreadable);
+          outcome.unreadable.forEach((text) => unreadable.current.set(key(text), outcome.readableBy));
+          fresh.filter((text) => !refused.has(text)).forEach((text) => embedded.current.add(key(text)));
+          outcome.warnings.forEach((warning) => warnings.current.set(key(warning.text), warning));
         }
+        // Items the model cannot read are left out of every cell; the cells say which, and why.
+        const current = typed.filter((item) => !unreadable.current.has(key(item.text)));
+        const texts = current.map((item) => item.text);
+        const leftOut = typed.filter((item) => unreadable.current.has(key(item.text))).map((item) => item.text);
+        const reading = {
+          model,
+          unreadable: leftOut,
+          readableBy: [...new Set(leftOut.flatMap((text) => unreadable.current.get(key(text))!))],
+          warnings: texts.flatMap((text) => warnings.current.get(key(text.normalize("NFC").trim())) ?? []),
+        };
         setStatus({ kind: "busy", label: "Computing similarities and maps" });
         const matrix =
-          texts.length <= maxSimilarityItems
+          texts.length > 0 && texts.length <= maxSimilarityItems
             ? (await callApi<{ matrix: number[][] }>("/api/similarity", { body: { model, texts } })).matrix
             : null;
         const nextCells = await Promise.all(
           cellsRef.current.map((cell) =>
-            cell.type === "map" ? updateMap(cell, texts, cell.id === relayout || relayout === "*") : Promise.resolve(cell),
+            cell.type === "map" && texts.length > 0 ? updateMap(cell, texts, cell.id === relayout || relayout === "*") : Promise.resolve(cell),
           ),
         );
         const groupNames = [...new Set(current.map((item) => item.group ?? ""))];
@@ -84,6 +94,7 @@ export function useNotebook(init: NotebookInit) {
           groupNames: groupNames.map((name) => name || "ungrouped"),
           matrix,
           neighbours: matrix ? neighboursFromMatrix(matrix, 5) : null,
+          ...(leftOut.length > 0 || reading.warnings.length > 0 ? { reading } : {}),
         });
         // A re-layout or newly placed points are changes worth saving; a run that moved nothing is not.
         const layoutsChanged = nextCells.some((cell, i) => cell.type === "map" && JSON.stringify(cell.layout) !== JSON.stringify((cellsRef.current[i] as MapCell | undefined)?.layout));
@@ -187,6 +198,12 @@ export function useNotebook(init: NotebookInit) {
     setRun(null);
   };
 
+  /** Another model, and a run with it: the one click offered where a model cannot read the items. */
+  const switchModel = (next: string) => {
+    changeModel(next);
+    setPendingRun(true);
+  };
+
   async function save(): Promise<void> {
     const { items: current } = parseItems(source);
     const body = { title, items: current, cells: cells.map((cell) => (cell.type === "map" ? { ...cell, params: cleanParams(cell.params) } : cell)) };
@@ -230,6 +247,7 @@ export function useNotebook(init: NotebookInit) {
     setTitle: change(setTitle),
     model,
     setModel: changeModel,
+    switchModel,
     source,
     setSource: change(setSource),
     items,

@@ -3,10 +3,10 @@
 import { useMemo } from "react";
 import { HeatmapPlot } from "@/components/heatmap/HeatmapPlot";
 import { orderBySimilarity } from "@/lib/projection/ordering";
-import { maxSimilarityItems, type RunData } from "../useNotebook";
+import { maxSimilarityItems, type Display } from "../display";
 
 /** The cosine matrix, ordered by hierarchical clustering so that similar items sit together. */
-export function HeatmapCell({ run }: { run: RunData | null }) {
+export function HeatmapCell({ run }: { run: Display | null }) {
   const order = useMemo(() => (run?.matrix ? orderBySimilarity(run.matrix) : undefined), [run?.matrix]);
   if (!run) return <p className="hint">Run the notebook to see how similar every pair of items is.</p>;
   if (!run.matrix) return <p className="hint">The heatmap shows up to {maxSimilarityItems} items; this notebook has {run.texts.length}.</p>;

@@ -6,7 +6,7 @@ import { MapTable } from "@/components/map/MapTable";
 import { mapToSvg } from "@/lib/export";
 import type { MapCell as MapCellData, MapParams } from "@/lib/explorations/schemas";
 import { download } from "../download";
-import type { Display } from "../Notebook";
+import type { Display } from "../display";
 
 const methodNames = { umap: "UMAP", pca: "PCA", axes: "Semantic axes" } as const;
 

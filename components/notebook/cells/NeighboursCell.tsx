@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { callApi, type ScoredText } from "../client";
-import type { Display } from "../Notebook";
+import type { Display } from "../display";
 
 type Cell = { id: string; type: "neighbours"; item?: string; k: number };
 type Scope = "texts" | "vocabulary";
