@@ -1,6 +1,6 @@
 import { range, select, type Selection } from "d3";
-import { paletteVariable } from "../map/palette";
-import type { GroupColumn } from "../map/types";
+import { paletteVariable } from "@/lib/plot/palette";
+import type { GroupColumn } from "@/lib/plot/types";
 import { drawLegend } from "./legend";
 import { cellOpacity, heatmapDefaults, heatmapGeometry, intensity, similarityDomain, truncateLabel, validateHeatmap } from "./layout";
 import { ensureHeatmapStyles } from "./styles";

@@ -1,4 +1,4 @@
-import { estimateTextWidth } from "../map/labels";
+import { estimateTextWidth } from "@/lib/plot/labels";
 
 /**
  * Pure geometry and colour rules of the similarity heatmap: matrix + labels + options in,

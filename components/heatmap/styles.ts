@@ -1,4 +1,4 @@
-import { paletteCss } from "../map/palette";
+import { paletteCss } from "@/lib/plot/palette";
 
 /** The heatmap's stylesheet, added once. Colours follow the app's CSS variables (light and dark). */
 

@@ -2,7 +2,7 @@
 
 import { useView } from "../views/useView";
 import { MapView } from "./MapView";
-import type { MapProps } from "./types";
+import type { MapProps } from "@/lib/plot/types";
 
 /** MapView's props without the size: the width follows the container, the height is a prop. */
 export type MapPlotProps = Omit<MapProps, "width" | "height"> & {

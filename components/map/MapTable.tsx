@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { MapProps } from "./types";
+import type { MapProps } from "@/lib/plot/types";
 
 export type MapTableProps = Pick<MapProps, "x" | "y" | "labels" | "groups" | "groupNames" | "neighbours" | "selection" | "onSelection"> & {
   /** Open on first render. Default false: the table sits collapsed below the map. */

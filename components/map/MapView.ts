@@ -2,17 +2,17 @@ import { zoomIdentity, type ZoomTransform } from "d3";
 import { groupCounts, pointColumns, type PointColumns } from "./columns";
 import { describePoint, describeSelection } from "./describe";
 import { labelMeasurer, labelStyle } from "./labelLayout";
-import { labelPriority } from "./labels";
+import { labelPriority } from "@/lib/plot/labels";
 import { MapLegend } from "./legend";
 import { createMapElements, type MapElements } from "./mapDom";
 import { MapOverlay } from "./overlay";
 import { overlayFrame, zoomedRadius } from "./overlayFrame";
 import { createRenderer, rendererKind } from "./renderers";
-import { mapScales, pointRadius, type MapScales } from "./scales";
+import { mapScales, pointRadius, type MapScales } from "@/lib/plot/scales";
 import { nextSelection, pointStates, sameIndices, type PointStates } from "./state";
 import { ensureMapStyles } from "./styles";
 import { readRenderColors } from "./themeColors";
-import type { MapProps, PointRenderer, RenderColors, RenderFrame } from "./types";
+import type { MapProps, PointRenderer, RenderColors, RenderFrame } from "@/lib/plot/types";
 import { ZoomControls } from "./zoomControls";
 
 /** Pixels around the pointer within which the nearest point counts as hovered. */

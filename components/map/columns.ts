@@ -1,7 +1,7 @@
 import { quadtree, type Quadtree } from "d3";
-import { categoricalPalette } from "./palette";
-import type { MapScales } from "./scales";
-import type { GroupColumn, NumberColumn } from "./types";
+import { categoricalPalette } from "@/lib/plot/palette";
+import type { MapScales } from "@/lib/plot/scales";
+import type { GroupColumn, NumberColumn } from "@/lib/plot/types";
 
 /**
  * The columns the renderers read, computed once per data change (not per frame): positions in

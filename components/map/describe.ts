@@ -1,4 +1,4 @@
-import type { GroupColumn, Neighbour } from "./types";
+import type { GroupColumn, Neighbour } from "@/lib/plot/types";
 
 /**
  * Sentences for the map's live region, so a screen reader hears what a sighted reader sees when

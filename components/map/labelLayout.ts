@@ -1,4 +1,4 @@
-import { estimateTextWidth, placeLabels, type Box, type PlacedLabel } from "./labels";
+import { estimateTextWidth, placeLabels, type Box, type PlacedLabel } from "@/lib/plot/labels";
 
 /**
  * Per-frame label layout of the map: which labels to try (points in view, in priority order),

@@ -1,5 +1,5 @@
 import { select } from "d3";
-import { paletteVariable } from "./palette";
+import { paletteVariable } from "@/lib/plot/palette";
 
 /**
  * Group legend: one toggle button per group (swatch, name, count). Pressing one dims the other

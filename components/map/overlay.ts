@@ -1,5 +1,5 @@
 import { axisBottom, axisLeft, select, type ScaleLinear, type Selection } from "d3";
-import type { PlacedLabel } from "./labels";
+import type { PlacedLabel } from "@/lib/plot/labels";
 
 /**
  * The SVG drawn over the points in both modes: axes, neighbour lines with their cosine, labels.

@@ -2,7 +2,7 @@ import { layoutLabels, lineObstacles } from "./labelLayout";
 import { placeScores, type NeighbourLine, type OverlayFrame } from "./overlay";
 import { outerRadius, pointStyle, screenX, screenY } from "./renderers/emphasis";
 import type { PointStates } from "./state";
-import { PointState, type Neighbour, type RenderFrame } from "./types";
+import { PointState, type Neighbour, type RenderFrame } from "@/lib/plot/types";
 
 /**
  * Everything drawn over the points for one frame, computed from the points' frame: neighbour

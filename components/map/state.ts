@@ -1,4 +1,4 @@
-import { PointState, type GroupColumn, type Neighbour } from "./types";
+import { PointState, type GroupColumn, type Neighbour } from "@/lib/plot/types";
 
 /**
  * Interaction state → what each point looks like. Pure, so the rules (what is dimmed, which

@@ -1,4 +1,4 @@
-import { paletteCss } from "./palette";
+import { paletteCss } from "@/lib/plot/palette";
 
 /**
  * The map's stylesheet, added to the document once. Colours come from the app's CSS variables

@@ -1,5 +1,5 @@
-import { categoricalPalette, paletteVariable } from "./palette";
-import type { RenderColors } from "./types";
+import { categoricalPalette, paletteVariable } from "@/lib/plot/palette";
+import type { RenderColors } from "@/lib/plot/types";
 
 /**
  * The theme's colours, read from the CSS custom properties the stylesheet sets on `.map-view`.

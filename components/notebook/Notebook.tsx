@@ -1,7 +1,7 @@
 "use client";
 
 import { useMemo, useState, type KeyboardEvent } from "react";
-import { paletteCss, paletteVariable } from "@/components/map/palette";
+import { paletteCss, paletteVariable } from "@/lib/plot/palette";
 import type { ModelInfo } from "@/lib/embeddings/types";
 import { parseItems } from "@/lib/explorations/parse";
 import type { Cell } from "@/lib/explorations/schemas";

@@ -1,8 +1,13 @@
-import { estimateTextWidth, labelPriority, placeLabels } from "../../components/map/labels";
-import { categoricalPalette, type Theme } from "../../components/map/palette";
-import { mapScales, pointRadius } from "../../components/map/scales";
-import type { GroupColumn, NumberColumn } from "../../components/map/types";
+import { estimateTextWidth, labelPriority, placeLabels } from "../plot/labels";
+import { categoricalPalette, type Theme } from "../plot/palette";
+import { mapScales, pointRadius } from "../plot/scales";
+import type { GroupColumn, NumberColumn } from "../plot/types";
 import { escapeXml, formatNumber as n } from "./xml";
+
+// Chinese and Japanese labels need a CJK face wherever the file is opened: the usual ones of
+// Linux, macOS and Windows follow the Latin ones.
+const fontFamily =
+  'system-ui, -apple-system, "Segoe UI", Helvetica, Arial, "Noto Sans CJK SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", sans-serif';
 
 /**
  * The map as a standalone SVG file: title, legend, points and labels, with its styles embedded
@@ -61,7 +66,7 @@ export function mapToSvg(input: MapSvgInput): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${n(width)}" height="${n(height)}" viewBox="0 0 ${n(width)} ${n(height)}" role="img"${title ? ' aria-labelledby="map-title"' : ""}>`,
     ...(title ? [`<title id="map-title">${escapeXml(title)}</title>`] : []),
     "<style>",
-    `text { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; font-size: ${fontSize}px; fill: ${colors.text}; }`,
+    `text { font-family: ${fontFamily}; font-size: ${fontSize}px; fill: ${colors.text}; }`,
     `.title { font-size: 16px; font-weight: 600; }`,
     `.legend { fill: ${colors.muted}; }`,
     `.label { dominant-baseline: central; paint-order: stroke; stroke: ${colors.background}; stroke-width: 3px; stroke-linejoin: round; }`,

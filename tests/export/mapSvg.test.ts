@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { categoricalPalette } from "@/components/map/palette";
+import { categoricalPalette } from "@/lib/plot/palette";
 import { mapToSvg, type MapSvgInput } from "@/lib/export/mapSvg";
 import { xmlProblems } from "./wellFormed";
 
@@ -21,7 +21,7 @@ describe("mapToSvg", () => {
       "<svg xmlns="http://www.w3.org/2000/svg" width="200" height="160" viewBox="0 0 200 160" role="img" aria-labelledby="map-title">
       <title id="map-title">Tiny</title>
       <style>
-      text { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; font-size: 12px; fill: #1c1d1f; }
+      text { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, "Noto Sans CJK SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", sans-serif; font-size: 12px; fill: #1c1d1f; }
       .title { font-size: 16px; font-weight: 600; }
       .legend { fill: #62666d; }
       .label { dominant-baseline: central; paint-order: stroke; stroke: #ffffff; stroke-width: 3px; stroke-linejoin: round; }
@@ -54,6 +54,14 @@ describe("mapToSvg", () => {
     expect(svg.match(/<circle [^>]*r="6"/g)).toHaveLength(7);
     for (const label of animals.labels) expect(svg).toContain(`>${label}</text>`);
     expect(svg).toContain(`fill="${categoricalPalette.light[1]}"`);
+  });
+
+  it("mapToSvg keeps Chinese labels as text and names CJK fonts to draw them", () => {
+    const svg = mapToSvg({ x: [0, 1, 2], y: [0, 1, 0], labels: ["猫", "宠物", "香蕉"], width: 400, height: 300, title: "猫和宠物" });
+    for (const label of ["猫", "宠物", "香蕉"]) expect(svg).toContain(`>${label}</text>`);
+    expect(svg).toContain(">猫和宠物</text>");
+    expect(svg).toMatch(/font-family: [^;]*"Noto Sans CJK SC"/);
+    expect(xmlProblems(svg)).toEqual([]);
   });
 
   it("mapToSvg escapes every label, group name and the title", () => {

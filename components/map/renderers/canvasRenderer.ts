@@ -1,4 +1,4 @@
-import { PointState, type PointRenderer, type RenderColors, type RenderFrame } from "../types";
+import { PointState, type PointRenderer, type RenderColors, type RenderFrame } from "@/lib/plot/types";
 import { baseOpacity, dimmedOpacity, pointStyle, screenX, screenY } from "./emphasis";
 import { discStamp, packColor, rasterisePoints, type DiscStamp, type PackedColor } from "./pointRaster";
 

@@ -1,4 +1,4 @@
-import { PointState, type RenderFrame } from "../types";
+import { PointState, type RenderFrame } from "@/lib/plot/types";
 
 /**
  * How a point's state looks, shared by both renderers so SVG and canvas draw the same picture.

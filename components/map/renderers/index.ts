@@ -1,4 +1,4 @@
-import type { MapProps, PointRenderer } from "../types";
+import type { MapProps, PointRenderer } from "@/lib/plot/types";
 import { CanvasPointRenderer } from "./canvasRenderer";
 import { SvgPointRenderer } from "./svgRenderer";
 

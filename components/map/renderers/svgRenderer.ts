@@ -1,5 +1,5 @@
 import { select, type Selection } from "d3";
-import { PointState, type PointRenderer, type RenderFrame } from "../types";
+import { PointState, type PointRenderer, type RenderFrame } from "@/lib/plot/types";
 import { baseOpacity, dimmedOpacity, pointStyle, screenX, screenY } from "./emphasis";
 
 const svgNamespace = "http://www.w3.org/2000/svg";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { groupCounts, pointColumns } from "@/components/map/columns";
-import { mapScales } from "@/components/map/scales";
+import { mapScales } from "@/lib/plot/scales";
 
 describe("columns", () => {
   it("pointColumns scales positions once, cycles colours over 10 slots and indexes only finite points", () => {

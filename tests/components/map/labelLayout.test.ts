@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { layoutLabels, labelMeasurer, labelStyle, type LabelLayoutInput } from "@/components/map/labelLayout";
-import { estimateTextWidth } from "@/components/map/labels";
+import { estimateTextWidth } from "@/lib/plot/labels";
 
 describe("labelLayout", () => {
   it("labelMeasurer(texts, font) estimates widths where there is no DOM, and reads each text only when asked", () => {

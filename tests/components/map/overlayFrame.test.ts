@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { overlayFrame, shortenedLine, zoomedRadius } from "@/components/map/overlayFrame";
 import { pointStates } from "@/components/map/state";
-import type { RenderFrame } from "@/components/map/types";
+import type { RenderFrame } from "@/lib/plot/types";
 
 const identity = (index: number) => [0, 100][index];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { discStamp, packColor, rasterDefaults, rasterisePoints, type RasterInput } from "@/components/map/renderers/pointRaster";
-import { PointState } from "@/components/map/types";
+import { PointState } from "@/lib/plot/types";
 
 const white = packColor(255, 255, 255);
 const red = packColor(255, 0, 0);

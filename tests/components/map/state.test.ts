@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { maxFocusPoints, nextSelection, pointStates, sameIndices, type InteractionState } from "@/components/map/state";
-import { PointState } from "@/components/map/types";
+import { PointState } from "@/lib/plot/types";
 
 // cat, dog, pet, car: cat's neighbours are dog and pet; car's is dog.
 const base: InteractionState = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { equaliseAspect, mapScales, paddedDomain, pointRadius, scaleDefaults } from "@/components/map/scales";
+import { equaliseAspect, mapScales, paddedDomain, pointRadius, scaleDefaults } from "@/lib/plot/scales";
 
 describe("mapScales", () => {
   it("scaleDefaults: 24 px margins, 5% padding, equal aspect", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { estimateTextWidth, labelDefaults, labelPriority, placeLabels, type LabelCandidate } from "@/components/map/labels";
+import { estimateTextWidth, labelDefaults, labelPriority, placeLabels, type LabelCandidate } from "@/lib/plot/labels";
 
 const bounds = { x0: 0, y0: 0, x1: 400, y1: 300 };
 const label = (index: number, x: number, y: number, width = 40): LabelCandidate => ({ index, x, y, width, height: 16 });

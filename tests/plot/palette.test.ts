@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { categoricalPalette, groupColor, paletteCss } from "@/components/map/palette";
+import { categoricalPalette, groupColor, paletteCss } from "@/lib/plot/palette";
 
 function luminance(hex: string): number {
   const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
