@@ -35,6 +35,10 @@ const modelInfo = z.object({
   local: z.boolean(),
   available: z.boolean(),
   description: z.string(),
+  reads: z
+    .object({ scripts: z.array(z.string()), languages: z.array(z.string()), note: z.string().optional() })
+    .nullable()
+    .describe("Unicode scripts (Latin, Han, …) and BCP 47 languages the model reads; null when unknown (remote models)."),
   unindexedTexts: z.number().int().describe("Stored texts not in the HNSW index yet: added when the server is idle; searches scan them exactly meanwhile."),
   vocabulary: z
     .object({ state: z.enum(["absent", "loading", "indexing", "ready"]), wordsLoaded: z.number().int(), wordsTarget: z.number().int() })
@@ -42,6 +46,17 @@ const modelInfo = z.object({
     .describe("glove-100d only: how far its vocabulary has been loaded into pgvector."),
 });
 const point = z.object({ text: z.string(), x: z.number(), y: z.number() });
+const warnings = z
+  .array(
+    z.object({
+      code: z.literal("unknown_pieces"),
+      text: z.string(),
+      unknown: z.array(z.string()).describe("The pieces or words the model has no entry for (up to 20)."),
+      message: z.string(),
+    }),
+  )
+  .optional()
+  .describe("Present when the model embedded some texts without knowing all their pieces (up to 100). Texts it cannot read at all are refused with 400 unreadable:texts.");
 const exploration = z.object({
   slug: z.string(),
   title: z.string(),
@@ -53,7 +68,7 @@ const exploration = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-const createdExploration = z.object({ slug: z.string(), editKey: z.string(), url: z.string(), editUrl: z.string(), exploration });
+const createdExploration = z.object({ slug: z.string(), editKey: z.string(), url: z.string(), editUrl: z.string(), exploration, warnings });
 const collection = z.object({
   id: z.string(),
   name: z.string(),
@@ -78,17 +93,17 @@ const idParam = { name: "id", description: "The collection's id." };
 export const operations: Operation[] = [
   { method: "get", path: "/api/openapi.json", tag: "Embeddings", summary: "This document", success: { status: 200, description: "OpenAPI 3.1" }, errors: [] },
   { method: "get", path: "/api/models", tag: "Embeddings", summary: "List the embedding models and whether each can run here", success: { status: 200, description: "The models", schema: z.object({ models: z.array(modelInfo) }) }, errors: [503] },
-  { method: "post", path: "/api/embed", tag: "Embeddings", summary: "Embed texts (cached per model); vectors are L2-normalised, in input order", body: embedRequestSchema, success: { status: 200, description: "The vectors", schema: z.object({ model: z.string(), dims: z.number().int(), vectors: z.array(z.array(z.number())) }) }, errors: [400, 413, 502, 503, 504] },
-  { method: "post", path: "/api/similarity", tag: "Embeddings", summary: "Cosine similarity of every pair of texts", body: similarityRequestSchema, success: { status: 200, description: "Symmetric matrix with 1 on the diagonal", schema: z.object({ model: z.string(), texts: z.array(z.string()), matrix: z.array(z.array(z.number())) }) }, errors: [400, 413, 502, 503, 504] },
-  { method: "post", path: "/api/search", tag: "Embeddings", summary: "Nearest stored texts (or GloVe vocabulary words) to a query, through pgvector", body: searchRequestSchema, success: { status: 200, description: "Best first", schema: z.object({ model: z.string(), results: z.array(scored) }) }, errors: [400, 503] },
+  { method: "post", path: "/api/embed", tag: "Embeddings", summary: "Embed texts (cached per model); vectors are L2-normalised, in input order", body: embedRequestSchema, success: { status: 200, description: "The vectors", schema: z.object({ model: z.string(), dims: z.number().int(), vectors: z.array(z.array(z.number())), warnings }) }, errors: [400, 413, 502, 503, 504] },
+  { method: "post", path: "/api/similarity", tag: "Embeddings", summary: "Cosine similarity of every pair of texts", body: similarityRequestSchema, success: { status: 200, description: "Symmetric matrix with 1 on the diagonal", schema: z.object({ model: z.string(), texts: z.array(z.string()), matrix: z.array(z.array(z.number())), warnings }) }, errors: [400, 413, 502, 503, 504] },
+  { method: "post", path: "/api/search", tag: "Embeddings", summary: "Nearest stored texts (or GloVe vocabulary words) to a query, through pgvector", body: searchRequestSchema, success: { status: 200, description: "Best first", schema: z.object({ model: z.string(), results: z.array(scored), warnings }) }, errors: [400, 503] },
   { method: "post", path: "/api/analogy", tag: "Embeddings", summary: "a − b + c (king − man + woman): nearest words, inputs excluded", body: analogyRequestSchema, success: { status: 200, description: "Best first", schema: z.object({ model: z.string(), results: z.array(scored) }) }, errors: [400, 503] },
   { method: "post", path: "/api/tokens", tag: "Embeddings", summary: "How a model splits a text into tokens", body: tokensRequestSchema, success: { status: 200, description: "The tokens with their ids", schema: z.object({ model: z.string(), supported: z.boolean(), count: z.number().int(), tokens: z.array(z.object({ text: z.string(), id: z.number().int().nullable(), known: z.boolean() })), note: z.string().optional() }) }, errors: [400] },
-  { method: "post", path: "/api/project", tag: "Embeddings", summary: "2-D coordinates by UMAP, PCA or semantic axes; `place` adds texts without moving the others", body: projectRequestSchema, success: { status: 200, description: "Deterministic for the same input", schema: z.object({ model: z.string(), method: z.enum(["umap", "pca", "axes"]), note: z.string().optional(), points: z.array(point), placed: z.array(point).optional() }) }, errors: [400, 503] },
+  { method: "post", path: "/api/project", tag: "Embeddings", summary: "2-D coordinates by UMAP, PCA or semantic axes; `place` adds texts without moving the others", body: projectRequestSchema, success: { status: 200, description: "Deterministic for the same input", schema: z.object({ model: z.string(), method: z.enum(["umap", "pca", "axes"]), note: z.string().optional(), points: z.array(point), placed: z.array(point).optional(), warnings }) }, errors: [400, 503] },
   { method: "get", path: "/api/generate", tag: "Collections", summary: "Whether a text-generation model is configured (HF_TOKEN or HF_GENERATION_URL), and which", success: { status: 200, description: "Availability", schema: z.object({ available: z.boolean(), model: z.string(), reason: z.string().optional() }) }, errors: [] },
   { method: "post", path: "/api/generate", tag: "Collections", summary: "Send an augmented prompt to the text-generation model; its answer", body: generateRequestSchema, success: { status: 200, description: "The answer", schema: z.object({ model: z.string(), text: z.string() }) }, errors: [400, 429, 502, 503, 504] },
   { method: "post", path: "/api/explorations", tag: "Explorations", summary: "Save an exploration (its maps are computed and stored)", body: createExplorationSchema, success: { status: 201, description: "Share link, and the edit key (shown only now)", schema: createdExploration }, errors: [400, 413, 503] },
   { method: "get", path: "/api/explorations/{slug}", tag: "Explorations", summary: "A saved exploration, coordinates included", success: { status: 200, description: "The exploration", schema: exploration }, errors: [404] },
-  { method: "patch", path: "/api/explorations/{slug}", tag: "Explorations", summary: "Edit title, items or cells (send `version` to be refused with 409 if it changed meanwhile)", body: updateExplorationSchema, auth: "required", success: { status: 200, description: "The updated exploration", schema: exploration }, errors: [400, 401, 403, 404, 409] },
+  { method: "patch", path: "/api/explorations/{slug}", tag: "Explorations", summary: "Edit title, items or cells (send `version` to be refused with 409 if it changed meanwhile)", body: updateExplorationSchema, auth: "required", success: { status: 200, description: "The updated exploration", schema: exploration.extend({ warnings }) }, errors: [400, 401, 403, 404, 409] },
   { method: "delete", path: "/api/explorations/{slug}", tag: "Explorations", summary: "Delete an exploration", auth: "required", success: { status: 204, description: "Deleted" }, errors: [401, 403, 404] },
   { method: "post", path: "/api/explorations/{slug}/fork", tag: "Explorations", summary: "An editable copy under a new slug and edit key", success: { status: 201, description: "The copy", schema: createdExploration }, errors: [404] },
   { method: "post", path: "/api/collections", tag: "Collections", summary: "Create a document collection", body: createCollectionSchema, success: { status: 201, description: "Its id, and its read and write keys (shown only now)", schema: z.object({ id: z.string(), readKey: z.string(), writeKey: z.string(), collection }) }, errors: [400, 503] },
@@ -103,7 +118,7 @@ export const operations: Operation[] = [
 ];
 
 const errorDescriptions: Record<number, string> = {
-  400: "Bad input: the message names the field and the problem",
+  400: "Bad input: the message names the field and the problem; unreadable:texts when the model cannot read a text (details.texts, details.readableBy)",
   401: "A key is needed: send Authorization: Bearer <key>",
   403: "The key does not allow this",
   404: "Not found",
@@ -162,7 +177,7 @@ export function openApiDocument(): Record<string, unknown> {
       version: "1.0.0",
       description:
         "Embeddings, similarity, nearest-neighbour search, projections, saved explorations and document collections for retrieval. " +
-        "Every error has the shape { error: { code, message } }.",
+        "Every error has the shape { error: { code, message, details? } }.",
     },
     servers: [{ url: "/" }],
     tags: [
@@ -183,6 +198,12 @@ export function openApiDocument(): Record<string, unknown> {
               properties: {
                 code: { type: "string", description: "type:surface, e.g. bad_request:texts", examples: ["bad_request:texts"] },
                 message: { type: "string" },
+                details: {
+                  type: "object",
+                  description:
+                    "Particulars for some codes. unreadable:texts: { model, texts (every text refused, up to 2,000), readableBy (built-in models that read them) }.",
+                  additionalProperties: true,
+                },
               },
             },
           },
