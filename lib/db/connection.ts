@@ -4,6 +4,7 @@ import { vector } from "@electric-sql/pglite-pgvector";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { Database } from "./database";
 import { PrismaClient } from "./generated/prisma/client";
 import { scheduleIndexing, stopIndexing } from "./embedding-index";
 import { runMigrations, type SqlScriptRunner } from "./migrate";
@@ -12,25 +13,7 @@ import { flushEmbeddingWrites } from "./queries";
 /** Where the data lives: a PostgreSQL server, or an embedded PGlite directory (`memory://` for RAM). */
 export type DatabaseTarget = { url: string } | { pgliteDir: string };
 
-/** An open database: Prisma for queries, plus what it runs on. */
-export interface Database {
-  kind: "postgres" | "pglite";
-  prisma: PrismaClient;
-  /**
-   * A query straight to the driver (`$1` placeholders), past Prisma: for the hottest read, the
-   * vocabulary search, where Prisma's own work (~1 ms a query) is a third of the whole query's
-   * time on PGlite. Everything else goes through `prisma`.
-   */
-  query<Row>(text: string, values: unknown[]): Promise<Row[]>;
-  /** The embedded client (PGlite only), for what Prisma cannot pass: a COPY from a blob. */
-  pglite?: PGlite;
-  /**
-   * Runs statements (`;`-separated, so `SET LOCAL` applies) as one transaction, without the
-   * per-query timeout: for index builds that take a minute. On PostgreSQL on a session of its own.
-   */
-  runMaintenance(statements: string): Promise<void>;
-  close(): Promise<void>;
-}
+export type { Database } from "./database";
 
 /**
  * Set for every session, on both backends. Filtered HNSW scans (by model) must not stop short of

@@ -1,4 +1,4 @@
-import type { Database } from "./connection";
+import type { Database } from "./database";
 
 /**
  * Adds cache rows to the HNSW index of their dimension when the server is idle, instead of as

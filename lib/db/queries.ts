@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { PGlite } from "@electric-sql/pglite";
 import { fromSql, toSql } from "../vectors";
-import type { Database } from "./connection";
+import type { Database } from "./database";
 import { scheduleIndexing } from "./embedding-index";
 import { Prisma } from "./generated/prisma/client";
 import { encodeBinaryCopy } from "./pg-copy";
