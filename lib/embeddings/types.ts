@@ -92,17 +92,17 @@ export interface ModelVocabulary {
   wordsTarget(): number;
   /** The words, loaded on first call (later calls share the load). */
   load(): Promise<VocabularyWords>;
+  /**
+   * The vocabulary words a query text stands for, as the vocabulary spells them, so that a
+   * search leaves the query's own words out of its answers ("King" → ["king"]; 國王 → ["国王"]).
+   */
+  wordsIn(text: string): Promise<string[]>;
 }
 
 export interface VocabularyWords {
   wordCount: number;
   /** The first `limit` words, most common first, in arrays of `batchSize`. */
   batches(options: { limit: number; batchSize: number }): Iterable<VocabularyEntry[]>;
-  /**
-   * The vocabulary words a query text stands for, as the vocabulary spells them, so that a
-   * search leaves the query's own words out of its answers ("King" → ["king"]; 國王 → ["国王"]).
-   */
-  wordsIn(text: string): string[];
 }
 
 /**
