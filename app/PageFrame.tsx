@@ -9,6 +9,7 @@ export function PageFrame({ children }: { children: ReactNode }) {
         <Link href="/" className="site-name">
           Embeddings notebook
         </Link>
+        <Link href="/models">Models</Link>
         <Link href="/docs">API</Link>
         <Link href="/collections">Collections</Link>
         <Link href="/new">New exploration</Link>

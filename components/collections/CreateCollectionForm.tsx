@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { modelOptionLabel } from "@/components/models/optionLabel";
 import type { ModelInfo } from "@/lib/embeddings/types";
 import { createCollection, type CreatedCollection } from "./collectionsApi";
 import type { CollectionLimits } from "./limits";
@@ -56,9 +57,7 @@ export function CreateCollectionForm({
           <select id="collection-model" value={model} onChange={(event) => setModel(event.target.value)} aria-describedby="collection-model-hint">
             {models.map((candidate) => (
               <option key={candidate.id} value={candidate.id} disabled={!candidate.available}>
-                {candidate.id}
-                {candidate.dims ? ` · ${candidate.dims} dims` : ""}
-                {candidate.available ? "" : " · not configured here"}
+                {modelOptionLabel(candidate)}
               </option>
             ))}
           </select>

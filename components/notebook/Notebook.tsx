@@ -18,6 +18,7 @@ import type { Display } from "./display";
 import { ExportMenu } from "./ExportMenu";
 import { SharePanel } from "./SharePanel";
 import type { NotebookInit } from "./init";
+import { modelOptionLabel } from "@/components/models/optionLabel";
 import { useNotebook } from "./useNotebook";
 import "./notebook.css";
 
@@ -81,9 +82,7 @@ export function Notebook({ init, models, readOnly = false }: { init: NotebookIni
               <select aria-label="Model" value={notebook.model} onChange={(event) => notebook.setModel(event.target.value)}>
                 {models.map((model) => (
                   <option key={model.id} value={model.id} disabled={!model.available}>
-                    {model.id} · {model.kind}
-                    {model.reads ? ` · ${model.reads.languages.join(", ")}` : ""}
-                    {model.available ? "" : " (not configured)"}
+                    {modelOptionLabel(model)}
                   </option>
                 ))}
               </select>
