@@ -9,8 +9,15 @@ import { encodeBinaryCopy } from "./pg-copy";
  * means searchable.
  */
 
-/** The partial HNSW index every 100-dimensional vocabulary is searched through. */
-export const vocabularyIndexName = "vocabulary_words_hnsw_100";
+/**
+ * The partial HNSW index a model's vocabulary is searched through, one per model, e.g.
+ * `vocabulary_words_hnsw_100_glove_100d`: a load then rebuilds only its own model's index, and a
+ * search walks a graph of its own model's words only (no filtering through other models' nodes).
+ * Model ids come from code (the registry's word models), not from requests.
+ */
+export function vocabularyIndexName(model: string, dims = 100): string {
+  return `vocabulary_words_hnsw_${dims}_${model.toLowerCase().replace(/[^a-z0-9]+/g, "_")}`.slice(0, 63);
+}
 
 /**
  * pgvector's defaults except `ef_construction` (64 → 40): on PGlite (one WASM thread) the build
@@ -47,17 +54,16 @@ export async function getVocabularyLoad(db: Database, { model }: { model: string
 
 /**
  * Starts, resumes or re-targets a load; it continues after the words already stored. When words
- * are missing, drops the vocabulary's HNSW index first, so the inserts don't maintain it; the load
- * rebuilds it at the end with `buildVocabularyIndex`. The index spans every model's vocabulary, so
- * any load that must insert words makes all of them unsearchable until it completes.
+ * are missing, drops the model's HNSW index first, so the inserts don't maintain it; the load
+ * rebuilds it at the end with `buildVocabularyIndex`. Other models' vocabularies stay searchable.
  */
 export async function startVocabularyLoad(
   db: Database,
-  { model, wordsTarget }: { model: string; wordsTarget: number },
+  { model, wordsTarget, dims = 100 }: { model: string; wordsTarget: number; dims?: number },
 ): Promise<VocabularyLoadState> {
   const loaded = await db.prisma.vocabularyWord.count({ where: { model } });
-  const indexed = loaded >= wordsTarget && (await vocabularyIndexExists(db));
-  if (loaded < wordsTarget) await db.prisma.$executeRawUnsafe(`DROP INDEX IF EXISTS "${vocabularyIndexName}"`);
+  const indexed = loaded >= wordsTarget && (await vocabularyIndexExists(db, vocabularyIndexName(model, dims)));
+  if (loaded < wordsTarget) await db.prisma.$executeRawUnsafe(`DROP INDEX IF EXISTS "${vocabularyIndexName(model, dims)}"`);
   const state = { wordsTarget, wordsLoaded: loaded, completedAt: indexed ? new Date() : null };
   const row = await db.prisma.vocabularyLoad.upsert({ where: { model }, create: { model, ...state }, update: state });
   return { wordsTarget: row.wordsTarget, wordsLoaded: row.wordsLoaded, completed: row.completedAt !== null };
@@ -105,20 +111,26 @@ export async function saveVocabularyWords(
 }
 
 /**
- * Builds the HNSW index over every stored vocabulary word (if it is missing) in one pass, with
- * enough memory for the graph and, on PostgreSQL, up to `parallelWorkers` helper processes
- * (default 1: two processes on a two-core machine). PGlite runs it on the caller's thread: the
- * process answers nothing else meanwhile (~30–60 s for 100k words).
+ * Builds the HNSW index over the model's stored words of `dims` (default 100) dimensions (if it
+ * is missing) in one pass, with enough memory for the graph and, on PostgreSQL, up to
+ * `parallelWorkers` helper processes (default 1: two processes on a two-core machine). PGlite runs
+ * it on the caller's thread: the process answers nothing else meanwhile (~30–60 s for 100k words).
+ * Searches pass the model as a parameter; the planner still picks this partial index, since it
+ * plans each (unnamed) statement with its values.
  */
-export async function buildVocabularyIndex(db: Database, { parallelWorkers = 1 }: { parallelWorkers?: number } = {}): Promise<void> {
+export async function buildVocabularyIndex(
+  db: Database,
+  { model, dims = 100, parallelWorkers = 1 }: { model: string; dims?: number; parallelWorkers?: number },
+): Promise<void> {
+  if (!Number.isInteger(dims) || dims < 1 || dims > 2000) throw new Error(`A vocabulary index takes 1 to 2,000 dimensions, not ${dims}.`);
   const parallel = db.kind === "postgres" ? `SET LOCAL max_parallel_maintenance_workers = ${Math.max(0, Math.floor(parallelWorkers))};` : "";
   await db.runMaintenance(`
     SET LOCAL maintenance_work_mem = '${buildMemory}';
     ${parallel}
-    CREATE INDEX IF NOT EXISTS "${vocabularyIndexName}" ON "vocabulary_words"
-      USING hnsw (("embedding"::vector(100)) vector_cosine_ops)
+    CREATE INDEX IF NOT EXISTS "${vocabularyIndexName(model, dims)}" ON "vocabulary_words"
+      USING hnsw (("embedding"::vector(${dims})) vector_cosine_ops)
       WITH (m = ${vocabularyIndexOptions.m}, ef_construction = ${vocabularyIndexOptions.efConstruction})
-      WHERE "dims" = 100`);
+      WHERE "model" = '${model.replace(/'/g, "''")}' AND "dims" = ${dims}`);
 }
 
 /** Marks a load complete: every word stored, index built. */
@@ -126,8 +138,8 @@ export async function completeVocabularyLoad(db: Database, { model }: { model: s
   await db.prisma.vocabularyLoad.update({ where: { model }, data: { completedAt: new Date() } });
 }
 
-async function vocabularyIndexExists(db: Database): Promise<boolean> {
+async function vocabularyIndexExists(db: Database, indexName: string): Promise<boolean> {
   const rows = await db.prisma.$queryRaw<{ exists: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE tablename = 'vocabulary_words' AND indexname = ${vocabularyIndexName}) AS "exists"`;
+    SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE tablename = 'vocabulary_words' AND indexname = ${indexName}) AS "exists"`;
   return rows[0].exists;
 }

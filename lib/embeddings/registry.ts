@@ -1,15 +1,16 @@
 import { AppError } from "../api/errors";
-import { glove } from "./glove";
+import { cedictGlove } from "./cedict/model";
 import { huggingFaceFamily } from "./huggingface";
 import { localModelFamily } from "./local";
 import type { EmbeddingModel, ModelFamily, ModelInfo } from "./types";
 import { useLite } from "./use-lite";
+import { gloveWordModel } from "./vocabulary";
 
 /** The model used when a request names none. */
 export const defaultModelId = "use-lite";
 
 // One line per model, one per family.
-const builtInModels: EmbeddingModel[] = [useLite, glove];
+const builtInModels: EmbeddingModel[] = [useLite, gloveWordModel, cedictGlove];
 const families: ModelFamily[] = [huggingFaceFamily, localModelFamily];
 
 const localModels = new Map(builtInModels.map((model) => [model.info().id, model]));

@@ -2,17 +2,16 @@ import { AppError } from "../api/errors";
 import type { Database } from "../db/connection";
 import { findNearestEmbeddings, findNearestVocabularyWords, type ScoredText } from "../db/queries";
 import { normalize } from "../vectors";
-import { GLOVE_MODEL_ID } from "./glove";
-import { tokenizeForGlove } from "./glove-tokens";
-import { resolveModel } from "./registry";
+import { builtInModelIds, resolveModel } from "./registry";
 import { keepReadable, type TextWarning } from "./readability";
 import { embedTexts } from "./service";
 import type { ModelInfo } from "./types";
-import { requireVocabulary } from "./vocabulary";
+import { hasVocabulary, requireVocabulary } from "./vocabulary";
 
 /**
  * Nearest neighbours through pgvector. Scope `texts`: everything embedded so far with the model.
- * Scope `vocabulary`: GloVe's word list. The query's own texts (or words) are never in the results.
+ * Scope `vocabulary`: a word model's vocabulary (GloVe's English words, cedict-glove-100d's
+ * Chinese headwords). The query's own texts (or words) are never in the results.
  */
 export type SearchScope = "texts" | "vocabulary";
 
@@ -54,15 +53,17 @@ export async function solveAnalogy(
 }
 
 async function checkScope(db: Database, modelId: string | undefined, scope: SearchScope): Promise<ModelInfo> {
-  const model = resolveModel(modelId).info();
+  const resolved = resolveModel(modelId);
+  const model = resolved.info();
   if (scope === "vocabulary") {
-    if (model.id !== GLOVE_MODEL_ID) {
+    if (!hasVocabulary(resolved)) {
+      const withVocabulary = builtInModelIds().filter((id) => hasVocabulary(resolveModel(id)));
       throw new AppError(
         "bad_request:scope",
-        `scope "vocabulary" searches GloVe's word list and needs model "${GLOVE_MODEL_ID}", not "${model.id}"; use scope "texts" for other models.`,
+        `scope "vocabulary" searches a word model's vocabulary, and "${model.id}" has none; use model ${withVocabulary.map((id) => `"${id}"`).join(" or ")}, or scope "texts" for other models.`,
       );
     }
-    await requireVocabulary(db);
+    await requireVocabulary(db, resolved);
   }
   return model;
 }
@@ -72,6 +73,12 @@ async function nearestToVector(
   { model, vector, k, scope, exclude }: { model: string; vector: number[]; k: number; scope: SearchScope; exclude: string[] },
 ): Promise<ScoredText[]> {
   return scope === "vocabulary"
-    ? findNearestVocabularyWords(db, { model, vector, k, excludeWords: exclude.flatMap(tokenizeForGlove) })
+    ? findNearestVocabularyWords(db, { model, vector, k, excludeWords: await vocabularyWordsIn(model, exclude) })
     : keepReadable(resolveModel(model), await findNearestEmbeddings(db, { model, vector, k, excludeTexts: exclude }));
+}
+
+/** The vocabulary words the query texts stand for, left out of the answers. */
+async function vocabularyWordsIn(modelId: string, texts: string[]): Promise<string[]> {
+  const model = resolveModel(modelId);
+  return hasVocabulary(model) ? (await Promise.all(texts.map((text) => model.vocabulary.wordsIn(text)))).flat() : [];
 }

@@ -8,13 +8,38 @@ import {
   saveVocabularyWords,
   startVocabularyLoad,
 } from "../db/vocabulary-queries";
-import { GLOVE_MODEL_ID, loadGloveVocabulary } from "./glove";
+import { glove, loadGloveVocabulary } from "./glove";
+import { tokenizeForGlove } from "./glove-tokens";
+import type { EmbeddingModel, ModelVocabulary } from "./types";
 
 /**
- * GloVe's vocabulary in pgvector, so analogies and "nearest words" search 100k words through HNSW.
- * Loaded once per database: the words in bulk batches (one transaction each, resumable after a
- * restart), then the HNSW index built once over all of them; progress logged and reported.
+ * A word model's vocabulary in pgvector, so analogies and "nearest words" search its words
+ * through HNSW: GloVe's 100k most frequent words, or the Chinese headwords of cedict-glove-100d.
+ * Loaded once per database and model: the words in bulk batches (one transaction each, resumable
+ * after a restart), then the model's own HNSW index built once over all of them; progress logged
+ * and reported. Every function takes the model (default glove-100d).
  */
+
+/** A model that offers a vocabulary (see `EmbeddingModel.vocabulary`). */
+export type WordModel = EmbeddingModel & { vocabulary: ModelVocabulary };
+
+/** GloVe's vocabulary: its `GLOVE_VOCABULARY_SIZE` (default 100,000) most frequent words. */
+export const gloveVocabulary: ModelVocabulary = {
+  wordsTarget: () => readConfig().GLOVE_VOCABULARY_SIZE,
+  async load() {
+    const words = await loadGloveVocabulary();
+    return { wordCount: words.wordCount, batches: (options) => words.batches(options) };
+  },
+  wordsIn: async (text) => tokenizeForGlove(text),
+};
+
+/** glove-100d with its vocabulary, as the registry lists it. */
+export const gloveWordModel: WordModel = { ...glove, vocabulary: gloveVocabulary };
+
+/** True when the model offers a vocabulary for scope "vocabulary". */
+export function hasVocabulary(model: EmbeddingModel): model is WordModel {
+  return model.vocabulary !== undefined;
+}
 
 /**
  * `loading`: words going in (`wordsLoaded` of `wordsTarget`); `indexing`: all words in, the HNSW
@@ -26,21 +51,28 @@ export type VocabularyStatus =
 
 /** Words per transaction: ten progress steps for 100k words, ~4 MB of COPY data each. */
 const batchSize = 10_000;
-const loads = new WeakMap<Database, Promise<void>>();
+const loads = new WeakMap<Database, Map<string, Promise<void>>>();
 /** After a failed load, requests wait this long before starting another (on PGlite each try can stall the server). */
 const retryAfterFailureMs = 60_000;
-const failures = new WeakMap<Database, { at: number; reason: string }>();
+const failures = new WeakMap<Database, Map<string, { at: number; reason: string }>>();
 /**
- * Databases whose vocabulary was seen complete. A complete load stays complete (nothing deletes
- * words), so search requests skip the status query once it has said "ready": one query fewer per
+ * Per database, the models whose vocabulary was seen complete. A complete load stays complete
+ * (nothing deletes words), so search requests skip the status query once it has said "ready": one query fewer per
  * request, which counts on PGlite, where every query runs on the server's own thread.
  */
-const seenReady = new WeakSet<Database>();
+const seenReady = new WeakMap<Database, Set<string>>();
 
-/** How far the vocabulary load of this database has come. */
-export async function getVocabularyStatus(db: Database): Promise<VocabularyStatus> {
-  const wordsTarget = readConfig().GLOVE_VOCABULARY_SIZE;
-  const load = await getVocabularyLoad(db, { model: GLOVE_MODEL_ID });
+/** The database's entry of a per-database map, made on first use. */
+function forDatabase<T>(map: WeakMap<Database, T>, db: Database, make: () => T): T {
+  let entry = map.get(db);
+  if (entry === undefined) map.set(db, (entry = make()));
+  return entry;
+}
+
+/** How far the load of the model's vocabulary (default glove-100d's) into this database has come. */
+export async function getVocabularyStatus(db: Database, model: WordModel = gloveWordModel): Promise<VocabularyStatus> {
+  const wordsTarget = model.vocabulary.wordsTarget();
+  const load = await getVocabularyLoad(db, { model: model.info().id });
   if (!load) return { state: "absent", wordsLoaded: 0, wordsTarget };
   const ready = load.completed && load.wordsTarget >= wordsTarget;
   const state = ready ? "ready" : load.wordsLoaded >= wordsTarget ? "indexing" : "loading";
@@ -48,25 +80,28 @@ export async function getVocabularyStatus(db: Database): Promise<VocabularyStatu
 }
 
 /**
- * Loads the vocabulary if it is not complete; resolves when it is. Concurrent callers share one
- * load. `GLOVE_VOCABULARY_SIZE` (default 100,000) sets how many of the most frequent words go in.
+ * Loads the model's vocabulary (default glove-100d's) if it is not complete; resolves when it is.
+ * Concurrent callers share one load per model. The model's `wordsTarget()` sets how many words go
+ * in (for GloVe, `GLOVE_VOCABULARY_SIZE`, default 100,000).
  */
 export function loadVocabulary(
   db: Database,
-  { onProgress = progressLogger() }: { onProgress?: (status: VocabularyStatus) => void } = {},
+  { model = gloveWordModel, onProgress = progressLogger(model.info().id) }: { model?: WordModel; onProgress?: (status: VocabularyStatus) => void } = {},
 ): Promise<void> {
-  let pending = loads.get(db);
+  const id = model.info().id;
+  const modelLoads = forDatabase(loads, db, () => new Map());
+  let pending = modelLoads.get(id);
   if (!pending) {
-    pending = runLoad(db, onProgress)
+    pending = runLoad(db, model, onProgress)
       .then(
-        () => void failures.delete(db),
+        () => void forDatabase(failures, db, () => new Map()).delete(id),
         (error: unknown) => {
-          failures.set(db, { at: Date.now(), reason: error instanceof Error ? error.message : String(error) });
+          forDatabase(failures, db, () => new Map()).set(id, { at: Date.now(), reason: error instanceof Error ? error.message : String(error) });
           throw error;
         },
       )
-      .finally(() => loads.delete(db));
-    loads.set(db, pending);
+      .finally(() => modelLoads.delete(id));
+    modelLoads.set(id, pending);
   }
   return pending;
 }
@@ -75,24 +110,25 @@ export function loadVocabulary(
  * For requests that need the vocabulary: returns when it is ready; otherwise starts loading it in
  * the background and throws a 503 that says how far it has come and when to retry.
  */
-export async function requireVocabulary(db: Database): Promise<void> {
-  if (seenReady.has(db)) return;
-  const status = await getVocabularyStatus(db);
+export async function requireVocabulary(db: Database, model: WordModel = gloveWordModel): Promise<void> {
+  const id = model.info().id;
+  if (forDatabase(seenReady, db, () => new Set<string>()).has(id)) return;
+  const status = await getVocabularyStatus(db, model);
   if (status.state === "ready") {
-    seenReady.add(db);
+    forDatabase(seenReady, db, () => new Set<string>()).add(id);
     return;
   }
-  const failure = failures.get(db);
+  const failure = forDatabase(failures, db, () => new Map()).get(id);
   const waitMs = failure ? failure.at + retryAfterFailureMs - Date.now() : 0;
   if (failure && waitMs > 0) {
     const seconds = Math.ceil(waitMs / 1000);
     throw new AppError(
       "unavailable:vocabulary",
-      `Loading the ${GLOVE_MODEL_ID} vocabulary into pgvector failed (${failure.reason.slice(0, 200)}); the next attempt starts in ${seconds} s.`,
+      `Loading the ${id} vocabulary into pgvector failed (${failure.reason.slice(0, 200)}); the next attempt starts in ${seconds} s.`,
       { headers: { "Retry-After": String(seconds) } },
     );
   }
-  loadVocabulary(db).catch((error) => console.error("[vocabulary] load failed:", error));
+  loadVocabulary(db, { model }).catch((error) => console.error(`[vocabulary] ${id}: load failed:`, error));
   const percent = Math.floor((100 * status.wordsLoaded) / status.wordsTarget);
   const progress =
     status.state === "indexing"
@@ -102,16 +138,18 @@ export async function requireVocabulary(db: Database): Promise<void> {
   const pause = db.kind === "pglite" ? " While the index is built (about a minute) the server answers nothing else." : "";
   throw new AppError(
     "unavailable:vocabulary",
-    `The ${GLOVE_MODEL_ID} vocabulary is being loaded into pgvector (${progress}); this happens once.${pause} Retry in a few seconds.`,
+    `The ${id} vocabulary is being loaded into pgvector (${progress}); this happens once.${pause} Retry in a few seconds.`,
     { headers: { "Retry-After": "5" } },
   );
 }
 
-async function runLoad(db: Database, onProgress: (status: VocabularyStatus) => void): Promise<void> {
-  const wordsTarget = readConfig().GLOVE_VOCABULARY_SIZE;
-  const vocabulary = await loadGloveVocabulary();
-  const target = Math.min(wordsTarget, vocabulary.wordCount);
-  const start = await startVocabularyLoad(db, { model: GLOVE_MODEL_ID, wordsTarget: target });
+async function runLoad(db: Database, model: WordModel, onProgress: (status: VocabularyStatus) => void): Promise<void> {
+  const id = model.info().id;
+  const vocabulary = await model.vocabulary.load();
+  const target = Math.min(model.vocabulary.wordsTarget(), vocabulary.wordCount);
+  const [[first]] = vocabulary.batches({ limit: 1, batchSize: 1 });
+  const dims = first.vector.length;
+  const start = await startVocabularyLoad(db, { model: id, wordsTarget: target, dims });
   if (start.completed) return;
   if (start.wordsLoaded < target) onProgress({ state: "loading", wordsLoaded: start.wordsLoaded, wordsTarget: target });
   for (const batch of vocabulary.batches({ limit: target, batchSize })) {
@@ -120,18 +158,18 @@ async function runLoad(db: Database, onProgress: (status: VocabularyStatus) => v
     const words = batch
       .filter((entry) => entry.rank > start.wordsLoaded)
       .map((entry) => ({ rank: entry.rank, word: entry.word, vector: unitFloat32(entry.vector) }));
-    await saveVocabularyWords(db, { model: GLOVE_MODEL_ID, words });
+    await saveVocabularyWords(db, { model: id, words });
     onProgress({ state: "loading", wordsLoaded: lastRank, wordsTarget: target });
     // The embedded database runs on this thread: let waiting requests in between batches.
     await new Promise((resolve) => setImmediate(resolve));
   }
   onProgress({ state: "indexing", wordsLoaded: target, wordsTarget: target });
-  await buildVocabularyIndex(db);
-  await completeVocabularyLoad(db, { model: GLOVE_MODEL_ID });
+  await buildVocabularyIndex(db, { model: id, dims });
+  await completeVocabularyLoad(db, { model: id });
   onProgress({ state: "ready", wordsLoaded: target, wordsTarget: target });
 }
 
-/** Unit length in float32, what pgvector stores; GloVe has no zero vectors. */
+/** Unit length in float32, what pgvector stores; vocabulary words have no zero vectors. */
 function unitFloat32(vector: Float32Array): Float32Array {
   let sum = 0;
   for (let i = 0; i < vector.length; i++) sum += vector[i] * vector[i];
@@ -140,7 +178,7 @@ function unitFloat32(vector: Float32Array): Float32Array {
 }
 
 /** Logs each report with the seconds since the load's first one (its start, or its index build when resuming there). */
-function progressLogger(): (status: VocabularyStatus) => void {
+function progressLogger(model: string): (status: VocabularyStatus) => void {
   let started = 0;
   return (status) => {
     started ||= performance.now();
@@ -153,6 +191,6 @@ function progressLogger(): (status: VocabularyStatus) => void {
         : status.state === "ready"
           ? `${words} in pgvector with their HNSW index after ${seconds} s: ready`
           : `${words} in pgvector (${percent}%) after ${seconds} s`;
-    console.log(`[vocabulary] ${GLOVE_MODEL_ID}: ${message}`);
+    console.log(`[vocabulary] ${model}: ${message}`);
   };
 }

@@ -17,9 +17,9 @@ function vectorNear(seed: number[], dims: number, jitter = 0): number[] {
   return normalize(Array.from({ length: dims }, (_, i) => (seed[i % seed.length] ?? 0) + jitter * Math.sin(i * 7.1 + jitter)));
 }
 
-async function indexExists(db: Database): Promise<boolean> {
+async function indexExists(db: Database, model = "words"): Promise<boolean> {
   const rows = await db.prisma.$queryRaw<{ indexname: string }[]>`
-    SELECT indexname FROM pg_indexes WHERE tablename = 'vocabulary_words' AND indexname = ${vocabularyIndexName}`;
+    SELECT indexname FROM pg_indexes WHERE tablename = 'vocabulary_words' AND indexname = ${vocabularyIndexName(model)}`;
   return rows.length === 1;
 }
 
@@ -46,7 +46,7 @@ describe.each(testBackends)("vocabulary storage on $name", (backend) => {
       ],
     });
     expect(await getVocabularyLoad(db, { model: "words" })).toEqual({ wordsTarget: 4, wordsLoaded: 4, completed: false });
-    await buildVocabularyIndex(db);
+    await buildVocabularyIndex(db, { model: "words" });
     await completeVocabularyLoad(db, { model: "words" });
     expect(await indexExists(db)).toBe(true);
     expect(await getVocabularyLoad(db, { model: "words" })).toEqual({ wordsTarget: 4, wordsLoaded: 4, completed: true });
@@ -66,7 +66,7 @@ describe.each(testBackends)("vocabulary storage on $name", (backend) => {
   });
 
   it.skipIf(!backend.enabled)("a start with words missing drops the index; a start with all words and the index is complete", async () => {
-    await buildVocabularyIndex(db);
+    await buildVocabularyIndex(db, { model: "words" });
     expect(await startVocabularyLoad(db, { model: "words", wordsTarget: 4 })).toEqual({ wordsTarget: 4, wordsLoaded: 4, completed: true });
     expect(await indexExists(db)).toBe(true);
     expect(await startVocabularyLoad(db, { model: "words", wordsTarget: 6 })).toEqual({ wordsTarget: 6, wordsLoaded: 4, completed: false });
@@ -89,7 +89,7 @@ describe.each(testBackends)("vocabulary storage on $name", (backend) => {
     const words = Array.from({ length: 1000 }, (_, i) => ({ rank: i + 1, word: `w${i}`, vector: vectorNear([i % 5, 1, 2], 100, i / 50) }));
     await startVocabularyLoad(db, { model: "big", wordsTarget: words.length });
     await saveVocabularyWords(db, { model: "big", words });
-    await buildVocabularyIndex(db);
+    await buildVocabularyIndex(db, { model: "big" });
     const plan = await explainNearest(db, { table: "vocabulary_words", model: "big", vector: vectorNear([1], 100), k: 10 });
     expect(plan).toMatch(/Index Scan using vocabulary_words_hnsw_100/);
   });
