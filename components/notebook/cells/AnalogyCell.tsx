@@ -1,26 +1,56 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { ApiError, callApi, type ScoredText } from "../client";
 import { ScoreList } from "./NeighboursCell";
 
 type Cell = { id: string; type: "analogy"; a: string; b: string; c: string; k: number };
 
+/** The model analogies fall back to when the notebook's model has no vocabulary (a sentence model). */
+const fallbackModel = "glove-100d";
+
+let wordModels: Promise<Set<string>> | undefined;
+
+/** The ids of the models with a vocabulary in pgvector (GET /api/models lists its status), asked once per page. */
+function loadWordModels(): Promise<Set<string>> {
+  wordModels ??= callApi<{ models: { id: string; vocabulary?: unknown }[] }>("/api/models", { method: "GET" })
+    .then(({ models }) => new Set(models.filter((model) => model.vocabulary).map((model) => model.id)))
+    .catch(() => {
+      wordModels = undefined;
+      return new Set<string>();
+    });
+  return wordModels;
+}
+
 /**
- * a − b + c with GloVe word vectors (king − man + woman → queen), answered from the vocabulary in
- * pgvector with the three inputs excluded; one click adds an answer to the notebook's maps.
+ * a − b + c with word vectors (king − man + woman → queen; 国王 − 男人 + 女人 → 女王), answered from
+ * a word model's vocabulary in pgvector with the three inputs excluded: the notebook's `model`
+ * when it has a vocabulary (glove-100d, cedict-glove-100d), else GloVe's. One click adds an answer
+ * to the notebook's maps.
  */
 export function AnalogyCell({
   cell,
+  model,
   readOnly,
   onChange,
   onAdd,
 }: {
   cell: Cell;
+  /** The notebook's model; used when it has a vocabulary. */
+  model?: string;
   readOnly: boolean;
   onChange: (cell: Cell) => void;
   onAdd?: (text: string) => void;
 }) {
+  const [solver, setSolver] = useState(fallbackModel);
+  useEffect(() => {
+    let current = true;
+    if (!model || model === fallbackModel) setSolver(fallbackModel);
+    else void loadWordModels().then((ids) => current && setSolver(ids.has(model) ? model : fallbackModel));
+    return () => {
+      current = false;
+    };
+  }, [model]);
   const [results, setResults] = useState<ScoredText[] | null>(null);
   const [message, setMessage] = useState("Fill in three words and press Solve.");
   const [busy, setBusy] = useState(false);
@@ -31,12 +61,12 @@ export function AnalogyCell({
     setResults(null);
     try {
       const reply = await callApi<{ results: ScoredText[] }>("/api/analogy", {
-        body: { model: "glove-100d", a: cell.a, b: cell.b, c: cell.c, k: cell.k },
+        body: { model: solver, a: cell.a, b: cell.b, c: cell.c, k: cell.k },
       });
       setResults(reply.results);
     } catch (error) {
       setMessage((error as Error).message);
-      // 503: GloVe's vocabulary is being loaded into pgvector (once); try again shortly.
+      // 503: the model's vocabulary is being loaded into pgvector (once); try again shortly.
       if (error instanceof ApiError && error.status === 503 && attempt < 60) {
         setTimeout(() => void solve(attempt + 1), 5000);
         return;
@@ -69,7 +99,7 @@ export function AnalogyCell({
           {busy ? "Solving…" : "Solve"}
         </button>
       </div>
-      <ScoreList title="Nearest words in GloVe's vocabulary" results={results} empty={message} onAdd={readOnly ? undefined : onAdd} />
+      <ScoreList title={`Nearest words in ${solver}'s vocabulary`} results={results} empty={message} onAdd={readOnly ? undefined : onAdd} />
     </div>
   );
 }
