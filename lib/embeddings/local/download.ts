@@ -87,7 +87,12 @@ interface PlannedFile {
 }
 
 async function fetchMissingFiles(options: DownloadOptions & { dir: string }, status: DownloadStatus): Promise<void> {
-  const settings: Settings = { ...downloadDefaults, ...options };
+  const settings: Settings = {
+    ...options,
+    connectTimeoutMs: options.connectTimeoutMs ?? downloadDefaults.connectTimeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs ?? downloadDefaults.idleTimeoutMs,
+    maxBytes: options.maxBytes ?? downloadDefaults.maxBytes,
+  };
   const hub = settings.hubUrl.replace(/\/+$/, "");
   const urlOf = (file: string) => `${hub}/${settings.repoId}/resolve/main/${file}`;
   const absent = (file: string) => !isFilePresent(settings.dir, file);
@@ -134,8 +139,10 @@ async function fetchFile(entry: PlannedFile, settings: Settings, status: Downloa
   const controller = new AbortController();
   let timer = setTimeout(() => controller.abort(), settings.connectTimeoutMs);
   let written = 0;
+  let answered = false;
   try {
     const response = await request(entry.url, "GET", settings, controller);
+    answered = true;
     if (!response.ok || !response.body) throw new Error(httpProblem(entry.url, response.status));
     const handle = await open(temporary, "wx");
     try {
@@ -157,7 +164,7 @@ async function fetchFile(entry: PlannedFile, settings: Settings, status: Downloa
   } catch (error) {
     status.bytesDone -= written;
     await rm(temporary, { force: true });
-    if (controller.signal.aborted) {
+    if (answered && controller.signal.aborted) {
       throw new Error(`${entry.url} stopped sending for ${settings.idleTimeoutMs / 1000} s; try again.`, { cause: error });
     }
     throw error;

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { AppError } from "../../api/errors";
 import { createBatcher } from "../batcher";
 import type { EmbeddingModel, ModelInfo, TextReading } from "../types";
-import { downloadDefaults, downloadModelFiles, downloadStatus, type DownloadOptions } from "./download";
+import { downloadModelFiles, downloadStatus, type DownloadOptions } from "./download";
 import { checkModelFiles, describeMissingFiles, modelDirectory } from "./files";
 import { knownModel } from "./known-models";
 import { readText } from "./reading";
@@ -76,7 +77,7 @@ export function createLocalModel(repoId: string, options: LocalModelOptions): Em
 
   function configuredDims(): number | null {
     try {
-      return hiddenSizeFromConfigText(readFileSync(`${dir}/config.json`, "utf8"));
+      return hiddenSizeFromConfigText(readFileSync(path.join(dir, "config.json"), "utf8"));
     } catch {
       return null;
     }
@@ -92,7 +93,7 @@ export function createLocalModel(repoId: string, options: LocalModelOptions): Em
 
     const waitMs = status?.state === "failed" ? status.failedAt! + settings.retryAfterFailureMs - Date.now() : 0;
     if (status?.state === "failed" && waitMs > 0) throw downloadFailed(status.message ?? "", Math.ceil(waitMs / 1000));
-    const done = downloadModelFiles({ hubUrl: settings.hubUrl, repoId, dir, ...downloadDefaults, ...settings.download });
+    const done = downloadModelFiles({ hubUrl: settings.hubUrl, repoId, dir, ...settings.download });
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
       done.then(() => true, () => true),

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -126,6 +127,20 @@ describe("a local: model with MODEL_DOWNLOADS on", () => {
   it("fails at once for a host that does not resolve", async () => {
     const error = await appErrorOf(modelFor("test/nowhere", { hubUrl: "http://hub.invalid" }).embed(["cat"]));
     expect(error.message).toMatch(/Could not reach http:\/\/hub\.invalid \((ENOTFOUND|EAI_AGAIN)\)/);
+  });
+
+  it("gives up on a hub that accepts the connection but never answers", async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => void sockets.add(socket)); // holds every connection open, says nothing
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+    try {
+      const error = await appErrorOf(modelFor("test/silent", { hubUrl: silentUrl, download: { connectTimeoutMs: 200 } }).embed(["cat"]));
+      expect(error.message).toContain(`${silentUrl} did not answer within 0.2 s`);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it("refuses a model larger than the download limit before fetching it", async () => {
