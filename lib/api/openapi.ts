@@ -33,12 +33,24 @@ const modelInfo = z.object({
   dims: z.number().int().nullable(),
   kind: z.enum(["sentence", "word"]),
   local: z.boolean(),
-  available: z.boolean(),
+  available: z
+    .boolean()
+    .describe("False when the model cannot run here as configured: a remote model without its token, a local: model whose files are not in MODELS_DIR while MODEL_DOWNLOADS is off."),
   description: z.string(),
   reads: z
     .object({ scripts: z.array(z.string()), languages: z.array(z.string()), note: z.string().optional() })
     .nullable()
     .describe("Unicode scripts (Latin, Han, …) and BCP 47 languages the model reads; null when unknown (remote models)."),
+  download: z
+    .object({
+      state: z.enum(["absent", "downloading", "ready", "failed"]),
+      file: z.string().optional(),
+      bytesDone: z.number().int(),
+      bytesTotal: z.number().int().nullable(),
+      message: z.string().optional(),
+    })
+    .optional()
+    .describe("local: models only: whether the model's files are here, missing, being downloaded (bytes so far of the total, null while unknown), or the last download failed, and why."),
   unindexedTexts: z.number().int().describe("Stored texts not in the HNSW index yet: added when the server is idle; searches scan them exactly meanwhile."),
   vocabulary: z
     .object({ state: z.enum(["absent", "loading", "indexing", "ready"]), wordsLoaded: z.number().int(), wordsTarget: z.number().int() })
@@ -103,7 +115,7 @@ export const operations: Operation[] = [
   { method: "post", path: "/api/generate", tag: "Collections", summary: "Send an augmented prompt to the text-generation model; its answer", body: generateRequestSchema, success: { status: 200, description: "The answer", schema: z.object({ model: z.string(), text: z.string() }) }, errors: [400, 429, 502, 503, 504] },
   { method: "post", path: "/api/explorations", tag: "Explorations", summary: "Save an exploration (its maps are computed and stored)", body: createExplorationSchema, success: { status: 201, description: "Share link, and the edit key (shown only now)", schema: createdExploration }, errors: [400, 413, 503] },
   { method: "get", path: "/api/explorations/{slug}", tag: "Explorations", summary: "A saved exploration, coordinates included", success: { status: 200, description: "The exploration", schema: exploration }, errors: [404] },
-  { method: "patch", path: "/api/explorations/{slug}", tag: "Explorations", summary: "Edit title, items or cells (send `version` to be refused with 409 if it changed meanwhile)", body: updateExplorationSchema, auth: "required", success: { status: 200, description: "The updated exploration", schema: exploration.extend({ warnings }) }, errors: [400, 401, 403, 404, 409] },
+  { method: "patch", path: "/api/explorations/{slug}", tag: "Explorations", summary: "Edit title, items or cells (send `version` to be refused with 409 if it changed meanwhile)", body: updateExplorationSchema, auth: "required", success: { status: 200, description: "The updated exploration", schema: exploration.extend({ warnings }) }, errors: [400, 401, 403, 404, 409, 503] },
   { method: "delete", path: "/api/explorations/{slug}", tag: "Explorations", summary: "Delete an exploration", auth: "required", success: { status: 204, description: "Deleted" }, errors: [401, 403, 404] },
   { method: "post", path: "/api/explorations/{slug}/fork", tag: "Explorations", summary: "An editable copy under a new slug and edit key", success: { status: 201, description: "The copy", schema: createdExploration }, errors: [404] },
   { method: "post", path: "/api/collections", tag: "Collections", summary: "Create a document collection", body: createCollectionSchema, success: { status: 201, description: "Its id, and its read and write keys (shown only now)", schema: z.object({ id: z.string(), readKey: z.string(), writeKey: z.string(), collection }) }, errors: [400, 503] },
@@ -126,7 +138,7 @@ const errorDescriptions: Record<number, string> = {
   413: `Too large (request bodies up to ${limits.maxBodyBytes / 1024 / 1024} MB)`,
   429: "Too many requests: wait as long as Retry-After says",
   502: "The remote model answered badly",
-  503: "Not available right now (database down, remote model not configured, vocabulary loading); see Retry-After",
+  503: "Not available right now (database down, remote model not configured, local model not installed or still downloading, vocabulary loading); see Retry-After",
   504: "The remote model did not answer in time",
 };
 

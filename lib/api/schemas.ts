@@ -27,7 +27,7 @@ export const modelIdSchema = z
   .min(1, "must not be empty")
   .max(limits.maxModelIdLength, `must be at most ${limits.maxModelIdLength} characters`)
   .optional()
-  .describe("Model id from GET /api/models; default use-lite.");
+  .describe("Model id from GET /api/models: use-lite (default), glove-100d, cedict-glove-100d, hf:<owner/name> (remote) or local:<owner/name> (ONNX, in this process).");
 
 const textsSchema = (max: number) =>
   z
