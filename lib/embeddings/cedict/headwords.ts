@@ -53,7 +53,7 @@ export function rankHeadwords(lexicon: CedictLexicon, { maxLength = 4, maxNameGl
   for (const [order, form] of forms.entries()) {
     const chars = [...form];
     if (chars.length > maxLength) continue;
-    if (lexicon.firstGlossLength(form) > maxFirstGlossWords) continue;
+    if (lexicon.firstGlossWords(form).length > maxFirstGlossWords) continue;
     const glossRank = lexicon.commonnessRank(form);
     if (glossRank === undefined) continue;
     if (lexicon.isNameOnly(form) && glossRank > maxNameGlossRank) continue;

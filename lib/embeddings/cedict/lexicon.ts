@@ -95,9 +95,9 @@ export class CedictLexicon {
     return undefined;
   }
 
-  /** How many content words the headword's first meaning has (0 when it has none). */
-  firstGlossLength(word: string): number {
-    return weightedGlosses(this.byForm.get(word) ?? [])[0]?.words.length ?? 0;
+  /** The content words of the headword's first meaning (猫 → ["cat"], 宠物 → ["house", "pet"]); empty when it has none. */
+  firstGlossWords(word: string): string[] {
+    return weightedGlosses(this.byForm.get(word) ?? [])[0]?.words ?? [];
   }
 
   private compute(word: string): Float32Array | undefined {
