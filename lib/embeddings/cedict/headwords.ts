@@ -10,8 +10,8 @@ import type { CedictLexicon } from "./lexicon";
  * - how many longer headwords contain it (中国 is in hundreds, 达味王 in none);
  * - its length: two characters is the usual modern word; single characters are often bound
  *   morphemes (蕉 beside 香蕉), longer ones mostly names, idioms and set phrases.
- * Words of more than `maxLength` characters, descriptions (see `maxFirstGlossWords`), names the
- * dictionary has no common word for, and
+ * Words of more than `maxLength` characters, descriptions (see `maxFirstGlossWords`), names that
+ * are not one common English word, and
  * headwords whose vector is exactly another's (same glosses: 女王 and 王后 are both "queen") but
  * rank lower are left out: in a nearest-word list they would only repeat.
  */
@@ -19,7 +19,7 @@ import type { CedictLexicon } from "./lexicon";
 export interface HeadwordRanking {
   /** Longest headword kept, in characters. Default 4: idioms (成语) are four, proverbs longer. */
   maxLength?: number;
-  /** A name (capitalised pinyin only) is kept when its gloss's GloVe rank is at most this. Default 20,000. */
+  /** A name (capitalised pinyin only) is kept when its gloss is one word of GloVe rank at most this. Default 20,000. */
   maxNameGlossRank?: number;
 }
 
@@ -56,7 +56,9 @@ export function rankHeadwords(lexicon: CedictLexicon, { maxLength = 4, maxNameGl
     if (lexicon.firstGlossWords(form).length > maxFirstGlossWords) continue;
     const glossRank = lexicon.commonnessRank(form);
     if (glossRank === undefined) continue;
-    if (lexicon.isNameOnly(form) && glossRank > maxNameGlossRank) continue;
+    // A name stays when it is one common word (巴黎 Paris, 东京 Tokyo); names of several words
+    // (汉堡王 Burger King, 东京大学 Tokyo University) sit between their words like descriptions.
+    if (lexicon.isNameOnly(form) && (glossRank > maxNameGlossRank || lexicon.firstGlossWords(form).length > 1)) continue;
     const rarestChar = Math.min(...chars.map((char) => charCounts.get(char)!));
     const compounds = chars.length === 1 ? charCounts.get(form)! : (containedIn.get(form) ?? 0);
     const score = Math.log(glossRank) - 0.5 * Math.log(rarestChar) - 0.5 * Math.log1p(compounds) + Math.abs(chars.length - 2);
