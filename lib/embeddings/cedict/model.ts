@@ -18,8 +18,9 @@ import { segmentHan, splitByScript, type Segmenter } from "./segment";
 export const CEDICT_MODEL_ID = "cedict-glove-100d";
 
 /**
- * Headwords in its vocabulary (scope "vocabulary"). Of the ~65k ranked headwords, the rest are
- * rarer still; 50k load into PGlite in ~25 s with the HNSW build (measured; GloVe's 100k take ~85 s).
+ * Headwords in its vocabulary (scope "vocabulary"). Of the ~63k ranked headwords, the rest are
+ * rarer still; 50k load into PGlite in 25–30 s (ranking ~4 s, rows ~1 s, HNSW build ~20 s;
+ * measured), where GloVe's 100k take ~85 s.
  */
 export const CEDICT_VOCABULARY_WORDS = 50_000;
 
