@@ -164,7 +164,7 @@ export function Notebook({ init, models, readOnly = false }: { init: NotebookIni
       case "neighbours":
         return <NeighboursCell cell={cell} display={display} model={notebook.model} readOnly={readOnly} onChange={onChange} />;
       case "analogy":
-        return <AnalogyCell cell={cell} readOnly={readOnly} onChange={onChange} onAdd={(text) => notebook.addItems([text])} />;
+        return <AnalogyCell cell={cell} model={notebook.model} readOnly={readOnly} onChange={onChange} onAdd={(text) => notebook.addItems([text])} />;
       case "note":
         return <NoteCell markdown={cell.markdown} readOnly={readOnly} onChange={(markdown) => onChange({ ...cell, markdown })} />;
       case "tokens":

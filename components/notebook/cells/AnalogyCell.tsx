@@ -1,26 +1,14 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { ApiError, callApi, type ScoredText } from "../client";
+import { useHasVocabulary } from "../vocabularyModels";
 import { ScoreList } from "./NeighboursCell";
 
 type Cell = { id: string; type: "analogy"; a: string; b: string; c: string; k: number };
 
 /** The model analogies fall back to when the notebook's model has no vocabulary (a sentence model). */
 const fallbackModel = "glove-100d";
-
-let wordModels: Promise<Set<string>> | undefined;
-
-/** The ids of the models with a vocabulary in pgvector (GET /api/models lists its status), asked once per page. */
-function loadWordModels(): Promise<Set<string>> {
-  wordModels ??= callApi<{ models: { id: string; vocabulary?: unknown }[] }>("/api/models", { method: "GET" })
-    .then(({ models }) => new Set(models.filter((model) => model.vocabulary).map((model) => model.id)))
-    .catch(() => {
-      wordModels = undefined;
-      return new Set<string>();
-    });
-  return wordModels;
-}
 
 /**
  * a − b + c with word vectors (king − man + woman → queen; 国王 − 男人 + 女人 → 女王), answered from
@@ -42,15 +30,7 @@ export function AnalogyCell({
   onChange: (cell: Cell) => void;
   onAdd?: (text: string) => void;
 }) {
-  const [solver, setSolver] = useState(fallbackModel);
-  useEffect(() => {
-    let current = true;
-    if (!model || model === fallbackModel) setSolver(fallbackModel);
-    else void loadWordModels().then((ids) => current && setSolver(ids.has(model) ? model : fallbackModel));
-    return () => {
-      current = false;
-    };
-  }, [model]);
+  const solver = useHasVocabulary(model) && model ? model : fallbackModel;
   const [results, setResults] = useState<ScoredText[] | null>(null);
   const [message, setMessage] = useState("Fill in three words and press Solve.");
   const [busy, setBusy] = useState(false);

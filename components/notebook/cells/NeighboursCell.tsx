@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { callApi, type ScoredText } from "../client";
+import { useHasVocabulary } from "../vocabularyModels";
 import type { Display } from "../display";
 
 type Cell = { id: string; type: "neighbours"; item?: string; k: number };
@@ -9,7 +10,7 @@ type Scope = "texts" | "vocabulary";
 
 /**
  * The nearest neighbours of one item: within this exploration (from the similarity matrix), among
- * everything ever embedded with the model, and in GloVe's vocabulary for the word model (pgvector).
+ * everything ever embedded with the model, and in the model's vocabulary when it has one (pgvector).
  */
 export function NeighboursCell({
   cell,
@@ -24,6 +25,7 @@ export function NeighboursCell({
   readOnly: boolean;
   onChange: (cell: Cell) => void;
 }) {
+  const hasVocabulary = useHasVocabulary(model);
   const index = cell.item === undefined ? 0 : display.texts.indexOf(cell.item);
   const item = index >= 0 ? display.texts[index] : undefined;
   const local =
@@ -66,7 +68,7 @@ export function NeighboursCell({
         <div className="neighbour-columns">
           <ScoreList title="In this exploration" results={local} empty="Run the notebook to compare the items." />
           <RemoteNeighbours title={`Everything embedded with ${model}`} model={model} query={item} k={cell.k} scope="texts" />
-          {model === "glove-100d" && <RemoteNeighbours title="GloVe vocabulary" model={model} query={item} k={cell.k} scope="vocabulary" />}
+          {hasVocabulary && <RemoteNeighbours title={`${model}'s vocabulary`} model={model} query={item} k={cell.k} scope="vocabulary" />}
         </div>
       )}
     </div>
