@@ -59,6 +59,49 @@ export const examples: ExampleExploration[] = [
     ],
   },
   {
+    id: "essay-zh",
+    title: "从文字到向量：猫、动物、宠物",
+    description: "文章自己的例子（中文）：大模型把文字切成词元，词元变成向量，相关的概念在空间里靠在一起。",
+    model: "cedict-glove-100d",
+    source: ["## 动物", "猫", "动物", "宠物", "", "## 交通工具", "汽车", "卡车", "", "## 食物", "香蕉", "", "## English", "cat"].join("\n"),
+    cells: [
+      {
+        id: "step-tokens",
+        type: "note",
+        markdown:
+          "## 1 · 大模型是一个词元生成器\n\n模型看不到字，只看到**词元**（token）。“人工智能的未来将”先被切成 [人工, 智能, 的, 未来, 将]，每个词元换成一个编号；模型再从一个概率分布里挑出下一个词元（会 0.5，变得 0.3 ……），接上去，一直重复。下面的单元格显示这个模型怎样切分一句话。",
+      },
+      { id: "tokens", type: "tokens", text: "人工智能的未来将" },
+      {
+        id: "step-vectors",
+        type: "note",
+        markdown:
+          "## 2 · 词元变成向量\n\n每个词变成一串数字（一个向量）。意思相近的词，向量的方向也相近：**猫**、**动物**、**宠物**靠在一起，**汽车**和**卡车**靠在一起，**香蕉**自己在一边。英文的 *cat* 落在 猫 旁边。\n\n地图用 PCA 把 100 维压到平面上。这里的模型 `cedict-glove-100d` 是一座**翻译桥**，不是多语言模型：它用 CC-CEDICT 词典把中文词翻成英文释义，再用英文 GloVe 词向量表示。装了多语言模型（例如 `local:Xenova/multilingual-e5-small`）时，可以在上面的模型菜单里换过去比较。",
+      },
+      // Seven words are too few for UMAP's neighbourhoods; PCA keeps the clusters the heatmap shows.
+      { id: "map", type: "map", method: "pca", params: {} },
+      {
+        id: "step-similarity",
+        type: "note",
+        markdown: "热图是地图背后的**余弦相似度**：方向相同是 1，意思越远越低。",
+      },
+      { id: "heatmap", type: "heatmap" },
+      { id: "neighbours", type: "neighbours", item: "猫", k: 3 },
+      {
+        id: "step-analogy",
+        type: "note",
+        markdown: "## 3 · 方向也有意思\n\n向量的**差**也有意义：从“男人”到“女人”的一步，和从“国王”到“女王”的一步很接近。所以 *国王 − 男人 + 女人* 落在 *女王* 附近。",
+      },
+      { id: "analogy", type: "analogy", a: "国王", b: "男人", c: "女人", k: 5 },
+      {
+        id: "step-retrieval",
+        type: "note",
+        markdown:
+          "## 4 · 检索增强生成（RAG）\n\n要让模型根据文档回答：把文档切成小块，每块变成向量存进向量数据库（这里是 PostgreSQL + pgvector），把问题也变成向量，找出离它最近的几块，和问题一起放进提示词。英文示例“From text to retrieval”里可以亲手走一遍。",
+      },
+    ],
+  },
+  {
     id: "animals-and-vehicles",
     title: "Animals, vehicles and a banana",
     description: "Related concepts cluster: pets with animals, cars with trucks, and the banana on its own.",
