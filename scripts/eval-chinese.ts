@@ -1,6 +1,6 @@
 /**
  * `npm run eval:chinese`: how well the offline models read Chinese, each figure beside its
- * baseline in the same run. Prints; writes nothing.
+ * baseline in the same run.
  *
  * 1. Related pairs: for each triple (anchor, related, unrelated) of common Chinese words whose
  *    relatedness is obvious to people (猫: 宠物 rather than 香蕉), whether the model puts the
@@ -18,8 +18,10 @@
  *    word of the kept questions), where use-lite and GloVe on the English originals run too.
  *
  * Usage: npm run eval:chinese [-- --questions ../shared/data/questions-words.txt]
+ * Prints, and writes the same lines into BENCHMARKS.md ("Evaluation: reading Chinese").
  */
 import { existsSync, readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { CEDICT_VOCABULARY_WORDS, createCedictModel, loadCedictLexicon } from "../lib/embeddings/cedict/model";
 import { rankHeadwords } from "../lib/embeddings/cedict/headwords";
@@ -28,6 +30,15 @@ import { glove } from "../lib/embeddings/glove";
 import type { EmbeddingModel } from "../lib/embeddings/types";
 import { useLite } from "../lib/embeddings/use-lite";
 import { cosine, normalize } from "../lib/vectors";
+import { describeMachine, sourceState, writeResults } from "./bench-report";
+
+/** Every line printed, for BENCHMARKS.md. */
+const printed: string[] = [];
+
+function say(line: string): void {
+  console.log(line);
+  printed.push(...line.split("\n"));
+}
 
 const triples: [anchor: string, related: string, unrelated: string][] = [
   ["猫", "宠物", "香蕉"],
@@ -94,8 +105,8 @@ async function embedMap(model: EmbeddingModel, texts: string[]): Promise<Map<str
 
 async function relatedPairs(cedict: EmbeddingModel): Promise<void> {
   const words = triples.flat();
-  console.log(`\n1. Related pairs: ${triples.length} triples (anchor, related, unrelated)`);
-  console.log("model              coverage   related nearer   ties   mean cos related / unrelated");
+  say(`\n1. Related pairs: ${triples.length} triples (anchor, related, unrelated)`);
+  say("model              coverage   related nearer   ties   mean cos related / unrelated");
   for (const model of [useLite, cedict]) {
     const readings = await model.read!([...new Set(words)]);
     const readable = readings.filter((reading) => reading.readable).length;
@@ -114,7 +125,7 @@ async function relatedPairs(cedict: EmbeddingModel): Promise<void> {
       related += toNear / triples.length;
       unrelated += toFar / triples.length;
     }
-    console.log(
+    say(
       `${model.info().id.padEnd(18)} ${percent(readable, new Set(words).size).padStart(8)}   ` +
         `${`${wins}/${triples.length}`.padStart(14)}   ${String(ties).padStart(4)}   ${rounded(related)} / ${rounded(unrelated)}`,
     );
@@ -129,8 +140,8 @@ async function segmentation(): Promise<void> {
     ["bidirectional matching (default)", (run) => segmentByDictionary(run, lexicon)],
     ["Intl.Segmenter + dictionary", (run) => segmentByIntl(run, lexicon)],
   ];
-  console.log(`\n2. Segmentation: ${goldSentences.length} hand-segmented sentences, word-level scores`);
-  console.log("segmenter                          precision   recall   F1      sentences exact");
+  say(`\n2. Segmentation: ${goldSentences.length} hand-segmented sentences, word-level scores`);
+  say("segmenter                          precision   recall   F1      sentences exact");
   for (const [name, cut] of cutters) {
     let correct = 0;
     let predicted = 0;
@@ -150,7 +161,7 @@ async function segmentation(): Promise<void> {
     const precision = correct / predicted;
     const recall = correct / expected;
     const f1 = (2 * precision * recall) / (precision + recall);
-    console.log(
+    say(
       `${name.padEnd(34)} ${rounded(precision).padStart(9)}   ${rounded(recall).padStart(6)}   ${rounded(f1)}   ${exact}/${goldSentences.length}`,
     );
   }
@@ -203,24 +214,24 @@ async function analogies(cedict: EmbeddingModel, questionsPath: string): Promise
     questions.push({ section, english: english as Question["english"], chinese: chinese as Question["chinese"] });
   }
   const total = [...sections.values()].reduce((sum, { total: n }) => sum + n, 0);
-  console.log(`\n3. Analogies: questions-words.txt through CC-CEDICT, ${questions.length} of ${total} questions translate unambiguously`);
-  for (const [name, { total: n, kept }] of sections) if (kept > 0) console.log(`   ${name}: ${kept} of ${n}`);
+  say(`\n3. Analogies: questions-words.txt through CC-CEDICT, ${questions.length} of ${total} questions translate unambiguously`);
+  for (const [name, { total: n, kept }] of sections) if (kept > 0) say(`   ${name}: ${kept} of ${n}`);
   if (questions.length === 0) return;
   const example = questions.find((question) => question.section === "family") ?? questions[0];
-  console.log(`   e.g. ${example.english.join(" ")} → ${example.chinese.join(" ")}`);
+  say(`   e.g. ${example.english.join(" ")} → ${example.chinese.join(" ")}`);
 
   const vocabularyVectors = ranked.map((word) => normalize(lexicon.vectorOf(word)!));
   const questionVectors = await embedMap(cedict, questions.flatMap((question) => question.chinese));
   const whole = scoreAnalogies(questions, (question) => question.chinese, ranked, vocabularyVectors, questionVectors);
-  console.log(
+  say(
     `   cedict-glove-100d over its ${ranked.length.toLocaleString("en")}-word vocabulary: accuracy@1 ${percent(whole.top1, questions.length)}, ` +
       `@5 ${percent(whole.top5, questions.length)} (${[...whole.bySection].map(([name, { top1, count }]) => `${name} ${percent(top1, count)}`).join(", ")})`,
   );
 
   const closedChinese = [...new Set(questions.flatMap((question) => question.chinese))];
   const closedEnglish = [...new Set(questions.flatMap((question) => question.english))];
-  console.log(`   closed set (the ${closedChinese.length} words of these questions):`);
-  console.log("   model                          accuracy@1   @5      note");
+  say(`   closed set (the ${closedChinese.length} words of these questions):`);
+  say("   model                          accuracy@1   @5      note");
   for (const [model, key, words, note] of [
     [useLite, (q: Question) => q.chinese, closedChinese, "Chinese: every word one unknown piece, all vectors tie"],
     [cedict, (q: Question) => q.chinese, closedChinese, "Chinese"],
@@ -228,7 +239,7 @@ async function analogies(cedict: EmbeddingModel, questionsPath: string): Promise
   ] as const) {
     const vectors = await embedMap(model, words);
     const scores = scoreAnalogies(questions, key, words, words.map((word) => vectors.get(word)!), vectors);
-    console.log(
+    say(
       `   ${model.info().id.padEnd(30)} ${percent(scores.top1, questions.length).padStart(10)}   ${percent(scores.top5, questions.length).padStart(6)}   ${note}`,
     );
   }
@@ -282,15 +293,19 @@ function argument(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = os.loadavg()[0];
+  const source = sourceState(["lib/embeddings", "scripts/eval-chinese.ts"]);
   const questionsPath = path.resolve(argument("questions") ?? path.join("..", "shared", "data", "questions-words.txt"));
   const started = performance.now();
   const cedict = createCedictModel();
   await cedict.embed(["猫"]);
-  console.log(`cedict-glove-100d loaded in ${((performance.now() - started) / 1000).toFixed(2)} s (dictionary parse + GloVe binary)`);
+  say(`cedict-glove-100d loaded in ${((performance.now() - started) / 1000).toFixed(2)} s (dictionary parse + GloVe binary)`);
   await relatedPairs(cedict);
   await segmentation();
   if (existsSync(questionsPath)) await analogies(cedict, questionsPath);
-  else console.log(`\n3. Analogies: skipped, ${questionsPath} is not there (pass --questions <file>).`);
+  else say(`\n3. Analogies: skipped, ${questionsPath} is not there (pass --questions <file>).`);
+  const results = `${describeMachine({ loadAtStart, source })}\n\n\`\`\`\n${printed.join("\n").trim()}\n\`\`\``;
+  writeResults("chinese", results, { heading: "Evaluation: reading Chinese" });
   process.exit(0); // use-lite's worker thread would keep the process alive
 }
 
