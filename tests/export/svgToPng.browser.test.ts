@@ -38,4 +38,23 @@ describe.skipIf(!hasChromium)("svgToPng in Chromium", () => {
     expect(result.inked).toBeGreaterThan(1000);
     await page.close();
   });
+
+  it("svgToPng draws Chinese labels as their own glyphs, not as one missing-glyph box", async () => {
+    const page = await harness.newPage();
+    // Two maps alike but for one label: with no CJK font both would draw the same empty boxes.
+    const pixelsOf = (label: string) =>
+      page.evaluate(async (text) => {
+        const w = window as any;
+        const svg = w.mapToSvg({ x: [0, 1], y: [0, 1], labels: [text, "cat"], width: 200, height: 120 });
+        const bitmap = await createImageBitmap(await w.svgToPng(svg, 2));
+        const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext("2d")!;
+        context.drawImage(bitmap, 0, 0);
+        return Array.from(context.getImageData(0, 0, bitmap.width, bitmap.height).data);
+      }, label);
+    const [cat, banana, missing] = await Promise.all([pixelsOf("猫"), pixelsOf("香"), pixelsOf("\u{10FFFD}")]);
+    const differing = (a: number[], b: number[]) => a.filter((value, i) => value !== b[i]).length;
+    expect(differing(cat, banana)).toBeGreaterThan(50);
+    expect(differing(cat, missing)).toBeGreaterThan(50);
+    await page.close();
+  });
 });
