@@ -61,7 +61,7 @@ export const searchRequestSchema = z.strictObject({
   scope: z
     .enum(["texts", "vocabulary"])
     .default("texts")
-    .describe("texts: everything embedded so far with the model; vocabulary: GloVe's word list (glove-100d only)."),
+    .describe("texts: everything embedded so far with the model; vocabulary: the word model's vocabulary (glove-100d: GloVe's English words; cedict-glove-100d: Chinese headwords)."),
 });
 
 export const analogyRequestSchema = z.strictObject({
@@ -73,7 +73,7 @@ export const analogyRequestSchema = z.strictObject({
   scope: z
     .enum(["texts", "vocabulary"])
     .optional()
-    .describe("Where answers come from; default vocabulary for glove-100d, texts for other models."),
+    .describe("Where answers come from; default vocabulary for a model that has one (glove-100d, cedict-glove-100d), texts for other models."),
 });
 
 export type EmbedRequest = z.infer<typeof embedRequestSchema>;
