@@ -215,6 +215,56 @@ describe.skipIf(!hasChromium)("the notebook in Chromium", () => {
     await page.context().close();
   });
 
+  it("the Chinese example runs offline: 猫 sits with 宠物 and 动物, and its share page and SVG keep the Chinese", async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true })).newPage();
+    await page.goto(`${app.url}/new?example=essay-zh`);
+    await mapPoints(page, 7);
+    const neighbours = page.locator(".neighbour-columns .score-list").first();
+    await neighbours.locator("li").first().waitFor();
+    const nearest = await neighbours.locator(".score-text").allTextContents();
+    expect(nearest).toHaveLength(3);
+    expect(nearest.some((text) => text === "宠物" || text === "动物")).toBe(true);
+    expect(await page.locator(".reading-note").count()).toBe(0);
+    const labels = await page.locator("text.map-label").allTextContents();
+    expect(new Set(labels)).toEqual(new Set(["猫", "动物", "宠物", "汽车", "卡车", "香蕉", "cat"]));
+    await page.screenshot({ path: path.join(screenshots, "example-chinese.png"), fullPage: true });
+
+    const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "SVG", exact: true }).first().click()]);
+    const svg = fs.readFileSync((await file.path())!, "utf8");
+    for (const word of ["猫", "宠物", "香蕉"]) expect(svg).toContain(`>${word}<`);
+
+    await page.getByRole("button", { name: "Save & share" }).click();
+    const url = await page.getByTestId("share-url").inputValue();
+    const reader = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    await reader.goto(url);
+    await mapPoints(reader, 7);
+    expect(await reader.getByRole("heading", { name: "从文字到向量：猫、动物、宠物" }).count()).toBe(1);
+    expect(await reader.locator(".item-list").textContent()).toContain("香蕉");
+    await reader.screenshot({ path: path.join(screenshots, "share-chinese.png"), fullPage: true });
+    await Promise.all([reader.context().close(), page.context().close()]);
+  }, 120_000);
+
+  it("use-lite refuses the essay's six words by name on the cells, and one click runs them on a model that reads them", async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    await page.goto(`${app.url}/new`);
+    await page.locator("#items").fill(["猫", "动物", "宠物", "汽车", "卡车", "香蕉", "cat", "dog"].join("\n"));
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    const note = page.locator(".reading-note").first();
+    await note.waitFor();
+    expect(await note.textContent()).toMatch(/use-lite cannot read 6 items: “猫”, “动物”, “宠物”, “汽车”, “卡车”, “香蕉”/);
+    // The readable items are still drawn; the map, heatmap and neighbours cells each carry the note.
+    await mapPoints(page, 2);
+    const vectorCells = page.locator('section.cell[aria-label="Map"], section.cell[aria-label="Similarity"], section.cell[aria-label="Neighbours"]');
+    expect(await vectorCells.count()).toBeGreaterThan(0);
+    expect(await page.locator("section.cell .reading-note").count()).toBe(await vectorCells.count());
+    await page.screenshot({ path: path.join(screenshots, "unreadable-note.png"), fullPage: true });
+    await note.getByRole("button", { name: "Use cedict-glove-100d" }).click();
+    await mapPoints(page, 8);
+    expect(await page.locator(".reading-note").count()).toBe(0);
+    expect(await page.getByLabel("Model").inputValue()).toBe("cedict-glove-100d");
+    await page.context().close();
+  }, 120_000);
+
   it("an example notebook opens and runs: analogy king − man + woman answers queen", async () => {
     const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: "dark" })).newPage();
     await page.goto(`${app.url}/new?example=royal-analogies`);

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { callApi, type ScoredText } from "../client";
-import { useHasVocabulary } from "../vocabularyModels";
+import { useVocabularyState, type VocabularyState } from "../vocabularyModels";
 import type { Display } from "../display";
 
 type Cell = { id: string; type: "neighbours"; item?: string; k: number };
@@ -25,7 +25,7 @@ export function NeighboursCell({
   readOnly: boolean;
   onChange: (cell: Cell) => void;
 }) {
-  const hasVocabulary = useHasVocabulary(model);
+  const vocabulary = useVocabularyState(model);
   const index = cell.item === undefined ? 0 : display.texts.indexOf(cell.item);
   const item = index >= 0 ? display.texts[index] : undefined;
   const local =
@@ -68,9 +68,31 @@ export function NeighboursCell({
         <div className="neighbour-columns">
           <ScoreList title="In this exploration" results={local} empty="Run the notebook to compare the items." />
           <RemoteNeighbours title={`Everything embedded with ${model}`} model={model} query={item} k={cell.k} scope="texts" />
-          {hasVocabulary && <RemoteNeighbours title={`${model}'s vocabulary`} model={model} query={item} k={cell.k} scope="vocabulary" />}
+          {vocabulary && (
+            <VocabularyNeighbours model={model} state={vocabulary} query={item} k={cell.k} />
+          )}
         </div>
       )}
+    </div>
+  );
+}
+
+/**
+ * Neighbours among the model's vocabulary words. A vocabulary not in pgvector yet loads on a click,
+ * not on opening the page: on the embedded database its index build holds up every other request
+ * for a while (tens of seconds for 50,000 words), which a reader of an example did not ask for.
+ */
+function VocabularyNeighbours({ model, state, query, k }: { model: string; state: VocabularyState; query: string; k: number }) {
+  const [asked, setAsked] = useState(state === "ready");
+  const title = `${model}'s vocabulary`;
+  if (asked) return <RemoteNeighbours title={title} model={model} query={query} k={k} scope="vocabulary" />;
+  return (
+    <div className="score-list">
+      <h3>{title}</h3>
+      <p className="hint">Its words are loaded into pgvector once, on first use; the server is busy with it for a while.</p>
+      <button type="button" className="secondary small" onClick={() => setAsked(true)}>
+        Load and search
+      </button>
     </div>
   );
 }
