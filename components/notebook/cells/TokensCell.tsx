@@ -4,13 +4,14 @@ import { useEffect, useState } from "react";
 import { callApi } from "../client";
 
 type Cell = { id: string; type: "tokens"; text: string };
-type Token = { text: string; id: number | null; known: boolean };
+type Token = { text: string; id: number | null; known: boolean; glosses?: string[] };
 type Reply = { supported: boolean; count: number; tokens: Token[]; note?: string };
 
 /**
  * Step one of the story: before a model sees text, a tokenizer cuts it into pieces with ids.
  * USE-lite shows SentencePiece pieces (▁ marks the start of a word); GloVe shows whole words,
- * with the ones it has no vector for struck through.
+ * with the ones it has no vector for struck through; cedict-glove-100d shows Chinese dictionary
+ * words with the English glosses their vectors are made of.
  */
 export function TokensCell({ cell, model, readOnly, onChange }: { cell: Cell; model: string; readOnly: boolean; onChange: (cell: Cell) => void }) {
   const [reply, setReply] = useState<Reply | null>(null);
@@ -50,9 +51,9 @@ export function TokensCell({ cell, model, readOnly, onChange }: { cell: Cell; mo
           </p>
           <ol className="token-list" aria-label="Tokens">
             {reply.tokens.map((token, i) => (
-              <li key={i} className={token.known ? "token" : "token unknown"} title={token.known ? `id ${token.id}` : "not in the vocabulary"}>
+              <li key={i} className={token.known ? "token" : "token unknown"} title={tokenTitle(token)}>
                 <span className="token-text">{token.text}</span>
-                <span className="token-id">{token.id ?? "?"}</span>
+                <span className="token-id">{token.glosses?.length ? token.glosses[0] : (token.id ?? "?")}</span>
               </li>
             ))}
           </ol>
@@ -60,4 +61,10 @@ export function TokensCell({ cell, model, readOnly, onChange }: { cell: Cell; mo
       )}
     </div>
   );
+}
+
+function tokenTitle(token: Token): string {
+  if (!token.known) return "not in the vocabulary";
+  if (token.glosses?.length) return `glosses: ${token.glosses.join("; ")}`;
+  return `id ${token.id}`;
 }
