@@ -8,8 +8,11 @@ import { repoIdProblem } from "../huggingface";
  * (or from another machine) works as it is.
  */
 
+/** The tokenizer's files: all that reading a text (`read`) needs. */
+export const tokenizerFiles = ["tokenizer.json", "tokenizer_config.json"] as const;
+
 /** Files every model needs, relative to its directory. */
-export const requiredFiles = ["config.json", "tokenizer.json", "tokenizer_config.json"] as const;
+export const requiredFiles = ["config.json", ...tokenizerFiles] as const;
 
 /**
  * The ONNX file, one of these, in order of preference: the int8-quantized file is about a quarter

@@ -1,13 +1,14 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import type { PreTrainedTokenizer } from "@huggingface/transformers";
 import { AppError } from "../../api/errors";
 import { createBatcher } from "../batcher";
 import type { EmbeddingModel, ModelInfo, TextReading } from "../types";
 import { downloadModelFiles, downloadStatus, type DownloadOptions } from "./download";
-import { checkModelFiles, describeMissingFiles, modelDirectory } from "./files";
+import { checkModelFiles, describeMissingFiles, isFilePresent, modelDirectory, tokenizerFiles } from "./files";
 import { knownModel } from "./known-models";
 import { readText } from "./reading";
-import { loadModel, planBatches, type LoadedModel } from "./runtime";
+import { loadModel, loadTokenizer, planBatches, type LoadedModel } from "./runtime";
 import { hiddenSizeFromConfigText, readModelSettings } from "./settings";
 
 export interface LocalModelOptions {
@@ -38,7 +39,7 @@ export const localModelDefaults = { batchSize: 32, tokenBudget: 8_192, waitForDo
  * `<modelsDir>/<repoId>/`, or, when `downloads` allows, from the hub once. Loaded once per model
  * (concurrent first calls share the load; a failed load is forgotten, so a fixed file works on the
  * next request). Texts are embedded in batches of up to `batchSize`, longest texts cut to the
- * model's max length (see settings.ts), one batch at a time.
+ * model's max length (see settings.ts), one batch at a time. `read` needs only the tokenizer.
  */
 export function createLocalModel(repoId: string, options: LocalModelOptions): EmbeddingModel {
   const id = `local:${repoId}`;
@@ -47,6 +48,7 @@ export function createLocalModel(repoId: string, options: LocalModelOptions): Em
   const known = knownModel(repoId);
   let loading: Promise<LoadedModel> | undefined;
   let loaded: LoadedModel | undefined;
+  let tokenizerLoading: Promise<PreTrainedTokenizer> | undefined;
 
   const describe = (): string => {
     const what = known?.summary ?? `${repoId}, an ONNX embedding model from MODELS_DIR`;
@@ -134,12 +136,22 @@ export function createLocalModel(repoId: string, options: LocalModelOptions): Em
     );
   }
 
+  /** The tokenizer, once its two files are here (else as `ensureFiles` says); loaded once, a failed load forgotten. */
+  async function getTokenizer(): Promise<PreTrainedTokenizer> {
+    if (!tokenizerFiles.every((file) => isFilePresent(dir, file))) await ensureFiles();
+    tokenizerLoading ??= loadTokenizer({ modelId: id, dir }).catch((error: unknown) => {
+      tokenizerLoading = undefined;
+      throw error;
+    });
+    return tokenizerLoading;
+  }
+
   async function load(): Promise<LoadedModel> {
     const onnxFile = await ensureFiles();
     if (loaded) return loaded;
     loading ??= (async () => {
       const modelSettings = await readModelSettings(dir, repoId);
-      return loadModel({ modelId: id, dir, onnxFile, settings: modelSettings, threads: settings.threads });
+      return loadModel({ modelId: id, dir, onnxFile, settings: modelSettings, tokenizer: getTokenizer, threads: settings.threads });
     })().then(
       (model) => (loaded = model),
       (error: unknown) => {
@@ -171,7 +183,7 @@ export function createLocalModel(repoId: string, options: LocalModelOptions): Em
       return embedQueued(texts);
     },
     async read(texts): Promise<TextReading[]> {
-      const { tokenizer } = await load();
+      const tokenizer = await getTokenizer();
       const unkId = tokenizer.unk_token_id ?? undefined;
       const reader = {
         ids: (text: string) => tokenizer.encode(text, { add_special_tokens: false }),

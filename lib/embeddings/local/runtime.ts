@@ -8,14 +8,15 @@ import type { ModelSettings } from "./settings";
 
 /**
  * One model's tokenizer and ONNX session, through `@huggingface/transformers` on onnxruntime-node
- * (its CPU library ships in the npm package). Only local files are read: the library never goes
- * online (`env.allowRemoteModels = false`) and never writes its own cache. Each model is named by
- * its absolute directory rather than through the library's global `env.localModelPath`, so models
- * under different MODELS_DIRs (tests) never depend on one global setting.
+ * (its CPU library ships in the npm package). The tokenizer loads on its own (`read` needs nothing
+ * else, and a model whose ONNX file is broken can still read). Only local files are read: the
+ * library never goes online (`env.allowRemoteModels = false`) and never writes its own cache. Each
+ * model is named by its absolute directory rather than through the library's global
+ * `env.localModelPath`, so models under different MODELS_DIRs (tests) never depend on one global
+ * setting.
  */
 
 export interface LoadedModel {
-  tokenizer: PreTrainedTokenizer;
   /** Vector length, as the model answered it. */
   dims: number;
   /** Tokens of `text` as the model would see them (prefix and special tokens included, cut to the limit). */
@@ -30,6 +31,8 @@ export interface LoadOptions {
   /** The ONNX file to run, relative to `dir` (onnx/model_quantized.onnx → int8, onnx/model.onnx → fp32). */
   onnxFile: string;
   settings: ModelSettings;
+  /** The model's tokenizer (see `loadTokenizer`), asked for once config.json has been checked. */
+  tokenizer: () => Promise<PreTrainedTokenizer>;
   /**
    * ONNX Runtime's intra-op threads. onnxruntime-node runs a batch on the calling thread, which
    * joins the pool, so n threads keep n cores busy while the batch runs. Default: the cores, at
@@ -54,30 +57,42 @@ function transformers(): Promise<Transformers> {
   return library;
 }
 
+/** The sentence for a file of the model that is there but unusable: which file, what is wrong, how to replace it. */
+function brokenFile({ modelId, dir }: { modelId: string; dir: string }, file: string, problem: string, cause?: unknown): AppError {
+  return new AppError(
+    "unavailable:model",
+    `${modelId} cannot run: ${path.join(dir, file)} ${problem}. Replace the file (delete it and set MODEL_DOWNLOADS=1 to fetch it again).`,
+    { cause },
+  );
+}
+
 /**
- * Loads the tokenizer and the ONNX session, then embeds one short text to check what the model
- * answers. Throws `unavailable:model` naming the file at fault (config.json, the tokenizer, the
- * ONNX file, or an output of the wrong shape).
+ * The model's tokenizer from tokenizer.json and tokenizer_config.json alone (no ONNX session).
+ * Throws `unavailable:model` naming tokenizer.json when they do not load.
  */
-export async function loadModel({ modelId, dir, onnxFile, settings, threads }: LoadOptions): Promise<LoadedModel> {
-  const fail = (file: string, problem: string, cause?: unknown) =>
-    new AppError(
-      "unavailable:model",
-      `${modelId} cannot run: ${path.join(dir, file)} ${problem}. Replace the file (delete it and set MODEL_DOWNLOADS=1 to fetch it again).`,
-      { cause },
-    );
+export async function loadTokenizer(model: { modelId: string; dir: string }): Promise<PreTrainedTokenizer> {
+  const { AutoTokenizer } = await transformers();
+  try {
+    return await AutoTokenizer.from_pretrained(model.dir, { local_files_only: true });
+  } catch (error) {
+    throw brokenFile(model, "tokenizer.json", `(with tokenizer_config.json) does not load as a tokenizer (${oneLine(error)})`, error);
+  }
+}
+
+/**
+ * Checks config.json, takes the tokenizer and loads the ONNX session, then embeds one short text
+ * to check what the model answers. Throws `unavailable:model` naming the file at fault
+ * (config.json, the tokenizer, the ONNX file, or an output of the wrong shape).
+ */
+export async function loadModel({ modelId, dir, onnxFile, settings, tokenizer: takeTokenizer, threads }: LoadOptions): Promise<LoadedModel> {
+  const fail = (file: string, problem: string, cause?: unknown) => brokenFile({ modelId, dir }, file, problem, cause);
   try {
     JSON.parse(await readFile(path.join(dir, "config.json"), "utf8"));
   } catch (error) {
     throw fail("config.json", `is not readable JSON (${oneLine(error)})`, error);
   }
-  const { AutoModel, AutoTokenizer } = await transformers();
-  let tokenizer: PreTrainedTokenizer;
-  try {
-    tokenizer = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
-  } catch (error) {
-    throw fail("tokenizer.json", `(with tokenizer_config.json) does not load as a tokenizer (${oneLine(error)})`, error);
-  }
+  const tokenizer = await takeTokenizer();
+  const { AutoModel } = await transformers();
   let model: PreTrainedModel;
   try {
     model = await AutoModel.from_pretrained(dir, {
@@ -123,7 +138,6 @@ export async function loadModel({ modelId, dir, onnxFile, settings, threads }: L
     throw fail(onnxFile, `answers ${probe.length}-dimensional token vectors, but config.json says hidden_size ${settings.dims}; the files belong to different models`);
   }
   return {
-    tokenizer,
     dims: probe.length,
     countTokens: (text) => Math.min(maxLength, tokenizer.encode(settings.prefix + text).length),
     embedBatch,

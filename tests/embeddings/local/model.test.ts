@@ -151,6 +151,39 @@ describe("createLocalModel(repoId, options).read(texts)", () => {
       { readable: true, unknown: ["!"] },
     ]);
   });
+
+  it("needs only the tokenizer: no ONNX session starts", async () => {
+    const load = vi.spyOn(AutoModel, "from_pretrained");
+    expect(await modelFor(tinyRepo()).read!(["cat"])).toEqual([{ readable: true, unknown: [] }]);
+    expect(load).not.toHaveBeenCalled();
+  });
+
+  it("reads while the ONNX file is missing or corrupt, and embed then names the ONNX file", async () => {
+    const missing = tinyRepo();
+    fs.rmSync(path.join(modelsDir, missing, "onnx"), { recursive: true });
+    const corrupt = tinyRepo({ variant: "corrupt" });
+    for (const [repoId, problem] of [
+      [missing, `onnx/model.onnx (or model_quantized.onnx) is missing in ${path.join(modelsDir, missing)}`],
+      [corrupt, `${path.join(modelsDir, corrupt, "onnx/model.onnx")} does not load as an ONNX model`],
+    ]) {
+      const model = modelFor(repoId);
+      expect(await model.read!(["cat", "zebra"])).toEqual([
+        { readable: true, unknown: [] },
+        { readable: false, unknown: ["zebra"] },
+      ]);
+      const error = await appErrorOf(model.embed(["cat"]));
+      expect(error.code).toBe("unavailable:model");
+      expect(error.message).toContain(problem);
+    }
+  });
+
+  it("says which tokenizer file is missing, and where", async () => {
+    const repoId = tinyRepo();
+    fs.rmSync(path.join(modelsDir, repoId, "tokenizer_config.json"));
+    const error = await appErrorOf(modelFor(repoId).read!(["cat"]));
+    expect(error.code).toBe("unavailable:model");
+    expect(error.message).toContain(`tokenizer_config.json is missing in ${path.join(modelsDir, repoId)}`);
+  });
 });
 
 describe("createLocalModel(repoId, options) failures", () => {
