@@ -1,5 +1,5 @@
 import { AppError } from "../api/errors";
-import { builtInModelIds, resolveModel } from "./registry";
+import { listModels, resolveModel } from "./registry";
 import type { EmbeddingModel, TextReading } from "./types";
 
 /**
@@ -28,7 +28,7 @@ const triedForSuggestions = 20;
 
 /**
  * How `model` reads `texts`: throws `unreadable:texts` (400) naming the texts it cannot read and
- * the built-in models that can, and returns a warning for each text with unknown pieces (at most
+ * the models here that can, and returns a warning for each text with unknown pieces (at most
  * `maxWarnings`, in input order, each text once). Models without `read()` pass everything.
  */
 export async function checkReadable(model: EmbeddingModel, texts: string[]): Promise<TextWarning[]> {
@@ -96,13 +96,17 @@ async function unreadableError(model: EmbeddingModel, unreadable: string[]): Pro
   );
 }
 
-/** Built-in models other than `exceptId` that read every one of `texts`. */
+/**
+ * Models that run here with nothing to fetch (the built-in ones, and `local:` models whose files
+ * are on disk), other than `exceptId`, that read every one of `texts`.
+ */
 async function modelsThatRead(exceptId: string, texts: string[]): Promise<string[]> {
   const found: string[] = [];
-  for (const id of builtInModelIds()) {
+  const candidates = listModels().filter((info) => info.local && info.available && (!info.download || info.download.state === "ready"));
+  for (const { id } of candidates) {
     if (id === exceptId) continue;
     const model = resolveModel(id);
-    if (!model.read || !model.info().available) continue;
+    if (!model.read) continue;
     try {
       const readings = await readThroughMemo(model, texts);
       if (readings.every((reading) => reading.readable)) found.push(id);

@@ -1,20 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "@/lib/api/errors";
 import { glove } from "@/lib/embeddings/glove";
 import { checkReadable, mergeWarnings, warningsField } from "@/lib/embeddings/readability";
 import { useLite } from "@/lib/embeddings/use-lite";
 import { readUseLite } from "@/lib/embeddings/use-lite-tokens";
+import { appErrorOf } from "../support/app-errors";
 
 const essayWords = ["猫", "动物", "宠物", "汽车", "卡车", "香蕉"];
-
-async function refusal(run: () => Promise<unknown>): Promise<AppError> {
-  const error = await run().then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 describe("readUseLite(texts)", () => {
   it("finds no letter or digit use-lite knows in the essay's Chinese words", async () => {
@@ -40,7 +31,7 @@ describe("readUseLite(texts)", () => {
 
 describe("checkReadable(model, texts)", () => {
   it("refuses use-lite's all-unknown texts with unreadable:texts, naming every one and a model that reads them", async () => {
-    const error = await refusal(() => checkReadable(useLite, ["cat", ...essayWords]));
+    const error = await appErrorOf(checkReadable(useLite, ["cat", ...essayWords]));
     expect(error.code).toBe("unreadable:texts");
     expect(error.status).toBe(400);
     expect(error.message).toMatch(/^use-lite cannot read "猫", "动物", "宠物", "汽车", "卡车" and 1 more/);
@@ -50,7 +41,7 @@ describe("checkReadable(model, texts)", () => {
   });
 
   it("suggests use-lite for names GloVe does not know", async () => {
-    const error = await refusal(() => checkReadable(glove, ["qwzxvbn"]));
+    const error = await appErrorOf(checkReadable(glove, ["qwzxvbn"]));
     expect(error.code).toBe("unreadable:texts");
     expect(error.details).toMatchObject({ model: "glove-100d", texts: ["qwzxvbn"], readableBy: expect.arrayContaining(["use-lite"]) });
   });
