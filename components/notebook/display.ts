@@ -6,7 +6,7 @@ export interface Reading {
   model: string;
   /** Items the model cannot read at all: left out of every cell. */
   unreadable: string[];
-  /** Built-in models that read the left-out items. */
+  /** Models here that read the left-out items, as the server named them. */
   readableBy: string[];
   /** Items with some unknown pieces, as the API named them. */
   warnings: TextWarning[];

@@ -213,7 +213,7 @@ export function openApiDocument(): Record<string, unknown> {
                 details: {
                   type: "object",
                   description:
-                    "Particulars for some codes. unreadable:texts: { model, texts (every text refused, up to 2,000), readableBy (built-in models that read them) }.",
+                    "Particulars for some codes. unreadable:texts: { model, texts (every text refused, up to 2,000), readableBy (models here that read them: built-in ones, and local: models whose files are on disk) }.",
                   additionalProperties: true,
                 },
               },
