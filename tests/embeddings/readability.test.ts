@@ -1,8 +1,9 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { glove } from "@/lib/embeddings/glove";
 import { checkReadable, mergeWarnings, warningsField } from "@/lib/embeddings/readability";
 import { useLite } from "@/lib/embeddings/use-lite";
-import { readUseLite } from "@/lib/embeddings/use-lite-tokens";
+import { collapseWhitespace, readByTokens, readUseLite } from "@/lib/embeddings/use-lite-tokens";
 import { appErrorOf } from "../support/app-errors";
 
 const essayWords = ["猫", "动物", "宠物", "汽车", "卡车", "香蕉"];
@@ -21,6 +22,17 @@ describe("readUseLite(texts)", () => {
     expect(mixed.unknown).toEqual(["猫"]);
     // A known "!" says nothing about the text: still unreadable.
     expect(punctuated.readable).toBe(false);
+  });
+
+  it("answers as the tokens themselves do, for English prose, code, accents, symbols and mixed scripts", async () => {
+    const readme = readFileSync("README.md", "utf8");
+    const texts = [
+      ...Array.from({ length: 60 }, (_, i) => collapseWhitespace(readme.slice(i * 800, i * 800 + 800))),
+      "naïve café déjà vu", "x² + y² = z²", "price: 5 € or $6", "Ελληνικά and English", "emoji 🦄 here", "«quoted» — dash", "猫 and cat", "ǅ ﬁ ℌ",
+    ];
+    const fast = await readUseLite(texts);
+    const exact = await Promise.all(texts.map((text) => readByTokens(collapseWhitespace(text))));
+    expect(fast).toEqual(exact);
   });
 
   it("reads a text with line breaks as embed() sends it, with the whitespace collapsed", async () => {
