@@ -22,8 +22,10 @@ export interface LocalModelOptions {
   batchSize?: number;
   /** Most tokens in one run, counting padding (texts × the longest text's tokens). Default 8,192. */
   tokenBudget?: number;
-  /** ONNX Runtime threads; see `LoadOptions.threads`. Default: the cores, at most 4. */
+  /** ONNX Runtime threads; see `SessionOptions.threads`. Default: the cores, at most 4. */
   threads?: number;
+  /** The ONNX worker's script, relative to the app's root. Default lib/embeddings/local/onnx.worker.mjs; tests wrap it to crash on demand. */
+  workerFile?: string;
   /** How long a request waits for a download it started or joined before answering 503 with progress, in ms. Default 3,000. */
   waitForDownloadMs?: number;
   /** After a failed download, requests answer its failure for this long before the next attempt, in ms. Default 10,000. */
@@ -35,9 +37,10 @@ export interface LocalModelOptions {
 export const localModelDefaults = { batchSize: 32, tokenBudget: 8_192, waitForDownloadMs: 3_000, retryAfterFailureMs: 10_000 } as const;
 
 /**
- * The model `local:<repoId>`: an ONNX embedding model run in this process. Its files come from
- * `<modelsDir>/<repoId>/`, or, when `downloads` allows, from the hub once. Loaded once per model
- * (concurrent first calls share the load; a failed load is forgotten, so a fixed file works on the
+ * The model `local:<repoId>`: an ONNX embedding model run in this process, its session in a worker
+ * thread of its own (session.ts). Its files come from `<modelsDir>/<repoId>/`, or, when
+ * `downloads` allows, from the hub once. Loaded once per model (concurrent first calls share the
+ * load; a failed load, or a worker thread that crashed, is forgotten, so a fixed file works on the
  * next request). Texts are embedded in batches of up to `batchSize`, longest texts cut to the
  * model's max length (see settings.ts), one batch at a time. `read` needs only the tokenizer.
  */
@@ -148,10 +151,14 @@ export function createLocalModel(repoId: string, options: LocalModelOptions): Em
 
   async function load(): Promise<LoadedModel> {
     const onnxFile = await ensureFiles();
+    if (loaded && !loaded.alive()) {
+      void loaded.close();
+      loaded = loading = undefined; // its worker thread crashed: start again
+    }
     if (loaded) return loaded;
     loading ??= (async () => {
       const modelSettings = await readModelSettings(dir, repoId);
-      return loadModel({ modelId: id, dir, onnxFile, settings: modelSettings, tokenizer: getTokenizer, threads: settings.threads });
+      return loadModel({ modelId: id, dir, onnxFile, settings: modelSettings, tokenizer: getTokenizer, threads: settings.threads, workerFile: settings.workerFile });
     })().then(
       (model) => (loaded = model),
       (error: unknown) => {

@@ -1,19 +1,19 @@
 import { readFile } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import path from "node:path";
-import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
+import type { PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
 import { AppError } from "../../api/errors";
 import { poolTokenVectors } from "./pooling";
+import { startOnnxSession, type SessionOptions, type SessionOutput } from "./session";
 import type { ModelSettings } from "./settings";
 
 /**
  * One model's tokenizer and ONNX session, through `@huggingface/transformers` on onnxruntime-node
- * (its CPU library ships in the npm package). The tokenizer loads on its own (`read` needs nothing
- * else, and a model whose ONNX file is broken can still read). Only local files are read: the
- * library never goes online (`env.allowRemoteModels = false`) and never writes its own cache. Each
- * model is named by its absolute directory rather than through the library's global
- * `env.localModelPath`, so models under different MODELS_DIRs (tests) never depend on one global
- * setting.
+ * (its CPU library ships in the npm package). The tokenizer runs on this thread (tokenizing is
+ * cheap, and `read` needs nothing else); the session runs in a worker thread (session.ts), so a
+ * batch does not stall the server. Only local files are read: the library never goes online
+ * (`env.allowRemoteModels = false`) and never writes its own cache. Each model is named by its
+ * absolute directory rather than through the library's global `env.localModelPath`, so models
+ * under different MODELS_DIRs (tests) never depend on one global setting.
  */
 
 export interface LoadedModel {
@@ -23,9 +23,13 @@ export interface LoadedModel {
   countTokens(text: string): number;
   /** Vectors for one batch of texts (the prefix is added here). */
   embedBatch(texts: string[]): Promise<number[][]>;
+  /** False once its worker thread has crashed: load the model again. */
+  alive(): boolean;
+  /** Ends its worker thread. */
+  close(): Promise<void>;
 }
 
-export interface LoadOptions {
+export interface LoadOptions extends Pick<SessionOptions, "threads" | "workerFile"> {
   modelId: string;
   dir: string;
   /** The ONNX file to run, relative to `dir` (onnx/model_quantized.onnx → int8, onnx/model.onnx → fp32). */
@@ -33,12 +37,6 @@ export interface LoadOptions {
   settings: ModelSettings;
   /** The model's tokenizer (see `loadTokenizer`), asked for once config.json has been checked. */
   tokenizer: () => Promise<PreTrainedTokenizer>;
-  /**
-   * ONNX Runtime's intra-op threads. onnxruntime-node runs a batch on the calling thread, which
-   * joins the pool, so n threads keep n cores busy while the batch runs. Default: the cores, at
-   * most 4 (on 2 cores: both, since the server's own thread waits on the batch anyway).
-   */
-  threads?: number;
 }
 
 type Transformers = typeof import("@huggingface/transformers");
@@ -80,68 +78,75 @@ export async function loadTokenizer(model: { modelId: string; dir: string }): Pr
 }
 
 /**
- * Checks config.json, takes the tokenizer and loads the ONNX session, then embeds one short text
- * to check what the model answers. Throws `unavailable:model` naming the file at fault
- * (config.json, the tokenizer, the ONNX file, or an output of the wrong shape).
+ * Checks config.json, starts the ONNX session in its worker thread and takes the tokenizer, then
+ * embeds one short text to check what the model answers. Throws `unavailable:model` naming the
+ * file at fault (config.json, the tokenizer, the ONNX file, or an output of the wrong shape), and
+ * `internal:model` naming the ONNX file when its worker thread stops.
  */
-export async function loadModel({ modelId, dir, onnxFile, settings, tokenizer: takeTokenizer, threads }: LoadOptions): Promise<LoadedModel> {
+export async function loadModel({ modelId, dir, onnxFile, settings, tokenizer: takeTokenizer, threads, workerFile }: LoadOptions): Promise<LoadedModel> {
   const fail = (file: string, problem: string, cause?: unknown) => brokenFile({ modelId, dir }, file, problem, cause);
   try {
     JSON.parse(await readFile(path.join(dir, "config.json"), "utf8"));
   } catch (error) {
     throw fail("config.json", `is not readable JSON (${oneLine(error)})`, error);
   }
-  const tokenizer = await takeTokenizer();
-  const { AutoModel } = await transformers();
-  let model: PreTrainedModel;
-  try {
-    model = await AutoModel.from_pretrained(dir, {
-      local_files_only: true,
-      subfolder: path.dirname(onnxFile),
-      model_file_name: path.basename(onnxFile, ".onnx").replace(/_quantized$/, ""),
-      dtype: onnxFile.endsWith("_quantized.onnx") ? "q8" : "fp32",
-      session_options: { intraOpNumThreads: threads ?? Math.min(4, availableParallelism()), interOpNumThreads: 1 },
+  const onnxPath = path.join(dir, onnxFile);
+  const stopped = (error: unknown) =>
+    new AppError("internal:model", `${modelId}: the worker thread running ${onnxPath} stopped (${oneLine(error)}); the next request starts it again.`, {
+      cause: error,
     });
-  } catch (error) {
-    throw fail(onnxFile, `does not load as an ONNX model (${oneLine(error)})`, error);
-  }
-
-  const maxLength = settings.maxLength;
-  const prefixed = (texts: string[]) => texts.map((text) => settings.prefix + text);
-  async function embedBatch(texts: string[]): Promise<number[][]> {
-    const inputs = tokenizer(prefixed(texts), { padding: true, truncation: true, max_length: maxLength });
-    const mask = inputs.attention_mask as Tensor;
-    let outputs: Record<string, Tensor | undefined>;
+  // The worker loads the ONNX file while this thread loads the tokenizer.
+  const session = startOnnxSession({ dir, onnxFile, threads, workerFile });
+  try {
+    const tokenizer = await takeTokenizer();
     try {
-      outputs = await model(inputs);
+      await session.ready;
     } catch (error) {
-      throw new AppError("internal:model", `${modelId}: running ${path.join(dir, onnxFile)} failed (${oneLine(error)}).`, { cause: error });
+      throw session.alive() ? fail(onnxFile, `does not load as an ONNX model (${oneLine(error)})`, error) : stopped(error);
     }
-    const hidden = outputs.last_hidden_state;
-    const [batch, sequence] = mask.dims;
-    if (!hidden) {
-      throw fail(onnxFile, `has no last_hidden_state output (it has ${Object.keys(outputs).join(", ") || "none"}); local: models need token vectors`);
-    }
-    if (hidden.type !== "float32" || hidden.dims.length !== 3 || hidden.dims[0] !== batch || hidden.dims[1] !== sequence) {
-      throw fail(
-        onnxFile,
-        `answers last_hidden_state as ${hidden.type} [${hidden.dims.join(", ")}] for ${batch} text${batch === 1 ? "" : "s"} of ${sequence} tokens; ` +
-          `a local: model must answer float32 [batch, sequence, dims] = [${batch}, ${sequence}, dims]`,
-      );
-    }
-    const values = hidden.data as Float32Array;
-    return poolTokenVectors({ values, batch, sequence, dims: hidden.dims[2] }, mask.data as BigInt64Array, settings);
-  }
 
-  const [probe] = await embedBatch(["hello"]);
-  if (settings.dims !== null && probe.length !== settings.dims) {
-    throw fail(onnxFile, `answers ${probe.length}-dimensional token vectors, but config.json says hidden_size ${settings.dims}; the files belong to different models`);
+    const maxLength = settings.maxLength;
+    const prefixed = (texts: string[]) => texts.map((text) => settings.prefix + text);
+    const embedBatch = async (texts: string[]): Promise<number[][]> => {
+      const inputs = tokenizer(prefixed(texts), { padding: true, truncation: true, max_length: maxLength }) as Record<string, Tensor>;
+      const mask = inputs.attention_mask;
+      let outputs: Record<string, SessionOutput>;
+      try {
+        outputs = await session.run(inputs);
+      } catch (error) {
+        if (!session.alive()) throw stopped(error);
+        throw new AppError("internal:model", `${modelId}: running ${onnxPath} failed (${oneLine(error)}).`, { cause: error });
+      }
+      const hidden = outputs.last_hidden_state;
+      const [batch, sequence] = mask.dims;
+      if (!hidden) {
+        throw fail(onnxFile, `has no last_hidden_state output (it has ${Object.keys(outputs).join(", ") || "none"}); local: models need token vectors`);
+      }
+      if (hidden.type !== "float32" || !hidden.data || hidden.dims.length !== 3 || hidden.dims[0] !== batch || hidden.dims[1] !== sequence) {
+        throw fail(
+          onnxFile,
+          `answers last_hidden_state as ${hidden.type} [${hidden.dims.join(", ")}] for ${batch} text${batch === 1 ? "" : "s"} of ${sequence} tokens; ` +
+            `a local: model must answer float32 [batch, sequence, dims] = [${batch}, ${sequence}, dims]`,
+        );
+      }
+      return poolTokenVectors({ values: hidden.data, batch, sequence, dims: hidden.dims[2] }, mask.data as BigInt64Array, settings);
+    };
+
+    const [probe] = await embedBatch(["hello"]);
+    if (settings.dims !== null && probe.length !== settings.dims) {
+      throw fail(onnxFile, `answers ${probe.length}-dimensional token vectors, but config.json says hidden_size ${settings.dims}; the files belong to different models`);
+    }
+    return {
+      dims: probe.length,
+      countTokens: (text) => Math.min(maxLength, tokenizer.encode(settings.prefix + text).length),
+      embedBatch,
+      alive: session.alive,
+      close: session.close,
+    };
+  } catch (error) {
+    await session.close();
+    throw error;
   }
-  return {
-    dims: probe.length,
-    countTokens: (text) => Math.min(maxLength, tokenizer.encode(settings.prefix + text).length),
-    embedBatch,
-  };
 }
 
 /**

@@ -1,12 +1,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { AutoModel } from "@huggingface/transformers";
+import { AutoTokenizer } from "@huggingface/transformers";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { createLocalModel, type LocalModelOptions } from "@/lib/embeddings/local/model";
+import { ModelWorker } from "@/lib/embeddings/model-worker";
 import { cosine } from "@/lib/vectors";
 import { appErrorOf } from "../../support/app-errors";
 import { tinyModelDims, tinyModelMaxLength, tinyModelVectors, writeTinyModel, type TinyModelOptions } from "@/scripts/make-tiny-onnx-model";
+import { writeSlowTinyModel } from "./slow-model";
 
 // The tiny model from scripts/make-tiny-onnx-model.ts, on disk: no hub, no downloads.
 const modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), "notebook-local-models-"));
@@ -32,6 +34,11 @@ function expectedMean(tokens: string[]): number[] {
   for (const token of tokens) rows.get(token)!.forEach((value, d) => (sum[d] += value / tokens.length));
   const length = Math.hypot(...sum);
   return sum.map((value) => value / length);
+}
+
+/** How many ONNX sessions were asked to load, through a spy on `ModelWorker.prototype.request`. */
+function sessionLoads(requests: { mock: { calls: unknown[][] } }): number {
+  return requests.mock.calls.filter(([message]) => (message as { load?: boolean }).load).length;
 }
 
 function expectClose(actual: number[], expected: number[]): void {
@@ -93,12 +100,14 @@ describe("createLocalModel(repoId, options).embed(texts)", () => {
     expectClose(long, expectedMean(["[CLS]", ...words.slice(0, tinyModelMaxLength - 1)]));
   });
 
-  it("loads the model once for concurrent first calls", async () => {
-    const load = vi.spyOn(AutoModel, "from_pretrained");
+  it("loads the tokenizer and the ONNX session once for concurrent first calls", async () => {
+    const tokenizerLoads = vi.spyOn(AutoTokenizer, "from_pretrained");
+    const requests = vi.spyOn(ModelWorker.prototype, "request");
     const model = modelFor(tinyRepo());
     await Promise.all([model.embed(["cat"]), model.embed(["dog"]), model.read!(["truck"])]);
     await model.embed(["car"]);
-    expect(load).toHaveBeenCalledTimes(1);
+    expect(tokenizerLoads).toHaveBeenCalledTimes(1);
+    expect(sessionLoads(requests)).toBe(1);
   });
 
   it("loads onnx/model_quantized.onnx when that is the file there", async () => {
@@ -153,9 +162,9 @@ describe("createLocalModel(repoId, options).read(texts)", () => {
   });
 
   it("needs only the tokenizer: no ONNX session starts", async () => {
-    const load = vi.spyOn(AutoModel, "from_pretrained");
+    const requests = vi.spyOn(ModelWorker.prototype, "request");
     expect(await modelFor(tinyRepo()).read!(["cat"])).toEqual([{ readable: true, unknown: [] }]);
-    expect(load).not.toHaveBeenCalled();
+    expect(requests).not.toHaveBeenCalled();
   });
 
   it("reads while the ONNX file is missing or corrupt, and embed then names the ONNX file", async () => {
@@ -183,6 +192,64 @@ describe("createLocalModel(repoId, options).read(texts)", () => {
     const error = await appErrorOf(modelFor(repoId).read!(["cat"]));
     expect(error.code).toBe("unavailable:model");
     expect(error.message).toContain(`tokenizer_config.json is missing in ${path.join(modelsDir, repoId)}`);
+  });
+});
+
+describe("createLocalModel(repoId, options) in its worker thread", () => {
+  const crashOnDemand = "tests/embeddings/local/crash-on-demand.worker.mjs";
+
+  it("leaves this thread free while a batch runs: the event loop keeps turning", async () => {
+    const repoId = `test/slow-${++repoCount}`;
+    writeSlowTinyModel(path.join(modelsDir, repoId));
+    const model = modelFor(repoId);
+    await model.embed(["cat"]); // loaded: what follows counts only the runs
+    const texts = Array.from({ length: 64 }, (_, i) => ["cat", "the big kitten", "a truck", "banana"][i % 4]);
+    let turns = 0;
+    let pending = true;
+    const turn = () => {
+      turns++;
+      if (pending) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const vectors = await model.embed(texts);
+    pending = false;
+    expect(vectors[0]).toEqual((await modelFor(tinyRepo()).embed(["cat"]))[0]); // the slow graph's extra work adds zero
+    // Two batches of 32. Run on this thread, each batch stalled the loop: it turned 3 times in all
+    // (the batcher's and ONNX Runtime's setImmediate on the way in); in the worker it turns all along.
+    expect(turns).toBeGreaterThan(100);
+  });
+
+  it("reports a thread that crashed during a batch, naming the ONNX file, and loads the model again on the next call", async () => {
+    const requests = vi.spyOn(ModelWorker.prototype, "request");
+    const repoId = tinyRepo();
+    const model = modelFor(repoId, { workerFile: crashOnDemand });
+    const [cat] = await model.embed(["cat"]);
+    fs.writeFileSync(path.join(modelsDir, repoId, "crash-on-run"), "");
+    const error = await appErrorOf(model.embed(["kitten", "truck"]));
+    expect(error.code).toBe("internal:model");
+    expect(error.message).toBe(
+      `local:${repoId}: the worker thread running ${path.join(modelsDir, repoId, "onnx/model.onnx")} stopped ` +
+        "(crashed on demand during a run); the next request starts it again.",
+    );
+    expect(await model.embed(["cat"])).toEqual([cat]);
+    expect(sessionLoads(requests)).toBe(2);
+  });
+
+  it("reports a thread that crashed while loading, and tries again on the next call", async () => {
+    const repoId = tinyRepo();
+    const model = modelFor(repoId, { workerFile: crashOnDemand });
+    fs.writeFileSync(path.join(modelsDir, repoId, "crash-on-start"), "");
+    const error = await appErrorOf(model.embed(["cat"]));
+    expect(error.code).toBe("internal:model");
+    expect(error.message).toContain(`the worker thread running ${path.join(modelsDir, repoId, "onnx/model.onnx")} stopped (crashed on demand as it started)`);
+    const [cat] = await model.embed(["cat"]);
+    expectClose(cat, expectedMean(["[CLS]", "cat", "[SEP]"]));
+  });
+
+  it("names the worker's script when it cannot start", async () => {
+    const error = await appErrorOf(modelFor(tinyRepo(), { workerFile: "lib/embeddings/local/no-such.worker.mjs" }).embed(["cat"]));
+    expect(error.code).toBe("internal:model");
+    expect(error.message).toContain(`Cannot find module '${path.resolve("lib/embeddings/local/no-such.worker.mjs")}'`);
   });
 });
 
