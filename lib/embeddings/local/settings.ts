@@ -35,7 +35,7 @@ export async function readModelSettings(dir: string, repoId: string): Promise<Mo
   const known = knownModel(repoId);
   const [pooling, modules, sentenceBert, prompts, tokenizerConfig, config] = await Promise.all(
     ["1_Pooling/config.json", "modules.json", "sentence_bert_config.json", "config_sentence_transformers.json", "tokenizer_config.json", "config.json"].map(
-      (file) => readJson(path.join(dir, file)),
+      (file) => readJson(path.join(/* turbopackIgnore: true */ dir, file)),
     ),
   );
   return {
@@ -89,7 +89,7 @@ function positiveInteger(value: unknown): number | null {
 
 async function readJson(file: string): Promise<unknown> {
   try {
-    return JSON.parse(await readFile(file, "utf8"));
+    return JSON.parse(await readFile(/* turbopackIgnore: true */ file, "utf8"));
   } catch {
     return undefined;
   }
