@@ -33,6 +33,10 @@ const envSchema = z.object({
    * confused with `HF_ENDPOINT_URL`, an inference server that computes `hf:` models' vectors remotely.
    */
   HF_ENDPOINT: z.url({ protocol: /^https?$/ }).default("https://huggingface.co"),
+  /** libime's `libime_prediction` (Debian libime-bin), for the offline Chinese next-token model. Default /usr/bin/libime_prediction. */
+  LIBIME_PREDICTION_BIN: z.string().min(1).optional(),
+  /** libime's `zh_CN.lm.predict` (Debian libime-data-language-model). Default /usr/lib/<multiarch>/libime/zh_CN.lm.predict. */
+  LIBIME_MODEL_FILE: z.string().min(1).optional(),
   /** Time limit of one HTTP attempt to a remote model, in ms; each batch gets 3 attempts with backoff. */
   HF_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   /** How many of GloVe's most frequent words go into pgvector for vocabulary search (1,000–200,000). */

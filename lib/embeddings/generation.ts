@@ -46,26 +46,44 @@ export function generationConfig(env: Record<string, string | undefined> = proce
 
 /** The model's answer to `prompt`. Throws 503 when not configured, 502/504 when the model fails. */
 export async function generateAnswer({ prompt, maxTokens = generationDefaults.maxTokens }: { prompt: string; maxTokens?: number }): Promise<{ model: string; text: string }> {
-  const config = generationConfig();
+  const { model, reply } = await requestChatCompletion({ messages: [{ role: "user", content: prompt }], max_tokens: maxTokens });
+  const text = reply.choices?.[0]?.message?.content;
+  if (typeof text !== "string") throw new AppError("bad_gateway:generation", `${model} answered without text.`);
+  return { model, text: text.trim() };
+}
+
+// The client's own request and reply types (from @huggingface/tasks, not a direct dependency).
+type ChatCompletionInput = Parameters<InferenceClient["chatCompletion"]>[0];
+type ChatCompletionOutput = Awaited<ReturnType<InferenceClient["chatCompletion"]>>;
+
+/**
+ * One chat-completions request to the configured server, with the model, token, time limit and
+ * error mapping every caller shares (the RAG answer, the remote next-token model). `request` is the
+ * body without `model`: messages, max_tokens, logprobs… Throws 503 when not configured, 502/504
+ * (and 429) when the server fails; the token never appears in a message.
+ */
+export async function requestChatCompletion(
+  request: Omit<ChatCompletionInput, "model"> & Pick<ChatCompletionInput, "messages">,
+  { env = process.env, timeoutMs = generationDefaults.timeoutMs }: { env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): Promise<{ model: string; reply: ChatCompletionOutput }> {
+  const config = generationConfig(env);
   if (!config.available) throw new AppError("unavailable:generation", config.reason!);
   const client = new InferenceClient(config.token || undefined);
   try {
     const reply = await client.chatCompletion(
-      { model: config.model, endpointUrl: config.url, messages: [{ role: "user", content: prompt }], max_tokens: maxTokens },
-      { signal: AbortSignal.timeout(generationDefaults.timeoutMs), retry_on_error: false },
+      { ...request, model: config.model, endpointUrl: config.url },
+      { signal: AbortSignal.timeout(timeoutMs), retry_on_error: false },
     );
-    const text = reply.choices?.[0]?.message?.content;
-    if (typeof text !== "string") throw new AppError("bad_gateway:generation", `${config.model} answered without text.`);
-    return { model: config.model, text: text.trim() };
+    return { model: config.model, reply };
   } catch (error) {
-    throw toAppError(error, config);
+    throw toAppError(error, config, timeoutMs);
   }
 }
 
-function toAppError(error: unknown, config: { model: string; token: string }): AppError {
+function toAppError(error: unknown, config: { model: string; token: string }, timeoutMs: number): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-    return new AppError("gateway_timeout:generation", `${config.model} did not answer within ${generationDefaults.timeoutMs / 1000} s.`);
+    return new AppError("gateway_timeout:generation", `${config.model} did not answer within ${timeoutMs / 1000} s.`);
   }
   const status = error instanceof InferenceClientProviderApiError ? error.httpResponse.status : undefined;
   if (status === 401 || status === 403) {
