@@ -10,6 +10,7 @@ import { CellFrame } from "./cells/CellFrame";
 import { HeatmapCell } from "./cells/HeatmapCell";
 import { MapCell } from "./cells/MapCell";
 import { NeighboursCell } from "./cells/NeighboursCell";
+import { NextTokenCell } from "./cells/NextTokenCell";
 import { NoteCell } from "./cells/NoteCell";
 import { ReadingNote } from "./cells/ReadingNote";
 import { RetrieveCell } from "./cells/RetrieveCell";
@@ -24,6 +25,7 @@ import "./notebook.css";
 
 const cellKinds = {
   tokens: "Tokens",
+  "next-token": "Next token",
   map: "Map",
   heatmap: "Similarity",
   neighbours: "Neighbours",
@@ -169,6 +171,8 @@ export function Notebook({ init, models, readOnly = false }: { init: NotebookIni
         return <NoteCell markdown={cell.markdown} readOnly={readOnly} onChange={(markdown) => onChange({ ...cell, markdown })} />;
       case "tokens":
         return <TokensCell cell={cell} model={notebook.model} readOnly={readOnly} onChange={onChange} />;
+      case "next-token":
+        return <NextTokenCell cell={cell} readOnly={readOnly} onChange={onChange} />;
       case "retrieve":
         return <RetrieveCell cell={cell} readOnly={readOnly} onChange={onChange} />;
     }
@@ -222,6 +226,7 @@ function AddCell({ onAdd, existing }: { onAdd: (cell: Cell) => void; existing: C
     analogy: () => ({ id: id("analogy"), type: "analogy", a: "king", b: "man", c: "woman", k: 5 }),
     note: () => ({ id: id("note"), type: "note", markdown: "" }),
     tokens: () => ({ id: id("tokens"), type: "tokens", text: "The cat sat on the mat." }),
+    "next-token": () => ({ id: id("next-token"), type: "next-token", text: "人工智能的未来将", k: 10, steps: 5, strategy: "greedy", temperature: 1, seed: 42 }),
     retrieve: () => ({ id: id("retrieve"), type: "retrieve", collection: "example", question: "", k: 4 }),
   };
   return (

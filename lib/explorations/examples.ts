@@ -30,6 +30,13 @@ export const examples: ExampleExploration[] = [
       },
       { id: "tokens", type: "tokens", text: "Retrieval-augmented generation grounds answers in documents." },
       {
+        id: "step-next-token",
+        type: "note",
+        markdown:
+          "## 1½ · An LLM predicts the next token\n\nA language model reads the tokens and answers a **probability distribution over the next token**; generating text is picking one, appending it and asking again. Click a bar to append that token, or press Generate: *greedy* always takes the likeliest, *sample* draws at a temperature (seeded, so it repeats). The offline model here is a Chinese word bigram table (an n-gram model, not a neural LLM: it looks at the last word only), so the sentence is the essay's 人工智能的未来将. There is no offline English model; with `HF_GENERATION_URL` or `HF_TOKEN` set, the remote LLM in the menu shows a real model's distribution for English text.",
+      },
+      { id: "next-token", type: "next-token", text: "人工智能的未来将", model: "libime-zh", k: 8, steps: 5, strategy: "greedy", temperature: 1, seed: 42 },
+      {
         id: "step-vectors",
         type: "note",
         markdown:
@@ -69,9 +76,16 @@ export const examples: ExampleExploration[] = [
         id: "step-tokens",
         type: "note",
         markdown:
-          "## 1 · 大模型是一个词元生成器\n\n模型看不到字，只看到**词元**（token）。“人工智能的未来将”先被切成 [人工, 智能, 的, 未来, 将]，每个词元换成一个编号；模型再从一个概率分布里挑出下一个词元（会 0.5，变得 0.3 ……），接上去，一直重复。下面的单元格显示这个模型怎样切分一句话。",
+          "## 1 · 大模型是一个词元生成器\n\n模型看不到字，只看到**词元**（token）。“人工智能的未来将”先被切成 [人工, 智能, 的, 未来, 将]，每个词元换成一个编号；模型再从一个概率分布里挑出下一个词元（会 0.5，变得 0.3 ……），接上去，一直重复。下面第一个单元格显示这个模型怎样切分一句话，第二个单元格显示下一个词元的概率。",
       },
       { id: "tokens", type: "tokens", text: "人工智能的未来将" },
+      {
+        id: "step-next-token",
+        type: "note",
+        markdown:
+          "## 下一个词元\n\n同一句话“人工智能的未来将”，下一个词是什么？下面的柱子是每个候选词的概率：排第一的是**会**。点一根柱子就把那个词接上去；按“Generate”连续生成：*greedy* 每次取最可能的词，*sample* 按温度抽样（有种子，可以重复）。这里用的是 libime 的中文词二元模型（**n-gram 模型，不是神经网络大模型**），只看最后一个词，所以它先把句子切成自己的词：人工 / 智能 / 的 / 未来 / 将。",
+      },
+      { id: "next-token", type: "next-token", text: "人工智能的未来将", model: "libime-zh", k: 8, steps: 5, strategy: "greedy", temperature: 1, seed: 42 },
       {
         id: "step-vectors",
         type: "note",

@@ -83,6 +83,17 @@ export const cellSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({
     id: cellId,
+    type: z.literal("next-token"),
+    text: z.string().max(limits.maxTextLength).describe("The text so far; it grows as tokens are appended."),
+    model: z.string().regex(/^[a-z0-9-]{1,40}$/, "must be a next-token model id").optional().describe("Next-token model from GET /api/next-tokens; default libime-zh."),
+    k: z.number().int().min(1).max(50).default(10).describe("Candidates shown."),
+    steps: z.number().int().min(1).max(50).default(5).describe("Tokens one press of Generate adds."),
+    strategy: z.enum(["greedy", "sample"]).default("greedy"),
+    temperature: z.number().gt(0).max(2).default(1),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+  }),
+  z.strictObject({
+    id: cellId,
     type: z.literal("retrieve"),
     collection: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a collection id").describe("Collection to search. Its key, if private, is never saved."),
     question: z.string().max(limits.maxTextLength).default(""),
