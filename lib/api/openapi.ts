@@ -59,6 +59,17 @@ const modelInfo = z.object({
     .describe("Word models with a vocabulary (glove-100d, cedict-glove-100d): how far it has been loaded into pgvector."),
 });
 const point = z.object({ text: z.string(), x: z.number(), y: z.number() });
+const llmTokens = z.object({
+  tokenizer: z.string(),
+  count: z.number().int(),
+  tokens: z.array(
+    z.object({
+      text: z.string().describe('The token\'s text; bytes that are not whole UTF-8 characters in hex, e.g. "<e6 99>".'),
+      id: z.number().int(),
+      bytes: z.array(z.number().int()).optional().describe("Only for a token that is part of a UTF-8 character: its bytes."),
+    }),
+  ),
+});
 const warnings = z
   .array(
     z.object({
@@ -110,7 +121,8 @@ export const operations: Operation[] = [
   { method: "post", path: "/api/similarity", tag: "Embeddings", summary: "Cosine similarity of every pair of texts", body: similarityRequestSchema, success: { status: 200, description: "Symmetric matrix with 1 on the diagonal", schema: z.object({ model: z.string(), texts: z.array(z.string()), matrix: z.array(z.array(z.number())), warnings }) }, errors: [400, 413, 502, 503, 504] },
   { method: "post", path: "/api/search", tag: "Embeddings", summary: "Nearest stored texts (or a word model's vocabulary words) to a query, through pgvector", body: searchRequestSchema, success: { status: 200, description: "Best first", schema: z.object({ model: z.string(), results: z.array(scored), warnings }) }, errors: [400, 503] },
   { method: "post", path: "/api/analogy", tag: "Embeddings", summary: "a − b + c (king − man + woman): nearest words, inputs excluded", body: analogyRequestSchema, success: { status: 200, description: "Best first", schema: z.object({ model: z.string(), results: z.array(scored), warnings }) }, errors: [400, 503] },
-  { method: "post", path: "/api/tokens", tag: "Embeddings", summary: "How a model splits a text into tokens", body: tokensRequestSchema, success: { status: 200, description: "The tokens with their ids", schema: z.object({ model: z.string(), supported: z.boolean(), count: z.number().int(), tokens: z.array(z.object({ text: z.string(), id: z.number().int().nullable(), known: z.boolean(), glosses: z.array(z.string()).optional().describe("cedict-glove-100d: the word's first English glosses, the words its vector is made of.") })), note: z.string().optional() }) }, errors: [400] },
+  { method: "post", path: "/api/tokens", tag: "Embeddings", summary: "How an embedding model (model) or an LLM (tokenizer) splits a text into tokens", body: tokensRequestSchema, success: { status: 200, description: "The tokens with their ids: with model, as below; with tokenizer, { tokenizer, tokens: [{ text, id, bytes? }], count }", schema: z.union([z.object({ model: z.string(), supported: z.boolean(), count: z.number().int(), tokens: z.array(z.object({ text: z.string(), id: z.number().int().nullable(), known: z.boolean(), glosses: z.array(z.string()).optional().describe("cedict-glove-100d: the word's first English glosses, the words its vector is made of.") })), note: z.string().optional() }), llmTokens]) }, errors: [400] },
+  { method: "get", path: "/api/tokenizers", tag: "Embeddings", summary: "List the LLM tokenizers POST /api/tokens offers", success: { status: 200, description: "The tokenizers", schema: z.object({ tokenizers: z.array(z.object({ id: z.string(), name: z.string(), models: z.array(z.string()), licence: z.string(), vocabularySize: z.number().int() })) }) }, errors: [] },
   { method: "post", path: "/api/project", tag: "Embeddings", summary: "2-D coordinates by UMAP, PCA or semantic axes; `place` adds texts without moving the others", body: projectRequestSchema, success: { status: 200, description: "Deterministic for the same input", schema: z.object({ model: z.string(), method: z.enum(["umap", "pca", "axes"]), note: z.string().optional(), points: z.array(point), placed: z.array(point).optional(), warnings }) }, errors: [400, 503] },
   { method: "get", path: "/api/generate", tag: "Collections", summary: "Whether a text-generation model is configured (HF_TOKEN or HF_GENERATION_URL), and which", success: { status: 200, description: "Availability", schema: z.object({ available: z.boolean(), model: z.string(), reason: z.string().optional() }) }, errors: [] },
   { method: "post", path: "/api/generate", tag: "Collections", summary: "Send an augmented prompt to the text-generation model; its answer", body: generateRequestSchema, success: { status: 200, description: "The answer", schema: z.object({ model: z.string(), text: z.string() }) }, errors: [400, 429, 502, 503, 504] },

@@ -9,17 +9,21 @@ import { limits } from "./limits";
 // C0 controls other than tab, line feed and carriage return, and DEL: never meaningful in a text.
 const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
-/** A user text: NFC-normalised and trimmed, then checked for emptiness, length and controls. */
-export const textSchema = z
-  .string()
-  .transform((text) => text.normalize("NFC").trim())
-  .pipe(
-    z
-      .string()
-      .min(1, "must not be empty or whitespace-only")
-      .max(limits.maxTextLength, `must be at most ${limits.maxTextLength} characters`)
-      .refine((text) => !controlCharacters.test(text), "must not contain control characters"),
-  );
+/** A user text of at most `maxLength` characters: NFC-normalised and trimmed, then checked for emptiness, length and controls. */
+export const textSchemaOfLength = (maxLength: number) =>
+  z
+    .string()
+    .transform((text) => text.normalize("NFC").trim())
+    .pipe(
+      z
+        .string()
+        .min(1, "must not be empty or whitespace-only")
+        .max(maxLength, `must be at most ${maxLength} characters`)
+        .refine((text) => !controlCharacters.test(text), "must not contain control characters"),
+    );
+
+/** A user text: at most `limits.maxTextLength` characters. */
+export const textSchema = textSchemaOfLength(limits.maxTextLength);
 
 export const modelIdSchema = z
   .string()

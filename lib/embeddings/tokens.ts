@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { AppError } from "../api/errors";
-import { modelIdSchema, textSchema } from "../api/schemas";
+import { limits } from "../api/limits";
+import { modelIdSchema, textSchemaOfLength } from "../api/schemas";
+import { tokenizeForLlm, type LlmTokenizeResult } from "../tokenizers/registry";
 import { CEDICT_MODEL_ID } from "./cedict/model";
 import { cedictTokens } from "./cedict/tokens";
 import { GLOVE_MODEL_ID, loadGloveVocabulary } from "./glove";
@@ -17,13 +19,35 @@ import { useLitePieces } from "./use-lite-tokens";
  * - cedict-glove-100d: Chinese cut into CC-CEDICT words, each with its first English glosses (no
  *   id: a word is read through its glosses), and English words as glove-100d shows them.
  * - hf:<id>: unsupported; the tokenizer lives with the remote model.
+ * With `tokenizer` instead of `model`: an LLM's tokens (lib/tokenizers/), for texts up to
+ * `maxTokenizerTextLength` characters, so a whole collection document or prompt can be counted.
  */
 
+/** Longest text an LLM tokenizer counts per request: a collection's longest document (~0.1 s with o200k_base, ~0.2 s with qwen3). */
+export const maxTokenizerTextLength = 200_000;
+
 /** Body of POST /api/tokens. */
-export const tokensRequestSchema = z.strictObject({
-  model: modelIdSchema,
-  text: textSchema.describe("Text to split into tokens; at most 10,000 characters."),
-});
+export const tokensRequestSchema = z
+  .strictObject({
+    model: modelIdSchema.describe("Embedding model whose tokens to show (default use-lite); not with tokenizer."),
+    tokenizer: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(100, "must be at most 100 characters")
+      .optional()
+      .describe("LLM tokenizer from GET /api/tokenizers (o200k_base, cl100k_base, gpt2, qwen3); not with model."),
+    text: textSchemaOfLength(maxTokenizerTextLength).describe(
+      `Text to split into tokens; at most ${limits.maxTextLength.toLocaleString("en")} characters with a model, ${maxTokenizerTextLength.toLocaleString("en")} with a tokenizer.`,
+    ),
+  })
+  .superRefine((body, context) => {
+    if (body.model !== undefined && body.tokenizer !== undefined) {
+      context.addIssue({ code: "custom", path: ["tokenizer"], message: "must not be sent with model: send model for an embedding model's tokens, or tokenizer for an LLM's" });
+    } else if (body.tokenizer === undefined && body.text.length > limits.maxTextLength) {
+      context.addIssue({ code: "custom", path: ["text"], message: `must be at most ${limits.maxTextLength} characters` });
+    }
+  });
 
 export type TokensRequest = z.infer<typeof tokensRequestSchema>;
 
@@ -49,12 +73,21 @@ export interface TokenizeResult {
 }
 
 /**
- * The tokens of `text` for `model` (default use-lite). Throws `AppError("bad_request:model")` for an
- * unknown model, like `resolveModel`. A text of the API's maximum 10,000 characters takes ~0.1 s
+ * The tokens of `text` for `tokenizer` (an LLM's, see lib/tokenizers/registry.ts) or else for
+ * `model` (default use-lite). Throws `AppError("bad_request:tokenizer")` for an unknown tokenizer,
+ * `AppError("bad_request:model")` for an unknown model, like `resolveModel`. A text of the API's maximum 10,000 characters takes ~0.1 s
  * with use-lite (its tokenizer's time grows with the square of the length); the first use-lite
  * call also loads its vocabulary (~0.1 s, no weights), the first glove-100d call its binary.
  */
-export async function tokenize({ model = defaultModelId, text }: { model?: string; text: string }): Promise<TokenizeResult> {
+export async function tokenize(request: { tokenizer: string; text: string; model?: undefined }): Promise<LlmTokenizeResult>;
+export async function tokenize(request: { model?: string; text: string; tokenizer?: undefined }): Promise<TokenizeResult>;
+export async function tokenize(request: { model?: string; tokenizer?: string; text: string }): Promise<TokenizeResult | LlmTokenizeResult>;
+export async function tokenize(request: { model?: string; tokenizer?: string; text: string }): Promise<TokenizeResult | LlmTokenizeResult> {
+  if (request.tokenizer !== undefined) return tokenizeForLlm({ tokenizer: request.tokenizer, text: request.text });
+  return tokenizeForModel(request);
+}
+
+async function tokenizeForModel({ model = defaultModelId, text }: { model?: string; text: string }): Promise<TokenizeResult> {
   const id = resolveModel(model).info().id;
   if (id === "use-lite") return withCount(id, await useLiteTokens(text));
   if (id === GLOVE_MODEL_ID) return withCount(id, await gloveTokens(text));

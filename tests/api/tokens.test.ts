@@ -65,3 +65,60 @@ describe("POST /api/tokens", () => {
     expect(body.error.message).toContain('Unknown model "word2vec"');
   });
 });
+
+type LlmTokensReply = { tokenizer: string; count: number; tokens: { text: string; id: number; bytes?: number[] }[] };
+const postLlm = async (body: unknown) => readJson<LlmTokensReply & ErrorReply>(await tokens.POST(jsonRequest("/api/tokens", body), {}));
+
+describe("POST /api/tokens with a tokenizer", () => {
+  it("answers o200k_base's five pieces of the essay's sentence with their ids", async () => {
+    const { status, body } = await postLlm({ text: "人工智能的未来将", tokenizer: "o200k_base" });
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      tokenizer: "o200k_base",
+      count: 5,
+      tokens: [
+        { text: "人工", id: 47243 },
+        { text: "智能", id: 60319 },
+        { text: "的", id: 1616 },
+        { text: "未来", id: 66231 },
+        { text: "将", id: 15038 },
+      ],
+    });
+  });
+
+  it("answers a piece that is part of a character with its bytes", async () => {
+    const { body } = await postLlm({ text: "智", tokenizer: "cl100k_base" });
+    expect(body.tokens).toEqual([
+      { text: "<e6 99>", id: 45114, bytes: [0xe6, 0x99] },
+      { text: "<ba>", id: 118, bytes: [0xba] },
+    ]);
+  });
+
+  it("counts texts up to 200,000 characters, a collection document's longest", async () => {
+    const { status, body } = await postLlm({ text: "cat ".repeat(50_000), tokenizer: "gpt2" });
+    expect(status).toBe(200);
+    expect(body.count).toBe(50_000);
+    expect((await postLlm({ text: "a".repeat(200_001), tokenizer: "gpt2" })).body.error).toEqual({
+      code: "bad_request:text",
+      message: "text must be at most 200000 characters.",
+    });
+  });
+
+  it("refuses model and tokenizer together with 400 bad_request:tokenizer", async () => {
+    const { status, body } = await postLlm({ text: "cat", model: "use-lite", tokenizer: "o200k_base" });
+    expect(status).toBe(400);
+    expect(body.error.code).toBe("bad_request:tokenizer");
+    expect(body.error.message).toMatch(/^tokenizer must not be sent with model/);
+  });
+
+  it("refuses an unknown tokenizer with 400 naming the ones there are, and an empty one naming the field", async () => {
+    const { status, body } = await postLlm({ text: "cat", tokenizer: "llama3" });
+    expect(status).toBe(400);
+    expect(body.error).toEqual({
+      code: "bad_request:tokenizer",
+      message: 'Unknown tokenizer "llama3"; use one of o200k_base, cl100k_base, gpt2, qwen3 (GET /api/tokenizers).',
+    });
+    expect((await postLlm({ text: "cat", tokenizer: " " })).body.error).toEqual({ code: "bad_request:tokenizer", message: "tokenizer must not be empty." });
+    expect((await postLlm({ text: "cat", tokenizer: 5 })).body.error.code).toBe("bad_request:tokenizer");
+  });
+});
