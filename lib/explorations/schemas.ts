@@ -80,6 +80,11 @@ export const cellSchema = z.discriminatedUnion("type", [
     id: cellId,
     type: z.literal("tokens"),
     text: z.string().max(limits.maxTextLength).describe("The text whose tokens are shown."),
+    tokenizers: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, "must be \"model\" or a tokenizer id from GET /api/tokenizers"))
+      .max(8, "must hold at most 8 tokenizers")
+      .optional()
+      .describe('Rows to compare, in order: "model" (the notebook\'s embedding model) or a tokenizer id. Absent (cells saved before there was a choice): ["model", "o200k_base", "cl100k_base", "qwen3"].'),
   }),
   z.strictObject({
     id: cellId,

@@ -3,8 +3,10 @@
 import { useEffect, useMemo, useState } from "react";
 import { MapPlot } from "@/components/map/MapPlot";
 import { buildPrompt, defaultPromptTemplate } from "@/lib/collections/prompt";
+import { contextWindows, formatShare } from "@/lib/tokenizers/windows";
 import { callApi, type Point } from "../client";
 import { CopyButton } from "../CopyButton";
+import { useTokenizers } from "./TokensCell";
 
 type Cell = { id: string; type: "retrieve"; collection: string; question: string; k: number; template?: string };
 type Chunk = { chunkId: number; documentId: number; position: number; text: string; metadata: Record<string, unknown> };
@@ -113,6 +115,7 @@ export function RetrieveCell({ cell, readOnly, onChange }: { cell: Cell; readOnl
             <CopyButton text={prompt} />
           </div>
           <textarea id={`${cell.id}-prompt`} className="prompt" rows={12} value={prompt} readOnly />
+          <PromptTokenCount prompt={prompt} />
           <GeneratedAnswer prompt={prompt} generation={generation} />
         </>
       )}
@@ -144,6 +147,48 @@ function collectionMap({ chunks, points, question, results }: Retrieved) {
     highlight: [...chunks.flatMap((chunk, i) => (retrievedIds.has(chunk.chunkId) ? [i] : [])), questionIndex],
     neighbours: [...chunks.map(() => []), results.map((result) => ({ index: chunks.findIndex((chunk) => chunk.chunkId === result.chunkId), score: result.score }))],
   };
+}
+
+/** 128k: the window the count is measured against (GPT-4o's). */
+const promptWindow = contextWindows[1];
+
+/** How many tokens the augmented prompt takes for a chosen LLM tokenizer, and what share of a 128k window that is. */
+function PromptTokenCount({ prompt }: { prompt: string }) {
+  const tokenizers = useTokenizers();
+  const [tokenizer, setTokenizer] = useState("o200k_base");
+  const [state, setState] = useState<{ count?: number; error?: string }>({});
+  useEffect(() => {
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      callApi<{ count: number }>("/api/tokens", { body: { tokenizer, text: prompt } })
+        .then((reply) => !cancelled && setState({ count: reply.count }))
+        .catch((caught: Error) => !cancelled && setState({ error: caught.message }));
+    }, 250);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [prompt, tokenizer]);
+  return (
+    <div className="prompt-tokens">
+      <span className="hint prompt-token-count" aria-live="polite">
+        {state.error ??
+          (state.count === undefined
+            ? "Counting tokens…"
+            : `${state.count.toLocaleString("en")} tokens (${tokenizer}) of a ${promptWindow.label} window: ${formatShare(state.count, promptWindow.tokens)}`)}
+      </span>
+      <label className="inline">
+        Tokenizer
+        <select value={tokenizer} onChange={(event) => setTokenizer(event.target.value)}>
+          {(tokenizers.length > 0 ? tokenizers : [{ id: tokenizer, name: tokenizer }]).map((option) => (
+            <option key={option.id} value={option.id}>
+              {option.name}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
 }
 
 type Generation = { available: boolean; model: string; reason?: string } | null;
