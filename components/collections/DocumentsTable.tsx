@@ -1,24 +1,60 @@
 "use client";
 
-import { useState } from "react";
-import type { CollectionDocument } from "./collectionsApi";
+import { useEffect, useState } from "react";
+import { useTokenizers } from "@/components/notebook/cells/TokensCell";
+import { countDocumentTokens, type CollectionDocument } from "./collectionsApi";
 import { ConfirmButton } from "./ConfirmButton";
 import { documentLabel } from "./documentLabel";
 
 const number = (value: number) => value.toLocaleString("en");
 
-/** The documents of a collection, oldest first; with the write key, each can be deleted (after a confirmation). */
+/**
+ * The documents of a collection, oldest first, each with how many tokens it takes for a chosen
+ * LLM tokenizer (counted on the server); with the write key, each can be deleted (after a confirmation).
+ */
 export function DocumentsTable({
+  collectionId,
+  collectionKey,
   documents,
   onDelete,
 }: {
+  collectionId: string;
+  collectionKey: string | null;
   documents: CollectionDocument[];
   /** Absent without the write key. */
   onDelete?: (documentId: number) => Promise<void>;
 }) {
+  const tokenizers = useTokenizers();
+  const [tokenizer, setTokenizer] = useState("o200k_base");
+  const [tokens, setTokens] = useState<{ counts?: Map<number, number | null>; error?: string }>({});
+  useEffect(() => {
+    if (documents.length === 0) return;
+    let cancelled = false;
+    countDocumentTokens(collectionId, collectionKey, tokenizer)
+      .then((counts) => !cancelled && setTokens({ counts }))
+      .catch((failure: Error) => !cancelled && setTokens({ error: failure.message }));
+    return () => {
+      cancelled = true;
+    };
+  }, [collectionId, collectionKey, tokenizer, documents]);
   return (
     <section className="panel documents-panel" aria-labelledby="documents-title">
       <h2 id="documents-title">Documents</h2>
+      {documents.length > 0 && (
+        <p className="hint document-tokens-head">
+          <label className="inline">
+            Tokens counted with
+            <select aria-label="Tokenizer for the token counts" value={tokenizer} onChange={(event) => setTokenizer(event.target.value)}>
+              {(tokenizers.length > 0 ? tokenizers : [{ id: tokenizer, name: tokenizer }]).map((option) => (
+                <option key={option.id} value={option.id}>
+                  {option.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          {tokens.error && <span className="status error"> {tokens.error}</span>}
+        </p>
+      )}
       {documents.length === 0 ? (
         <p className="hint empty">No documents yet.{onDelete ? " Add some above: each is cut into chunks and embedded." : ""}</p>
       ) : (
@@ -29,6 +65,9 @@ export function DocumentsTable({
                 <th scope="col">Document</th>
                 <th scope="col" className="number">
                   Characters
+                </th>
+                <th scope="col" className="number">
+                  Tokens
                 </th>
                 <th scope="col" className="number">
                   Chunks
@@ -43,7 +82,7 @@ export function DocumentsTable({
             </thead>
             <tbody>
               {documents.map((document) => (
-                <DocumentRow key={document.documentId} document={document} onDelete={onDelete} />
+                <DocumentRow key={document.documentId} document={document} tokens={tokens.counts?.get(document.documentId)} tokenizer={tokenizer} onDelete={onDelete} />
               ))}
             </tbody>
           </table>
@@ -53,7 +92,18 @@ export function DocumentsTable({
   );
 }
 
-function DocumentRow({ document, onDelete }: { document: CollectionDocument; onDelete?: (documentId: number) => Promise<void> }) {
+function DocumentRow({
+  document,
+  tokens,
+  tokenizer,
+  onDelete,
+}: {
+  document: CollectionDocument;
+  /** undefined while counting; null when the server did not count it (past its cap). */
+  tokens: number | null | undefined;
+  tokenizer: string;
+  onDelete?: (documentId: number) => Promise<void>;
+}) {
   const [error, setError] = useState<string | null>(null);
   const label = documentLabel(document.documentId, document.metadata);
   return (
@@ -68,6 +118,9 @@ function DocumentRow({ document, onDelete }: { document: CollectionDocument; onD
         )}
       </td>
       <td className="number">{number(document.characters)}</td>
+      <td className="number document-tokens" title={tokens === null ? "Not counted: past the 2,000,000 characters counted at once" : `${tokenizer} tokens`}>
+        {tokens === undefined ? "…" : tokens === null ? "–" : number(tokens)}
+      </td>
       <td className="number">{number(document.chunks)}</td>
       <td>
         <MetadataList metadata={document.metadata} />

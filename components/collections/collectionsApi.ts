@@ -77,3 +77,8 @@ export async function searchCollection(
   return (await callApi<{ results: SearchResult[] }>(`${collectionUrl(id)}/search`, { body: search, editKey: key ?? undefined })).results;
 }
 
+/** Tokens each document takes for an LLM tokenizer, by document id; null for a document past the server's counting cap. */
+export async function countDocumentTokens(id: string, key: string | null, tokenizer: string): Promise<Map<number, number | null>> {
+  const reply = await callApi<{ documents: { documentId: number; count: number | null }[] }>("/api/tokens", { body: { tokenizer, collection: id }, editKey: key ?? undefined });
+  return new Map(reply.documents.map((document) => [document.documentId, document.count]));
+}

@@ -37,14 +37,27 @@ export const tokensRequestSchema = z
       .max(100, "must be at most 100 characters")
       .optional()
       .describe("LLM tokenizer from GET /api/tokenizers (o200k_base, cl100k_base, gpt2, qwen3); not with model."),
-    text: textSchemaOfLength(maxTokenizerTextLength).describe(
-      `Text to split into tokens; at most ${limits.maxTextLength.toLocaleString("en")} characters with a model, ${maxTokenizerTextLength.toLocaleString("en")} with a tokenizer.`,
-    ),
+    text: textSchemaOfLength(maxTokenizerTextLength)
+      .optional()
+      .describe(
+        `Text to split into tokens; at most ${limits.maxTextLength.toLocaleString("en")} characters with a model, ${maxTokenizerTextLength.toLocaleString("en")} with a tokenizer. Required unless collection is sent.`,
+      ),
+    collection: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a collection id")
+      .optional()
+      .describe("Instead of text, with tokenizer: count the tokens of every document of this collection (its read key as Bearer if private); documents past 2,000,000 characters in all get count null."),
   })
   .superRefine((body, context) => {
-    if (body.model !== undefined && body.tokenizer !== undefined) {
+    if (body.text === undefined && body.collection === undefined) {
+      context.addIssue({ code: "custom", path: ["text"], message: "is required" });
+    } else if (body.text !== undefined && body.collection !== undefined) {
+      context.addIssue({ code: "custom", path: ["collection"], message: "must not be sent with text: send text to tokenize it, or collection to count its documents' tokens" });
+    } else if (body.collection !== undefined && body.tokenizer === undefined) {
+      context.addIssue({ code: "custom", path: ["tokenizer"], message: "is required with collection: documents are counted with an LLM tokenizer from GET /api/tokenizers" });
+    } else if (body.model !== undefined && body.tokenizer !== undefined) {
       context.addIssue({ code: "custom", path: ["tokenizer"], message: "must not be sent with model: send model for an embedding model's tokens, or tokenizer for an LLM's" });
-    } else if (body.tokenizer === undefined && body.text.length > limits.maxTextLength) {
+    } else if (body.tokenizer === undefined && body.text !== undefined && body.text.length > limits.maxTextLength) {
       context.addIssue({ code: "custom", path: ["text"], message: `must be at most ${limits.maxTextLength} characters` });
     }
   });

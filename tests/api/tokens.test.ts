@@ -1,8 +1,21 @@
-import { describe, expect, it } from "vitest";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import * as createCollection from "@/app/api/collections/route";
+import * as documents from "@/app/api/collections/[id]/documents/route";
 import * as tokens from "@/app/api/tokens/route";
+import { closeDatabase } from "@/lib/db/client";
 import { jsonRequest, readJson, type ErrorReply } from "../support/routes";
 
-// The route reads no database: no PGLITE_DIR needed.
+// Only the collection counts read the database: a PGlite of its own, opened on first use.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notebook-tokens-"));
+process.env.PGLITE_DIR = dataDir;
+delete process.env.DATABASE_URL;
+afterAll(async () => {
+  await closeDatabase();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
 
 type TokensReply = {
   model: string;
@@ -120,5 +133,41 @@ describe("POST /api/tokens with a tokenizer", () => {
     });
     expect((await postLlm({ text: "cat", tokenizer: " " })).body.error).toEqual({ code: "bad_request:tokenizer", message: "tokenizer must not be empty." });
     expect((await postLlm({ text: "cat", tokenizer: 5 })).body.error.code).toBe("bad_request:tokenizer");
+  });
+});
+
+describe("POST /api/tokens with a collection", () => {
+  const bearer = (key: string) => ({ headers: { "content-type": "application/json", authorization: `Bearer ${key}` } });
+  const count = async (body: unknown, key?: string) =>
+    readJson<{ tokenizer: string; documents: { documentId: number; count: number | null }[]; count: number } & ErrorReply>(
+      await tokens.POST(jsonRequest("/api/tokens", body, key ? bearer(key) : {}), {}),
+    );
+
+  it("counts every document's tokens for the tokenizer, with the read key of a private collection", async () => {
+    const created = await readJson<{ id: string; readKey: string; writeKey: string }>(await createCollection.POST(jsonRequest("/api/collections", { name: "Token counts" }), {}));
+    const { id, readKey, writeKey } = created.body;
+    const added = await readJson<{ documents: { documentId: number }[] }>(
+      await documents.POST(jsonRequest(`/api/collections/${id}/documents`, { documents: [{ text: "The cat sat on the mat." }, { text: "cat ".repeat(3_000) }] }, bearer(writeKey)), {
+        params: Promise.resolve({ id }),
+      }),
+    );
+    const [first, second] = added.body.documents.map((document) => document.documentId);
+
+    const { status, body } = await count({ tokenizer: "o200k_base", collection: id }, readKey);
+    expect(status).toBe(200);
+    expect(body).toEqual({ tokenizer: "o200k_base", documents: [{ documentId: first, count: 7 }, { documentId: second, count: 3_000 }], count: 3_007 });
+    expect((await count({ tokenizer: "gpt2", collection: id }, writeKey)).body.documents[0].count).toBe(7);
+
+    expect((await count({ tokenizer: "o200k_base", collection: id })).status).toBe(401);
+    expect((await count({ tokenizer: "o200k_base", collection: "nosuchcollection" })).status).toBe(404);
+  }, 60_000);
+
+  it("refuses a collection without a tokenizer, or with text, naming the field", async () => {
+    expect((await count({ collection: "abc" })).body.error).toEqual({
+      code: "bad_request:tokenizer",
+      message: "tokenizer is required with collection: documents are counted with an LLM tokenizer from GET /api/tokenizers.",
+    });
+    expect((await count({ collection: "abc", text: "cat", tokenizer: "gpt2" })).body.error.code).toBe("bad_request:collection");
+    expect((await count({ collection: "a/b", tokenizer: "gpt2" })).body.error).toEqual({ code: "bad_request:collection", message: "collection must be a collection id." });
   });
 });
