@@ -276,4 +276,58 @@ describe.skipIf(!hasChromium)("the notebook in Chromium", () => {
     await page.screenshot({ path: path.join(screenshots, "example-analogy-dark.png"), fullPage: true });
     await page.context().close();
   }, 150_000);
+  it("the Chinese example's next-token cell puts 会 on top, and Generate grows the text", async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    await page.goto(`${app.url}/new?example=essay-zh`);
+    const cell = page.locator(".next-token-cell");
+    const bars = cell.locator(".next-token-bars .next-token-text");
+    await bars.first().waitFor({ timeout: 60_000 });
+    expect(await bars.first().textContent()).toBe("会");
+    expect(await cell.locator(".next-token-context li").allTextContents()).toEqual(["人工", "智能", "的", "未来", "将"]);
+    expect(await cell.textContent()).toContain("n-gram model, not a neural LLM");
+    const text = cell.getByLabel("Text so far");
+    await cell.getByRole("button", { name: "Generate 5" }).click();
+    await cell.locator(".next-token-growing mark").waitFor();
+    const grown = await text.inputValue();
+    expect(grown.startsWith("人工智能的未来将会")).toBe(true);
+    expect(grown.length).toBeGreaterThan("人工智能的未来将会".length);
+    // The distribution follows the grown text: its context now ends in the generated tokens.
+    await cell.locator(".next-token-context li.generated").first().waitFor();
+    await cell.screenshot({ path: path.join(screenshots, "next-token-cell.png") });
+    await page.context().close();
+  }, 120_000);
+  it("the tokens cell compares LLM tokenizers on the essay's sentence, and prompts and documents show their token counts", async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    await page.goto(`${app.url}/new?example=essay-zh`);
+    const cell = page.locator(".tokens-cell").first();
+    const row = (tokenizer: string) => cell.locator(`.tokenizer-row[data-tokenizer="${tokenizer}"]`);
+    await row("qwen3").locator(".token").first().waitFor({ timeout: 60_000 });
+    expect(await row("o200k_base").locator(".token-text").allTextContents()).toEqual(["人工", "智能", "的", "未来", "将"]);
+    expect(await row("o200k_base").locator(".token-count").textContent()).toMatch(/^5 tokens · .* of a 32k, .* of a 128k, .* of a 2M context window$/);
+    expect(await row("qwen3").locator(".token-text").allTextContents()).toEqual(["人工智能", "的", "未来", "将"]);
+    const cl100k = await row("cl100k_base").locator(".token-text").allTextContents();
+    expect(cl100k).toHaveLength(9);
+    expect(cl100k.slice(2, 4)).toEqual(["<e6 99>", "<ba>"]);
+    await row("model").locator(".token").first().waitFor({ timeout: 60_000 });
+    // Add GPT-2 to the comparison: 14 tokens for the same eight characters.
+    await cell.getByLabel("Compare with").selectOption("gpt2");
+    await row("gpt2").locator(".token").nth(13).waitFor();
+    expect(await row("gpt2").locator(".token").count()).toBe(14);
+    await cell.screenshot({ path: path.join(screenshots, "tokens-compare-chinese.png") });
+
+    await page.goto(`${app.url}/new?example=text-to-retrieval`);
+    await page.getByRole("button", { name: "Retrieve", exact: true }).click();
+    const promptCount = page.locator(".prompt-token-count");
+    await expect.poll(() => promptCount.textContent(), { timeout: 60_000 }).toMatch(/^[\d,]+ tokens \(o200k_base\) of a 128k window: /);
+    await page.locator(".prompt-tokens").getByLabel("Tokenizer").selectOption("qwen3");
+    await expect.poll(() => promptCount.textContent()).toMatch(/^[\d,]+ tokens \(qwen3\) of a 128k window: /);
+    await page.locator(".retrieve-cell").screenshot({ path: path.join(screenshots, "retrieve-prompt-tokens.png") });
+
+    await page.goto(`${app.url}/collections/example`);
+    const counts = page.locator("td.document-tokens");
+    await counts.first().waitFor({ timeout: 60_000 });
+    await expect.poll(async () => (await counts.allTextContents()).every((text) => /^[\d,]+$/.test(text)), { timeout: 60_000 }).toBe(true);
+    await page.screenshot({ path: path.join(screenshots, "collection-token-counts.png"), fullPage: true });
+    await page.context().close();
+  }, 150_000);
 });
