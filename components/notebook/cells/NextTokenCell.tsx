@@ -19,7 +19,9 @@ export function NextTokenCell({ cell, readOnly, onChange }: { cell: Cell; readOn
   const [reply, setReply] = useState<Reply | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [generated, setGenerated] = useState<string[]>([]);
+  // Where the text the model wrote begins. The model re-reads the grown text in its own words
+  // (有 + 一 may come back as 有一), so what it wrote is marked by position, not by token count.
+  const [generatedFrom, setGeneratedFrom] = useState<number | null>(null);
   const model = cell.model ?? list?.default ?? "libime-zh";
   const info = list?.models.find((entry) => entry.id === model);
 
@@ -42,7 +44,7 @@ export function NextTokenCell({ cell, readOnly, onChange }: { cell: Cell; readOn
   }, [cell.text, model, cell.k]);
 
   const append = (token: string) => {
-    setGenerated([...generated, token]);
+    setGeneratedFrom(generatedFrom ?? cell.text.length);
     onChange({ ...cell, text: cell.text + token });
   };
 
@@ -52,7 +54,7 @@ export function NextTokenCell({ cell, readOnly, onChange }: { cell: Cell; readOn
       const { steps, text, note } = await callApi<Reply>("/api/next-tokens", {
         body: { text: cell.text, model, k: cell.k, steps: cell.steps, strategy: cell.strategy, temperature: cell.temperature, seed: cell.seed },
       });
-      setGenerated([...generated, ...steps.map((step) => step.chosen)]);
+      if (steps.length > 0) setGeneratedFrom(generatedFrom ?? cell.text.length);
       onChange({ ...cell, text });
       setError(steps.length < cell.steps && note ? note : null);
     } catch (caught) {
@@ -62,6 +64,7 @@ export function NextTokenCell({ cell, readOnly, onChange }: { cell: Cell; readOn
   }
 
   const best = reply?.tokens[0]?.probability ?? 1;
+  const contextStarts = reply ? tokenStarts(cell.text, reply.context) : [];
   const number = (name: "k" | "steps" | "temperature" | "seed", label: string, attributes: { min: number; max: number; step?: number }) => (
     <label className="inline">
       {label}
@@ -91,7 +94,7 @@ export function NextTokenCell({ cell, readOnly, onChange }: { cell: Cell; readOn
           {missing.note}
         </p>
       ))}
-      <textarea aria-label="Text so far" rows={2} value={cell.text} readOnly={readOnly} placeholder="Type the start of a text" onChange={(event) => (setGenerated([]), onChange({ ...cell, text: event.target.value }))} />
+      <textarea aria-label="Text so far" rows={2} value={cell.text} readOnly={readOnly} placeholder="Type the start of a text" onChange={(event) => (setGeneratedFrom(null), onChange({ ...cell, text: event.target.value }))} />
       {error && <p className="status error">{error}</p>}
       {reply && (
         <>
@@ -102,7 +105,7 @@ export function NextTokenCell({ cell, readOnly, onChange }: { cell: Cell; readOn
           {reply.context.length > 0 && (
             <ol className="next-token-context" aria-label="Context tokens">
               {reply.context.map((token, i) => (
-                <li key={i} className={i >= reply.context.length - generated.length ? "generated" : undefined}>
+                <li key={i} className={generatedFrom !== null && contextStarts[i] >= generatedFrom ? "generated" : undefined}>
                   {token}
                 </li>
               ))}
@@ -138,12 +141,23 @@ export function NextTokenCell({ cell, readOnly, onChange }: { cell: Cell; readOn
           {cell.strategy === "sample" && number("seed", "Seed", { min: 0, max: 2 ** 31 - 1 })}
         </div>
       )}
-      {generated.length > 0 && (
+      {generatedFrom !== null && (
         <p className="next-token-growing" aria-label="Generated text">
-          {cell.text.slice(0, cell.text.length - generated.join("").length)}
-          <mark>{generated.join("")}</mark>
+          {cell.text.slice(0, generatedFrom)}
+          <mark>{cell.text.slice(generatedFrom)}</mark>
         </p>
       )}
     </div>
   );
+}
+
+/** Where each token begins in `text` (tokens in order; spaces between them skipped). */
+function tokenStarts(text: string, tokens: string[]): number[] {
+  let at = 0;
+  return tokens.map((token) => {
+    const found = text.indexOf(token, at);
+    const start = found >= 0 ? found : at;
+    at = start + (found >= 0 ? token.length : 0);
+    return start;
+  });
 }
