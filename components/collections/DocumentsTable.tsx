@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { useTokenizers } from "@/components/notebook/cells/TokensCell";
+import { TokenizerSelect } from "@/components/notebook/cells/TokensCell";
 import { countDocumentTokens, type CollectionDocument } from "./collectionsApi";
 import { ConfirmButton } from "./ConfirmButton";
 import { documentLabel } from "./documentLabel";
@@ -24,7 +24,6 @@ export function DocumentsTable({
   /** Absent without the write key. */
   onDelete?: (documentId: number) => Promise<void>;
 }) {
-  const tokenizers = useTokenizers();
   const [tokenizer, setTokenizer] = useState("o200k_base");
   const [tokens, setTokens] = useState<{ counts?: Map<number, number | null>; error?: string }>({});
   useEffect(() => {
@@ -42,16 +41,7 @@ export function DocumentsTable({
       <h2 id="documents-title">Documents</h2>
       {documents.length > 0 && (
         <p className="hint document-tokens-head">
-          <label className="inline">
-            Tokens counted with
-            <select aria-label="Tokenizer for the token counts" value={tokenizer} onChange={(event) => setTokenizer(event.target.value)}>
-              {(tokenizers.length > 0 ? tokenizers : [{ id: tokenizer, name: tokenizer }]).map((option) => (
-                <option key={option.id} value={option.id}>
-                  {option.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <TokenizerSelect label="Tokens counted with" value={tokenizer} onChange={setTokenizer} />
           {tokens.error && <span className="status error"> {tokens.error}</span>}
         </p>
       )}

@@ -6,7 +6,7 @@ import { buildPrompt, defaultPromptTemplate } from "@/lib/collections/prompt";
 import { contextWindows, formatShare } from "@/lib/tokenizers/windows";
 import { callApi, type Point } from "../client";
 import { CopyButton } from "../CopyButton";
-import { useTokenizers } from "./TokensCell";
+import { TokenizerSelect } from "./TokensCell";
 
 type Cell = { id: string; type: "retrieve"; collection: string; question: string; k: number; template?: string };
 type Chunk = { chunkId: number; documentId: number; position: number; text: string; metadata: Record<string, unknown> };
@@ -154,7 +154,6 @@ const promptWindow = contextWindows[1];
 
 /** How many tokens the augmented prompt takes for a chosen LLM tokenizer, and what share of a 128k window that is. */
 function PromptTokenCount({ prompt }: { prompt: string }) {
-  const tokenizers = useTokenizers();
   const [tokenizer, setTokenizer] = useState("o200k_base");
   const [state, setState] = useState<{ count?: number; error?: string }>({});
   useEffect(() => {
@@ -177,16 +176,7 @@ function PromptTokenCount({ prompt }: { prompt: string }) {
             ? "Counting tokens…"
             : `${state.count.toLocaleString("en")} tokens (${tokenizer}) of a ${promptWindow.label} window: ${formatShare(state.count, promptWindow.tokens)}`)}
       </span>
-      <label className="inline">
-        Tokenizer
-        <select value={tokenizer} onChange={(event) => setTokenizer(event.target.value)}>
-          {(tokenizers.length > 0 ? tokenizers : [{ id: tokenizer, name: tokenizer }]).map((option) => (
-            <option key={option.id} value={option.id}>
-              {option.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <TokenizerSelect label="Tokenizer" value={tokenizer} onChange={setTokenizer} />
     </div>
   );
 }

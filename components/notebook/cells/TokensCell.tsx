@@ -143,6 +143,23 @@ export function useTokenizers(): TokenizerInfo[] {
   return tokenizers;
 }
 
+/** A picker of the server's LLM tokenizers, labelled; shows `value` alone until the list arrives. */
+export function TokenizerSelect({ label, value, onChange }: { label: string; value: string; onChange: (tokenizer: string) => void }) {
+  const tokenizers = useTokenizers();
+  return (
+    <label className="inline">
+      {label}
+      <select value={value} onChange={(event) => onChange(event.target.value)}>
+        {(tokenizers.length > 0 ? tokenizers : [{ id: value, name: value }]).map((option) => (
+          <option key={option.id} value={option.id}>
+            {option.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
   useEffect(() => {
