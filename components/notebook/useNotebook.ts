@@ -81,10 +81,9 @@ export function useNotebook(init: NotebookInit) {
           texts.length > 0 && texts.length <= maxSimilarityItems
             ? (await callApi<{ matrix: number[][] }>("/api/similarity", { body: { model, texts } })).matrix
             : null;
-        const nextCells = await Promise.all(
-          cellsRef.current.map((cell) =>
-            cell.type === "map" && texts.length > 0 ? updateMap(cell, texts, cell.id === relayout || relayout === "*") : Promise.resolve(cell),
-          ),
+        const mapsAtStart = texts.length > 0 ? cellsRef.current.filter((cell): cell is MapCell => cell.type === "map") : [];
+        const laidOut = new Map(
+          await Promise.all(mapsAtStart.map(async (cell) => [cell.id, await updateMap(cell, texts, cell.id === relayout || relayout === "*")] as const)),
         );
         const groupNames = [...new Set(current.map((item) => item.group ?? ""))];
         setRun({
@@ -96,8 +95,15 @@ export function useNotebook(init: NotebookInit) {
           neighbours: matrix ? neighboursFromMatrix(matrix, 5) : null,
           ...(leftOut.length > 0 || reading.warnings.length > 0 ? { reading } : {}),
         });
+        // The cells may have changed while this ran (a typed token, a moved cell): only the layouts
+        // computed here go into them, and only into maps whose settings are still the ones laid out.
+        const latest = cellsRef.current;
+        const nextCells = latest.map((cell) => {
+          const updated = laidOut.get(cell.id);
+          return updated && cell.type === "map" && sameMapSettings(cell, updated) ? { ...cell, layout: updated.layout } : cell;
+        });
         // A re-layout or newly placed points are changes worth saving; a run that moved nothing is not.
-        const layoutsChanged = nextCells.some((cell, i) => cell.type === "map" && JSON.stringify(cell.layout) !== JSON.stringify((cellsRef.current[i] as MapCell | undefined)?.layout));
+        const layoutsChanged = nextCells.some((cell, i) => cell.type === "map" && JSON.stringify(cell.layout) !== JSON.stringify((latest[i] as MapCell).layout));
         cellsRef.current = nextCells;
         setCells(nextCells);
         if (layoutsChanged) setDirty(true);
@@ -266,6 +272,10 @@ export function useNotebook(init: NotebookInit) {
     save,
     fork,
   };
+}
+
+function sameMapSettings(a: MapCell, b: MapCell): boolean {
+  return a.method === b.method && JSON.stringify(a.params) === JSON.stringify(b.params);
 }
 
 /** Half-typed axes are left out: the API takes an axis only with both ends. */

@@ -265,6 +265,24 @@ describe.skipIf(!hasChromium)("the notebook in Chromium", () => {
     await page.context().close();
   }, 120_000);
 
+  it("a cell edited while a run is under way keeps the edit when the run ends", async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    // Hold the run's map request until the note is edited, so the edit lands mid-run.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/api/project", async (route) => (await released, route.continue()));
+    const mapRequested = page.waitForRequest("**/api/project");
+    await page.goto(`${app.url}/new?example=animals-and-vehicles`);
+    await mapRequested;
+    await page.getByRole("button", { name: "Edit note" }).first().click();
+    const note = page.getByLabel("Note (markdown)");
+    await note.fill("Edited during the first run.");
+    release();
+    await mapPoints(page, 13);
+    expect(await note.inputValue()).toBe("Edited during the first run.");
+    await page.context().close();
+  }, 120_000);
+
   it("an example notebook opens and runs: analogy king − man + woman answers queen", async () => {
     const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: "dark" })).newPage();
     await page.goto(`${app.url}/new?example=royal-analogies`);
