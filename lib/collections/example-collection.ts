@@ -1,7 +1,7 @@
 import type { Database } from "../db/connection";
 import { countCollectionContents, getCollectionByPublicId } from "../db/collection-queries";
 import { exampleCollection, readExampleDocuments } from "./example";
-import { createCollection, storeDocuments } from "./service";
+import { createCollection, storeDocuments } from "./store";
 
 /** The example collection's fixed id: the home page and the example notebook link to it. */
 export const exampleCollectionId = "example";

@@ -1,14 +1,10 @@
-import { createHash } from "node:crypto";
 import { AppError } from "../api/errors";
 import {
   countCollectionContents,
   countMatchingChunks,
   deleteCollectionById,
   deleteDocument,
-  findDocumentsByHashes,
   getCollectionByPublicId,
-  insertCollection,
-  insertDocumentsWithChunks,
   listChunks,
   listChunkVectors,
   listDocuments,
@@ -16,25 +12,23 @@ import {
   type ChunkRow,
   type CollectionRow,
   type DocumentSummary,
-  type NewDocument,
 } from "../db/collection-queries";
 import type { Database } from "../db/connection";
 import { listDocumentsAfter } from "../db/dump";
 import { resolveModel } from "../embeddings/registry";
 import { embedTexts } from "../embeddings/service";
-import { createSecretKey, createSlug, hashKey, keyMatches } from "../keys";
+import { keyMatches } from "../keys";
 import { project, type Projection } from "../projection";
 import { resolveTokenizer } from "../tokenizers/registry";
 import { normalize } from "../vectors";
-import { chunkText } from "./chunker";
 import { ensureExampleCollection, exampleCollectionId } from "./example-collection";
+import { storeDocuments, toInfo, type AddedDocument } from "./store";
 import {
   collectionLimits,
   type AddDocumentsInput,
   type CollectionAccess,
   type CollectionInfo,
   type CollectionSearchInput,
-  type CreateCollectionInput,
   type SearchResult,
 } from "./schemas";
 
@@ -45,35 +39,10 @@ import {
  * changes it (and reads too). Keys are shown once, at creation, and stored hashed.
  */
 
+export { createCollection, storeDocuments, type AddedDocument, type CreatedCollection } from "./store";
+
 /** At most this many chunks matching a filter are compared exactly; above it, HNSW does the work. */
 export const exactSearchLimit = 10_000;
-
-export interface CreatedCollection {
-  collection: CollectionInfo;
-  readKey: string;
-  writeKey: string;
-}
-
-export async function createCollection(db: Database, input: CreateCollectionInput, { publicId }: { publicId?: string } = {}): Promise<CreatedCollection> {
-  const model = resolveModel(input.model).info();
-  if (!model.available) {
-    // Fail now rather than at the first upload: embed one word to surface the model's own message.
-    await embedTexts(db, { model: model.id, texts: ["test"] });
-  }
-  const readKey = createSecretKey();
-  const writeKey = createSecretKey();
-  const row = await insertCollection(db, {
-    publicId: publicId ?? createSlug(),
-    name: input.name,
-    model: model.id,
-    isPublic: input.public,
-    readKeyHash: hashKey(readKey),
-    writeKeyHash: hashKey(writeKey),
-    chunkSize: input.chunking?.size ?? 800,
-    chunkOverlap: input.chunking?.overlap ?? 100,
-  });
-  return { collection: toInfo(row, { documents: 0, chunks: 0 }), readKey, writeKey };
-}
 
 /** The collection's description, and what the presented key may do with it. */
 export async function getCollection(
@@ -91,13 +60,6 @@ export async function deleteCollection(db: Database, { id, key }: { id: string; 
   await deleteCollectionById(db, { collectionId: row.id });
 }
 
-export interface AddedDocument {
-  documentId: number;
-  chunks: number;
-  /** True when the same text was already in the collection: nothing was added. */
-  duplicate: boolean;
-}
-
 /**
  * Chunks, embeds and stores documents. Everything is embedded before anything is written, and
  * the write is one transaction: a failure leaves the collection as it was. A document whose exact
@@ -108,50 +70,6 @@ export async function addDocuments(
   { id, key, documents }: { id: string; key: string | null; documents: AddDocumentsInput["documents"] },
 ): Promise<AddedDocument[]> {
   return storeDocuments(db, await findWritable(db, id, key), documents);
-}
-
-/** addDocuments without the access check, for the app's own seeding (see example-collection.ts). */
-export async function storeDocuments(db: Database, row: CollectionRow, documents: AddDocumentsInput["documents"]): Promise<AddedDocument[]> {
-  const hashes = documents.map((document) => createHash("sha256").update(document.text).digest("hex"));
-  const existing = await findDocumentsByHashes(db, { collectionId: row.id, contentHashes: hashes });
-
-  const fresh = new Map<string, { text: string; metadata: NonNullable<AddDocumentsInput["documents"][number]["metadata"]>; chunks: ReturnType<typeof chunkText> }>();
-  documents.forEach((document, i) => {
-    if (existing.has(hashes[i]) || fresh.has(hashes[i])) return;
-    fresh.set(hashes[i], {
-      text: document.text,
-      metadata: document.metadata ?? {},
-      chunks: chunkText(document.text, { size: row.chunkSize, overlap: row.chunkOverlap }),
-    });
-  });
-  const chunkTexts = [...fresh.values()].flatMap((document) => document.chunks.map((chunk) => chunk.text));
-  if (chunkTexts.length > collectionLimits.maxChunksPerRequest) {
-    throw new AppError(
-      "payload_too_large:documents",
-      `These documents make ${chunkTexts.length} chunks; one request may add at most ${collectionLimits.maxChunksPerRequest}. Send fewer documents per request.`,
-    );
-  }
-  // Not stored in the shared embeddings cache: a collection's text is only for those with its key.
-  const vectors = chunkTexts.length > 0 ? (await embedTexts(db, { model: row.model, texts: chunkTexts, store: false })).vectors : [];
-
-  let next = 0;
-  const newDocuments: NewDocument[] = [...fresh.entries()].map(([contentHash, document]) => ({
-    contentHash,
-    text: document.text,
-    metadata: document.metadata,
-    chunks: document.chunks.map((chunk, position) => ({ position, text: chunk.text, start: chunk.start, end: chunk.end, vector: vectors[next++] })),
-  }));
-  const insertedIds = await insertDocumentsWithChunks(db, { collectionId: row.id, documents: newDocuments });
-  const insertedByHash = new Map([...fresh.keys()].map((hash, i) => [hash, { id: insertedIds[i], chunks: fresh.get(hash)!.chunks.length }]));
-
-  const reported = new Set<string>();
-  return hashes.map((hash) => {
-    const inserted = insertedByHash.get(hash);
-    const first = inserted !== undefined && !reported.has(hash);
-    reported.add(hash);
-    if (first) return { documentId: inserted.id, chunks: inserted.chunks, duplicate: false };
-    return { documentId: existing.get(hash) ?? inserted!.id, chunks: 0, duplicate: true };
-  });
 }
 
 export async function removeDocument(db: Database, { id, key, documentId }: { id: string; key: string | null; documentId: string }): Promise<void> {
@@ -319,16 +237,4 @@ async function findWritable(db: Database, id: string, key: string | null): Promi
 
 function missingKey(what: string): AppError {
   return new AppError("unauthorized:collection", `${what}: send Authorization: Bearer <key>.`, { headers: { "WWW-Authenticate": "Bearer" } });
-}
-
-function toInfo(row: CollectionRow, counts: { documents: number; chunks: number }): CollectionInfo {
-  return {
-    id: row.publicId,
-    name: row.name,
-    model: row.model,
-    public: row.isPublic,
-    chunking: { size: row.chunkSize, overlap: row.chunkOverlap },
-    ...counts,
-    createdAt: row.createdAt.toISOString(),
-  };
 }

@@ -1,0 +1,107 @@
+import { createHash } from "node:crypto";
+import { AppError } from "../api/errors";
+import { findDocumentsByHashes, insertCollection, insertDocumentsWithChunks, type CollectionRow, type NewDocument } from "../db/collection-queries";
+import type { Database } from "../db/connection";
+import { resolveModel } from "../embeddings/registry";
+import { embedTexts } from "../embeddings/service";
+import { createSecretKey, createSlug, hashKey } from "../keys";
+import { chunkText } from "./chunker";
+import { collectionLimits, type AddDocumentsInput, type CollectionInfo, type CreateCollectionInput } from "./schemas";
+
+/**
+ * Making collections and storing documents, without access checks: service.ts checks the keys
+ * first, and example-collection.ts seeds the example with these directly.
+ */
+
+export interface CreatedCollection {
+  collection: CollectionInfo;
+  readKey: string;
+  writeKey: string;
+}
+
+export async function createCollection(db: Database, input: CreateCollectionInput, { publicId }: { publicId?: string } = {}): Promise<CreatedCollection> {
+  const model = resolveModel(input.model).info();
+  if (!model.available) {
+    // Fail now rather than at the first upload: embed one word to surface the model's own message.
+    await embedTexts(db, { model: model.id, texts: ["test"] });
+  }
+  const readKey = createSecretKey();
+  const writeKey = createSecretKey();
+  const row = await insertCollection(db, {
+    publicId: publicId ?? createSlug(),
+    name: input.name,
+    model: model.id,
+    isPublic: input.public,
+    readKeyHash: hashKey(readKey),
+    writeKeyHash: hashKey(writeKey),
+    chunkSize: input.chunking?.size ?? 800,
+    chunkOverlap: input.chunking?.overlap ?? 100,
+  });
+  return { collection: toInfo(row, { documents: 0, chunks: 0 }), readKey, writeKey };
+}
+
+export interface AddedDocument {
+  documentId: number;
+  chunks: number;
+  /** True when the same text was already in the collection: nothing was added. */
+  duplicate: boolean;
+}
+
+/**
+ * Chunks, embeds and stores documents (addDocuments in service.ts, after its key check). Everything
+ * is embedded before anything is written, and the write is one transaction.
+ */
+export async function storeDocuments(db: Database, row: CollectionRow, documents: AddDocumentsInput["documents"]): Promise<AddedDocument[]> {
+  const hashes = documents.map((document) => createHash("sha256").update(document.text).digest("hex"));
+  const existing = await findDocumentsByHashes(db, { collectionId: row.id, contentHashes: hashes });
+
+  const fresh = new Map<string, { text: string; metadata: NonNullable<AddDocumentsInput["documents"][number]["metadata"]>; chunks: ReturnType<typeof chunkText> }>();
+  documents.forEach((document, i) => {
+    if (existing.has(hashes[i]) || fresh.has(hashes[i])) return;
+    fresh.set(hashes[i], {
+      text: document.text,
+      metadata: document.metadata ?? {},
+      chunks: chunkText(document.text, { size: row.chunkSize, overlap: row.chunkOverlap }),
+    });
+  });
+  const chunkTexts = [...fresh.values()].flatMap((document) => document.chunks.map((chunk) => chunk.text));
+  if (chunkTexts.length > collectionLimits.maxChunksPerRequest) {
+    throw new AppError(
+      "payload_too_large:documents",
+      `These documents make ${chunkTexts.length} chunks; one request may add at most ${collectionLimits.maxChunksPerRequest}. Send fewer documents per request.`,
+    );
+  }
+  // Not stored in the shared embeddings cache: a collection's text is only for those with its key.
+  const vectors = chunkTexts.length > 0 ? (await embedTexts(db, { model: row.model, texts: chunkTexts, store: false })).vectors : [];
+
+  let next = 0;
+  const newDocuments: NewDocument[] = [...fresh.entries()].map(([contentHash, document]) => ({
+    contentHash,
+    text: document.text,
+    metadata: document.metadata,
+    chunks: document.chunks.map((chunk, position) => ({ position, text: chunk.text, start: chunk.start, end: chunk.end, vector: vectors[next++] })),
+  }));
+  const insertedIds = await insertDocumentsWithChunks(db, { collectionId: row.id, documents: newDocuments });
+  const insertedByHash = new Map([...fresh.keys()].map((hash, i) => [hash, { id: insertedIds[i], chunks: fresh.get(hash)!.chunks.length }]));
+
+  const reported = new Set<string>();
+  return hashes.map((hash) => {
+    const inserted = insertedByHash.get(hash);
+    const first = inserted !== undefined && !reported.has(hash);
+    reported.add(hash);
+    if (first) return { documentId: inserted.id, chunks: inserted.chunks, duplicate: false };
+    return { documentId: existing.get(hash) ?? inserted!.id, chunks: 0, duplicate: true };
+  });
+}
+
+export function toInfo(row: CollectionRow, counts: { documents: number; chunks: number }): CollectionInfo {
+  return {
+    id: row.publicId,
+    name: row.name,
+    model: row.model,
+    public: row.isPublic,
+    chunking: { size: row.chunkSize, overlap: row.chunkOverlap },
+    ...counts,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
