@@ -8,6 +8,7 @@ import { cedictTokens } from "./cedict/tokens";
 import { GLOVE_MODEL_ID, loadGloveVocabulary } from "./glove";
 import { tokenizeForGlove } from "./glove-tokens";
 import { defaultModelId, resolveModel } from "./registry";
+import type { ModelToken } from "./types";
 import { useLitePieces } from "./use-lite-tokens";
 
 /**
@@ -64,22 +65,11 @@ export const tokensRequestSchema = z
 
 export type TokensRequest = z.infer<typeof tokensRequestSchema>;
 
-export interface Token {
-  /** The piece or word as the model sees it: "▁cat", "t", "cat"; for an unknown piece, the text it stands for. */
-  text: string;
-  /** use-lite: the piece's row in the vocabulary (0 = unknown). glove-100d: frequency rank (1 = "the"), null when unknown. */
-  id: number | null;
-  /** False when the model has no entry for it: use-lite's unknown piece, or a word GloVe lacks. */
-  known: boolean;
-  /** cedict-glove-100d, Chinese words: the first English glosses the word is read as, e.g. 猫 → ["cat", …]. */
-  glosses?: string[];
-}
-
 export interface TokenizeResult {
   model: string;
   /** False for models whose tokenizer can't run here (remote models); `tokens` is then empty. */
   supported: boolean;
-  tokens: Token[];
+  tokens: ModelToken[];
   count: number;
   /** What to know about this answer: unknown tokens and what the model does with them, or why it is unsupported. */
   note?: string;
@@ -114,11 +104,11 @@ async function tokenizeForModel({ model = defaultModelId, text }: { model?: stri
   };
 }
 
-function withCount(model: string, { tokens, note }: { tokens: Token[]; note?: string }): TokenizeResult {
+function withCount(model: string, { tokens, note }: { tokens: ModelToken[]; note?: string }): TokenizeResult {
   return { model, supported: true, tokens, count: tokens.length, ...(note ? { note } : {}) };
 }
 
-async function useLiteTokens(text: string): Promise<{ tokens: Token[]; note?: string }> {
+async function useLiteTokens(text: string): Promise<{ tokens: ModelToken[]; note?: string }> {
   const tokens = await useLitePieces(text);
   const unknown = unknownTexts(tokens);
   if (!unknown) return { tokens };
@@ -128,13 +118,13 @@ async function useLiteTokens(text: string): Promise<{ tokens: Token[]; note?: st
   };
 }
 
-async function gloveTokens(text: string): Promise<{ tokens: Token[]; note?: string }> {
+async function gloveTokens(text: string): Promise<{ tokens: ModelToken[]; note?: string }> {
   const vocabulary = await loadGloveVocabulary();
-  const token = (word: string): Token => {
+  const token = (word: string): ModelToken => {
     const rank = vocabulary.rankOf(word);
     return { text: word, id: rank ?? null, known: rank !== undefined };
   };
-  const tokens: Token[] = [];
+  const tokens: ModelToken[] = [];
   for (const word of tokenizeForGlove(text)) {
     // As GloveVocabulary.meanOf does: an unknown compound counts by its known parts.
     const parts = word.split("-");
@@ -149,7 +139,7 @@ async function gloveTokens(text: string): Promise<{ tokens: Token[]; note?: stri
   };
 }
 
-async function cedictWords(text: string): Promise<{ tokens: Token[]; note?: string }> {
+async function cedictWords(text: string): Promise<{ tokens: ModelToken[]; note?: string }> {
   const tokens = await cedictTokens(text);
   const unknown = unknownTexts(tokens);
   if (!unknown) return { tokens };
@@ -160,7 +150,7 @@ async function cedictWords(text: string): Promise<{ tokens: Token[]; note?: stri
 }
 
 /** `"qwzxv" is` / `"a", "b" are`, for the note; undefined when every token is known. */
-function unknownTexts(tokens: Token[]): string | undefined {
+function unknownTexts(tokens: ModelToken[]): string | undefined {
   const unique = [...new Set(tokens.filter((token) => !token.known).map((token) => token.text))];
   if (unique.length === 0) return undefined;
   const shown = unique.slice(0, 10).map((text) => JSON.stringify(text)).join(", ");

@@ -117,3 +117,15 @@ export interface ModelFamily {
   /** Ids GET /api/models lists even before anyone used them (suggestions, models found on disk). */
   listed(): string[];
 }
+
+/** One token of a text as an embedding model sees it (POST /api/tokens with `model`). */
+export interface ModelToken {
+  /** The piece or word as the model sees it: "▁cat", "t", "cat"; for an unknown piece, the text it stands for. */
+  text: string;
+  /** use-lite: the piece's row in the vocabulary (0 = unknown). glove-100d: frequency rank (1 = "the"), null when unknown. */
+  id: number | null;
+  /** False when the model has no entry for it: use-lite's unknown piece, or a word GloVe lacks. */
+  known: boolean;
+  /** cedict-glove-100d, Chinese words: the first English glosses the word is read as, e.g. 猫 → ["cat", …]. */
+  glosses?: string[];
+}

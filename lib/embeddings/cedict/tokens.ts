@@ -1,4 +1,4 @@
-import type { Token } from "../tokens";
+import type { ModelToken } from "../types";
 import { loadCedictLexicon } from "./model";
 import { readPieces } from "./reading";
 
@@ -7,9 +7,9 @@ import { readPieces } from "./reading";
  * (Chinese cut into dictionary words, each with its first English glosses; English words with
  * their GloVe frequency rank as id). Chinese words have no id: they are read through their glosses.
  */
-export async function cedictTokens(text: string): Promise<Token[]> {
+export async function cedictTokens(text: string): Promise<ModelToken[]> {
   const lexicon = await loadCedictLexicon();
-  return readPieces(text, { lexicon, glove: lexicon.glove }).map(({ text: word, source, vector }): Token => {
+  return readPieces(text, { lexicon, glove: lexicon.glove }).map(({ text: word, source, vector }): ModelToken => {
     const known = vector !== undefined;
     if (source === "en") return { text: word, id: lexicon.glove.rankOf(word) ?? null, known };
     const glosses = lexicon.glossesOf(word);
