@@ -111,7 +111,7 @@ function DocumentRow({
       <td className="number document-tokens" title={tokens === null ? "Not counted: past the 2,000,000 characters counted at once" : `${tokenizer} tokens`}>
         {tokens === undefined ? "…" : tokens === null ? "–" : number(tokens)}
       </td>
-      <td className="number">{number(document.chunks)}</td>
+      <td className="number document-chunks">{number(document.chunks)}</td>
       <td>
         <MetadataList metadata={document.metadata} />
       </td>
