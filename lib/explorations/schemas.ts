@@ -104,6 +104,11 @@ export const cellSchema = z.discriminatedUnion("type", [
     question: z.string().max(limits.maxTextLength).default(""),
     k: z.number().int().min(1).max(20).default(4),
     template: z.string().max(explorationLimits.maxNoteLength).optional().describe("Prompt template with {{context}} and {{question}}; default the built-in one."),
+    tokenizer: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,40}$/, "must be a tokenizer id from GET /api/tokenizers")
+      .optional()
+      .describe("The LLM tokenizer the augmented prompt's tokens are counted with; default o200k_base."),
   }),
 ]);
 

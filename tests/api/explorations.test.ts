@@ -124,6 +124,20 @@ describe("explorations", () => {
     expect(JSON.stringify(body)).not.toMatch(/editKey|edit_key/);
   });
 
+  it("keeps the tokenizers a tokens cell compares and the one a retrieve cell counts its prompt with", async () => {
+    const cells = [
+      { id: "t", type: "tokens", text: "人工智能的未来将", tokenizers: ["model", "o200k_base", "qwen3"] },
+      { id: "r", type: "retrieve", collection: "example", question: "How do bees make honey?", k: 3, tokenizer: "qwen3" },
+    ];
+    const created = await create({ title: "Tokenizers", items, cells });
+    expect(created.status).toBe(201);
+    const { body } = await read(created.body.slug);
+    expect(body.cells).toEqual([cells[0], cells[1]]);
+    const bad = await create({ title: "Bad", items, cells: [{ ...cells[1], tokenizer: "no spaces allowed" }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/tokenizer/);
+  });
+
   it("stores the coordinates the client sent for a map (what the user saw), when they fit the items", async () => {
     const points = words.map((_, i) => [i, 2 * i + 0.5] as [number, number]);
     const { body } = await create({

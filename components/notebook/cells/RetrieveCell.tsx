@@ -8,7 +8,7 @@ import { callApi, type Point } from "../client";
 import { CopyButton } from "../CopyButton";
 import { TokenizerSelect } from "./TokensCell";
 
-type Cell = { id: string; type: "retrieve"; collection: string; question: string; k: number; template?: string };
+type Cell = { id: string; type: "retrieve"; collection: string; question: string; k: number; template?: string; tokenizer?: string };
 type Chunk = { chunkId: number; documentId: number; position: number; text: string; metadata: Record<string, unknown> };
 type Result = Chunk & { score: number };
 type Retrieved = { results: Result[]; chunks: Chunk[]; points: Point[]; question: Point };
@@ -115,7 +115,7 @@ export function RetrieveCell({ cell, readOnly, onChange }: { cell: Cell; readOnl
             <CopyButton text={prompt} />
           </div>
           <textarea id={`${cell.id}-prompt`} className="prompt" rows={12} value={prompt} readOnly />
-          <PromptTokenCount prompt={prompt} />
+          <PromptTokenCount prompt={prompt} tokenizer={cell.tokenizer ?? "o200k_base"} onTokenizer={readOnly ? undefined : (tokenizer) => onChange({ ...cell, tokenizer })} />
           <GeneratedAnswer prompt={prompt} generation={generation} />
         </>
       )}
@@ -153,8 +153,7 @@ function collectionMap({ chunks, points, question, results }: Retrieved) {
 const promptWindow = contextWindows[1];
 
 /** How many tokens the augmented prompt takes for a chosen LLM tokenizer, and what share of a 128k window that is. */
-function PromptTokenCount({ prompt }: { prompt: string }) {
-  const [tokenizer, setTokenizer] = useState("o200k_base");
+function PromptTokenCount({ prompt, tokenizer, onTokenizer }: { prompt: string; tokenizer: string; onTokenizer?: (tokenizer: string) => void }) {
   const [state, setState] = useState<{ count?: number; error?: string }>({});
   useEffect(() => {
     let cancelled = false;
@@ -176,7 +175,7 @@ function PromptTokenCount({ prompt }: { prompt: string }) {
             ? "Counting tokens…"
             : `${state.count.toLocaleString("en")} tokens (${tokenizer}) of a ${promptWindow.label} window: ${formatShare(state.count, promptWindow.tokens)}`)}
       </span>
-      <TokenizerSelect label="Tokenizer" value={tokenizer} onChange={setTokenizer} />
+      {onTokenizer && <TokenizerSelect label="Tokenizer" value={tokenizer} onChange={onTokenizer} />}
     </div>
   );
 }
