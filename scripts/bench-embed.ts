@@ -109,7 +109,19 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
  * node:http reads in ~0.3 ms, which would have made the client, not the server, the cost of a
  * cached call.
  */
-function requestJson(url: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function requestJson(url: string, body?: unknown): Promise<{ status: number; body: any }> {
+  try {
+    return await requestJsonOnce(url, body);
+  } catch (error) {
+    // The raw model runs in this process and can keep it busy past the server's keep-alive
+    // timeout: the server then closes the idle connection, and the next request on it dies before
+    // the server reads it. Such a request is sent again once, on a fresh connection.
+    if ((error as NodeJS.ErrnoException).code !== "ECONNRESET") throw error;
+    return requestJsonOnce(url, body);
+  }
+}
+
+function requestJsonOnce(url: string, body?: unknown): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const method = body === undefined ? "GET" : "POST";
     const request = http.request(url, { method, agent, headers: { "content-type": "application/json" } }, (response) => {
