@@ -47,7 +47,7 @@ export function listModels(): ModelInfo[] {
   return [...localModels.values(), ...[...familyIds].map((id) => resolveModel(id))].map((model) => model.info());
 }
 
-/** The built-in models, which need no configuration: the ones suggested when a model can't read a text. */
+/** The built-in models, which need no configuration (e.g. those a `bad_request:scope` message can name). */
 export function builtInModelIds(): string[] {
   return [...localModels.keys()];
 }

@@ -17,7 +17,11 @@ const encoder = new TextEncoder();
 export function bpeEncoder(load: () => Promise<[Encoding, Ranks]>): (text: string) => Promise<LlmToken[]> {
   let loaded: Promise<[Encoding, Ranks]> | undefined;
   return async (text) => {
-    loaded ??= load();
+    // A failed load is not kept: the next call tries again (e.g. after `npm install`).
+    loaded ??= load().catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    });
     const [encoding, ranks] = await loaded;
     return encoding.encode(text, { disallowedSpecial: new Set() }).map((id) => {
       const entry = ranks[id];

