@@ -340,7 +340,7 @@ describe.skipIf(!hasChromium)("the notebook in Chromium", () => {
     const promptCount = page.locator(".prompt-token-count");
     await expect.poll(() => promptCount.textContent(), { timeout: 60_000 }).toMatch(/^[\d,]+ tokens \(o200k_base\) of a 128k window: /);
     await page.locator(".prompt-tokens").getByLabel("Tokenizer").selectOption("qwen3");
-    await expect.poll(() => promptCount.textContent()).toMatch(/^[\d,]+ tokens \(qwen3\) of a 128k window: /);
+    await expect.poll(() => promptCount.textContent(), { timeout: 60_000 }).toMatch(/^[\d,]+ tokens \(qwen3\) of a 128k window: /);
     await page.locator(".retrieve-cell").screenshot({ path: path.join(screenshots, "retrieve-prompt-tokens.png") });
 
     await page.goto(`${app.url}/collections/example`);

@@ -114,8 +114,9 @@ describe.skipIf(!hasChromium)("the collections pages in Chromium", () => {
     await expect.poll(() => page.getByTestId("document-count").textContent()).toBe("2");
     const beesRow = page.locator(".documents tbody tr", { hasText: "Honey bees" });
     expect(await beesRow.locator("td.document-chunks").textContent()).toBe(String(beesChunks));
-    // Token counts arrive after the table: a number once counted.
-    await expect.poll(() => beesRow.locator("td.document-tokens").textContent()).toMatch(/^\d[\d,]*$/);
+    // Token counts arrive after the table: a number once counted. The first count loads the
+    // o200k vocabulary, which takes seconds on a busy machine.
+    await expect.poll(() => beesRow.locator("td.document-tokens").textContent(), { timeout: 60_000 }).toMatch(/^\d[\d,]*$/);
     expect(await beesRow.textContent()).toContain("bees.md");
     await page.screenshot({ path: path.join(screenshots, "collection-uploaded.png"), fullPage: true });
   });
