@@ -34,15 +34,19 @@ export function toErrorResponse(error: unknown, request?: Request): Response {
   return new AppError("internal:server", "Something went wrong on our side; the request was not completed.").toResponse();
 }
 
-/** Reads and validates a JSON body; every problem becomes a 4xx naming the field. */
+/**
+ * Reads and validates a JSON body; every problem becomes a 4xx naming the field. `maxBytes`
+ * (default `limits.maxBodyBytes`) lets a route that queues work, such as a large upload, take more.
+ */
 export async function parseJsonBody<Schema extends z.ZodType>(
   request: Request,
   schema: Schema,
+  { maxBytes = limits.maxBodyBytes }: { maxBytes?: number } = {},
 ): Promise<z.output<Schema>> {
   const declaredLength = Number(request.headers.get("content-length") ?? 0);
-  if (declaredLength > limits.maxBodyBytes) throw bodyTooLarge();
+  if (declaredLength > maxBytes) throw bodyTooLarge(maxBytes);
   const raw = await request.text();
-  if (Buffer.byteLength(raw) > limits.maxBodyBytes) throw bodyTooLarge();
+  if (Buffer.byteLength(raw) > maxBytes) throw bodyTooLarge(maxBytes);
   if (raw.trim() === "") {
     throw new AppError("bad_request:body", "Request body is empty; send a JSON object.");
   }
@@ -125,11 +129,8 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
-function bodyTooLarge(): AppError {
-  return new AppError(
-    "payload_too_large:body",
-    `Request body is larger than ${limits.maxBodyBytes / 1024 / 1024} MB; send fewer or shorter texts.`,
-  );
+function bodyTooLarge(maxBytes: number): AppError {
+  return new AppError("payload_too_large:body", `Request body is larger than ${maxBytes / 1024 / 1024} MB; send fewer or shorter texts.`);
 }
 
 /**
@@ -139,7 +140,7 @@ function bodyTooLarge(): AppError {
  */
 const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "57P01", "57P02", "57P03", "08006", "08001", "P1001", "P1017"]);
 
-function isDatabaseUnavailable(error: unknown): boolean {
+export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error; current; current = (current as { cause?: unknown }).cause) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === "string" && unavailableCodes.has(code)) return true;
