@@ -4,6 +4,7 @@ import { generateRequestSchema } from "../embeddings/generation";
 import { tokensRequestSchema } from "../embeddings/tokens";
 import { createExplorationSchema, projectRequestSchema, updateExplorationSchema } from "../explorations/schemas";
 import { nextTokensRequestSchema } from "../next-token/generate";
+import { embeddingsRequestSchema } from "../openai-api/schema";
 import { limits } from "./limits";
 import { analogyRequestSchema, embedRequestSchema, searchRequestSchema, similarityRequestSchema } from "./schemas";
 
@@ -19,13 +20,15 @@ interface Operation {
   method: Method;
   path: string;
   summary: string;
-  tag: "Embeddings" | "Explorations" | "Collections";
+  tag: "Embeddings" | "Explorations" | "Collections" | "OpenAI-compatible";
   body?: z.ZodType;
   query?: { name: string; description: string; schema: Record<string, unknown> }[];
   /** Bearer key needed: "required" for writes, "optional" where public resources need none. */
   auth?: "required" | "optional";
   success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType };
   errors: number[];
+  /** The shape of its error replies: the app's (default), or OpenAI's for the /v1 routes. */
+  errorShape?: "OpenAIError";
 }
 
 const scored = z.object({ text: z.string(), score: z.number().describe("Cosine similarity, −1 to 1.") });
@@ -141,6 +144,7 @@ export const operations: Operation[] = [
   { method: "delete", path: "/api/collections/{id}/documents/{documentId}", tag: "Collections", summary: "Remove a document and its chunks", auth: "required", success: { status: 204, description: "Deleted" }, errors: [401, 403, 404] },
   { method: "get", path: "/api/collections/{id}/chunks", tag: "Collections", summary: "The chunks, in document order", auth: "optional", query: [{ name: "limit", description: "1–2,000, default 500", schema: { type: "integer", minimum: 1, maximum: 2000, default: 500 } }, { name: "offset", description: "Chunks to skip, default 0", schema: { type: "integer", minimum: 0, default: 0 } }], success: { status: 200, description: "A page of chunks", schema: z.object({ chunks: z.array(chunk), limit: z.number().int(), offset: z.number().int() }) }, errors: [400, 401, 403, 404] },
   { method: "post", path: "/api/collections/{id}/map", tag: "Collections", summary: "The chunks laid out by UMAP from their stored vectors, with a question placed among them", body: collectionMapSchema, auth: "optional", success: { status: 200, description: "Coordinates of every chunk (up to 2,000) and of the question", schema: z.object({ model: z.string(), chunks: z.array(chunk.extend({ x: z.number(), y: z.number() })), question: z.object({ x: z.number(), y: z.number() }).optional() }) }, errors: [400, 401, 403, 404, 503] },
+  { method: "post", path: "/v1/embeddings", tag: "OpenAI-compatible", summary: "OpenAI's embeddings API over the app's models: set this server's /v1 as an OpenAI client's baseURL", body: embeddingsRequestSchema, errorShape: "OpenAIError", success: { status: 200, description: "One embedding per input, in order; model is the app model that answered", schema: z.object({ object: z.literal("list"), data: z.array(z.object({ object: z.literal("embedding"), index: z.number().int(), embedding: z.union([z.array(z.number()), z.string()]).describe("Numbers, or with encoding_format base64 the little-endian float32 bytes in base64.") })), model: z.string(), usage: z.object({ prompt_tokens: z.number().int().describe("The model's own tokens (use-lite's pieces, GloVe's words); cl100k_base tokens for models whose tokenizer can't run here."), total_tokens: z.number().int() }) }) }, errors: [400, 413, 502, 503, 504] },
   { method: "post", path: "/api/collections/{id}/search", tag: "Collections", summary: "The chunks nearest to a question or vector, best first, optionally filtered by metadata", body: collectionSearchSchema, auth: "optional", success: { status: 200, description: "Best first", schema: z.object({ model: z.string(), strategy: z.enum(["exact", "hnsw"]), results: z.array(chunk.extend({ score: z.number() })) }) }, errors: [400, 401, 403, 404, 503] },
 ];
 
@@ -184,7 +188,7 @@ export function openApiDocument(): Record<string, unknown> {
     // Every non-GET operation is rate-limited per client (lib/api/rate-limit.ts).
     const errors = operation.method === "get" ? operation.errors : [...new Set([...operation.errors, 429])].sort();
     for (const status of errors) {
-      responses[status] = { description: errorDescriptions[status], content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+      responses[status] = { description: errorDescriptions[status], content: { "application/json": { schema: { $ref: `#/components/schemas/${operation.errorShape ?? "Error"}` } } } };
     }
     paths[operation.path] ??= {};
     paths[operation.path][operation.method] = {
@@ -204,13 +208,14 @@ export function openApiDocument(): Record<string, unknown> {
       version: "1.0.0",
       description:
         "Embeddings, similarity, nearest-neighbour search, projections, saved explorations and document collections for retrieval. " +
-        "Every error has the shape { error: { code, message, details? } }.",
+        "Every error has the shape { error: { code, message, details? } }, except on /v1 routes, which answer in OpenAI's shape { error: { message, type, param, code } }.",
     },
     servers: [{ url: "/" }],
     tags: [
       { name: "Embeddings", description: "Models, vectors, similarity, search, analogies, tokens and projections" },
       { name: "Explorations", description: "Saved notebooks, shared by slug, changed with the edit key" },
       { name: "Collections", description: "Documents chunked and embedded for retrieval (RAG)" },
+      { name: "OpenAI-compatible", description: "The app's models behind OpenAI's API, for existing OpenAI clients" },
     ],
     paths,
     components: {
@@ -231,6 +236,22 @@ export function openApiDocument(): Record<string, unknown> {
                     "Particulars for some codes. unreadable:texts: { model, texts (every text refused, up to 2,000), readableBy (models here that read them: built-in ones, and local: models whose files are on disk) }.",
                   additionalProperties: true,
                 },
+              },
+            },
+          },
+        },
+        OpenAIError: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["message", "type", "param", "code"],
+              properties: {
+                message: { type: "string" },
+                type: { type: "string", description: "invalid_request_error (400, 413), requests (429), server_error (5xx)", examples: ["invalid_request_error"] },
+                param: { type: ["string", "null"], description: "The request field at fault, e.g. input or model" },
+                code: { type: ["string", "null"], description: "model_not_found, rate_limit_exceeded, or the app's type:surface code, e.g. unreadable:texts" },
               },
             },
           },

@@ -4,16 +4,20 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/api/openapi";
 
-/** Every route handler under app/api, as "METHOD /api/path/{param}". */
+/** Every route handler under app/api and app/v1 (the OpenAI-compatible routes), as "METHOD /api/path/{param}". */
 function routeHandlers(): string[] {
-  const root = path.join(process.cwd(), "app", "api");
+  return ["api", "v1"].flatMap((prefix) => routeHandlersUnder(prefix)).sort();
+}
+
+function routeHandlersUnder(prefix: string): string[] {
+  const root = path.join(process.cwd(), "app", prefix);
   const found: string[] = [];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.name === "route.ts") {
-        const route = "/api/" + path.relative(root, dir).split(path.sep).join("/").replace(/\[(\w+)\]/g, "{$1}");
+        const route = `/${prefix}/` + path.relative(root, dir).split(path.sep).join("/").replace(/\[(\w+)\]/g, "{$1}");
         for (const [, method] of fs.readFileSync(full, "utf8").matchAll(/export const (GET|POST|PATCH|PUT|DELETE)\b/g)) {
           found.push(`${method} ${route}`);
         }
@@ -21,7 +25,7 @@ function routeHandlers(): string[] {
     }
   };
   walk(root);
-  return found.sort();
+  return found;
 }
 
 describe("openApiDocument()", () => {
@@ -33,7 +37,7 @@ describe("openApiDocument()", () => {
     expect(result.valid).toBe(true);
   });
 
-  it("documents every route handler under app/api, and nothing else", () => {
+  it("documents every route handler under app/api and app/v1, and nothing else", () => {
     const documented = Object.entries(document.paths)
       .flatMap(([route, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`))
       .sort();
