@@ -20,12 +20,14 @@ import {
   type Reply,
   type Snapshot,
 } from "../support/fuzz";
+import { inspectOpenAiReply } from "../support/openai-reply";
 
 /**
  * Property-based tests of the whole API: thousands of random, malformed and almost-valid requests
  * sent straight to the route handlers. Whatever comes in, a reply is never a 5xx (except the
- * documented 503s), is always JSON, an error is exactly `{ error: { code, message } }` without
- * stack traces, SQL, Prisma internals or keys, and a rejected request leaves the database as it was.
+ * documented 503s), is always JSON, an error is exactly `{ error: { code, message } }` (on /v1
+ * routes OpenAI's `{ error: { message, type, param, code } }`, never a 409) without stack traces,
+ * SQL, Prisma internals or keys, and a rejected request leaves the database as it was.
  * Every run is seeded: a failure prints its seed and counterexample, and reproduces.
  * FUZZ_STATS=1 prints how often each endpoint answered with each status and code.
  */
@@ -69,6 +71,7 @@ const routes = {
   chunks: await import("@/app/api/collections/[id]/chunks/route"),
   collectionMap: await import("@/app/api/collections/[id]/map/route"),
   collectionSearch: await import("@/app/api/collections/[id]/search/route"),
+  openAiEmbeddings: await import("@/app/v1/embeddings/route"),
 };
 
 type Params = Record<string, string>;
@@ -112,6 +115,7 @@ const endpoints = [
   endpoint("GET /api/collections/{id}/chunks", routes.chunks.GET),
   endpoint("POST /api/collections/{id}/map", routes.collectionMap.POST),
   endpoint("POST /api/collections/{id}/search", routes.collectionSearch.POST),
+  endpoint("POST /v1/embeddings", routes.openAiEmbeddings.POST),
 ];
 const byName = (name: string) => endpoints.find((candidate) => candidate.name === name)!;
 
@@ -176,6 +180,11 @@ const validBodies: Record<string, unknown[]> = {
     { query: "How do bees make honey?", k: 3, minScore: 0.1, filter: { topic: "bees" } },
     { query: Array.from({ length: 512 }, (_, i) => Math.sin(i)), k: 2 },
   ],
+  "POST /v1/embeddings": [
+    { model: "glove-100d", input: ["cat", "dog"], encoding_format: "float", dimensions: 100, user: "someone" },
+    { model: "text-embedding-3-small", input: "cat", encoding_format: "base64" },
+    { model: "use-lite", input: [[4719], [18964]] },
+  ],
 };
 
 /** Arrays grown by the "grow" mutation to one past their documented limit. */
@@ -187,6 +196,7 @@ const overLimits: Record<string, Record<string, number>> = {
   "PATCH /api/explorations/{slug}": { items: 2_001, cells: 51 },
   "POST /api/collections/{id}/documents": { documents: 101 },
   "POST /api/collections/{id}/search": { query: 16_001 },
+  "POST /v1/embeddings": { input: 2_001 },
 };
 
 const bodyEndpoints = Object.keys(validBodies).map(byName);
@@ -292,7 +302,8 @@ async function check(target: Endpoint, request: Call, expectation: Expectation =
   // The snapshot taken after the previous check() is current unless call() ran since.
   const before = lastSnapshot ?? (await snapshotDatabase(db));
   const { response, sent, bodyText } = await call(target, request);
-  const { reply, problems } = await inspectReply(response, { text: sent }, secrets);
+  const inspect = target.name.startsWith("POST /v1/") ? inspectOpenAiReply : inspectReply;
+  const { reply, problems } = await inspect(response, { text: sent }, secrets);
   const after = await snapshotDatabase(db);
   lastSnapshot = after;
 
@@ -414,6 +425,9 @@ describe("API fuzzing", () => {
     ["a zero query vector", "POST /api/collections/{id}/search", () => ({ ...access("POST /api/collections/{id}/search"), body: JSON.stringify({ query: Array(512).fill(0) }) }), { statuses: [400], code: "bad_request:query" }],
     ["a query vector too large to normalise", "POST /api/collections/{id}/search", () => ({ ...access("POST /api/collections/{id}/search"), body: JSON.stringify({ query: Array(512).fill(1e308) }) }), { statuses: [200, 400] }],
     ["documents that make more than 2,000 chunks", "POST /api/collections/{id}/documents", () => ({ ...access("POST /api/collections/{id}/documents"), body: JSON.stringify({ documents: Array.from({ length: 10 }, (_, i) => ({ text: `Document ${i}. ${"Bees make honey from nectar. ".repeat(5_000)}` })) }) }), { statuses: [413], code: "payload_too_large:documents" }],
+    ["2,000 token-id inputs, the most /v1/embeddings allows", "POST /v1/embeddings", () => ({ body: JSON.stringify({ model: "glove-100d", input: Array(2_000).fill([4719]) }) }), { statuses: [200] }],
+    ["token ids that end inside a character", "POST /v1/embeddings", () => ({ body: JSON.stringify({ model: "cedict-glove-100d", input: [[163, 234]] }) }), { statuses: [400], code: "bad_request:input" }],
+    ["a Chinese text use-lite cannot read, under OpenAI's model name", "POST /v1/embeddings", () => ({ body: JSON.stringify({ model: "text-embedding-3-small", input: "猫" }) }), { statuses: [400], code: "unreadable:texts" }],
     ["the largest page of chunks, far past the end", "GET /api/collections/{id}/chunks", () => ({ ...access("GET /api/collections/{id}/chunks"), query: "?limit=2000&offset=9007199254740991" }), { statuses: [200] }],
   ];
 
