@@ -30,6 +30,14 @@ const sessionSettings: Record<string, string> = { "hnsw.iterative_scan": "relaxe
 const connectTimeoutMs = 5_000;
 const queryTimeoutMs = 60_000;
 
+/**
+ * Prisma's interactive transactions give up after 5 s by default: storing one document of 1,640
+ * chunks takes 7–10 s on PostgreSQL while another server stores one too (the HNSW inserts), and
+ * was answered 500. A transaction may run as long as a query may; waiting for a connection to
+ * start one, as long as connecting may.
+ */
+const transactionOptions = { maxWait: connectTimeoutMs, timeout: queryTimeoutMs };
+
 export interface OpenDatabaseOptions {
   /**
    * Session settings on top of the defaults (`hnsw.iterative_scan`, `hnsw.ef_search`), for every
@@ -58,7 +66,7 @@ async function openPostgres(url: string, session: Record<string, string>): Promi
     await migrationClient.end();
   }
   const pool = new pg.Pool({ connectionString: url, options, max: 10, connectionTimeoutMillis: connectTimeoutMs, query_timeout: queryTimeoutMs });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions });
   const db: Database = {
     kind: "postgres",
     prisma,
@@ -90,7 +98,7 @@ async function openPglite(dir: string, session: Record<string, string>): Promise
   for (const [name, value] of Object.entries(session)) {
     await client.exec(`SET ${name} = '${value}'`);
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client), transactionOptions });
   const db: Database = {
     kind: "pglite",
     prisma,
