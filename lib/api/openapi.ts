@@ -2,6 +2,7 @@ import { z } from "zod";
 import { addDocumentsSchema, collectionMapSchema, collectionSearchSchema, createCollectionSchema } from "../collections/schemas";
 import { generateRequestSchema } from "../embeddings/generation";
 import { tokensRequestSchema } from "../embeddings/tokens";
+import { searchModes } from "../hybrid-search/modes";
 import { createExplorationSchema, projectRequestSchema, updateExplorationSchema } from "../explorations/schemas";
 import { nextTokensRequestSchema } from "../next-token/generate";
 import { embeddingsRequestSchema } from "../openai-api/schema";
@@ -114,6 +115,23 @@ const chunk = z.object({
   metadata: z.record(z.string(), z.unknown()),
 });
 
+const searchHit = chunk.extend({
+  start: z.number().int().describe("Where the chunk starts in its document's text (UTF-16 offset)."),
+  end: z.number().int().describe("Where it ends (exclusive)."),
+  score: z.number().describe("vector: cosine similarity; keyword: BM25 score; hybrid: reciprocal-rank-fusion score, the sum of 1/(60 + rank) over both lists."),
+  parts: z.object({
+    vector: z
+      .object({ score: z.number().describe("Cosine similarity to the question."), rank: z.number().int().nullable().describe("Rank on the vector side; null when not among its best chunks.") })
+      .nullable()
+      .describe("Null in keyword mode."),
+    keyword: z
+      .object({ score: z.number().describe("BM25 score."), rank: z.number().int(), terms: z.array(z.string()).describe("The question's terms this chunk holds.") })
+      .nullable()
+      .describe("Null in vector mode, and when the keyword side did not return the chunk."),
+  }),
+  highlights: z.array(z.tuple([z.number().int(), z.number().int()])).describe("Spans [start, end) of text holding a term of the question."),
+});
+
 const slugParam = { name: "slug", description: "The exploration's share slug." };
 const idParam = { name: "id", description: "The collection's id." };
 
@@ -145,7 +163,7 @@ export const operations: Operation[] = [
   { method: "get", path: "/api/collections/{id}/chunks", tag: "Collections", summary: "The chunks, in document order", auth: "optional", query: [{ name: "limit", description: "1–2,000, default 500", schema: { type: "integer", minimum: 1, maximum: 2000, default: 500 } }, { name: "offset", description: "Chunks to skip, default 0", schema: { type: "integer", minimum: 0, default: 0 } }], success: { status: 200, description: "A page of chunks", schema: z.object({ chunks: z.array(chunk), limit: z.number().int(), offset: z.number().int() }) }, errors: [400, 401, 403, 404] },
   { method: "post", path: "/api/collections/{id}/map", tag: "Collections", summary: "The chunks laid out by UMAP from their stored vectors, with a question placed among them", body: collectionMapSchema, auth: "optional", success: { status: 200, description: "Coordinates of every chunk (up to 2,000) and of the question", schema: z.object({ model: z.string(), chunks: z.array(chunk.extend({ x: z.number(), y: z.number() })), question: z.object({ x: z.number(), y: z.number() }).optional() }) }, errors: [400, 401, 403, 404, 503] },
   { method: "post", path: "/v1/embeddings", tag: "OpenAI-compatible", summary: "OpenAI's embeddings API over the app's models: set this server's /v1 as an OpenAI client's baseURL", body: embeddingsRequestSchema, errorShape: "OpenAIError", success: { status: 200, description: "One embedding per input, in order; model is the app model that answered", schema: z.object({ object: z.literal("list"), data: z.array(z.object({ object: z.literal("embedding"), index: z.number().int(), embedding: z.union([z.array(z.number()), z.string()]).describe("Numbers, or with encoding_format base64 the little-endian float32 bytes in base64.") })), model: z.string(), usage: z.object({ prompt_tokens: z.number().int().describe("The model's own tokens (use-lite's pieces, GloVe's words); cl100k_base tokens for models whose tokenizer can't run here."), total_tokens: z.number().int() }) }) }, errors: [400, 413, 502, 503, 504] },
-  { method: "post", path: "/api/collections/{id}/search", tag: "Collections", summary: "The chunks nearest to a question or vector, best first, optionally filtered by metadata", body: collectionSearchSchema, auth: "optional", success: { status: 200, description: "Best first", schema: z.object({ model: z.string(), strategy: z.enum(["exact", "hnsw"]), results: z.array(chunk.extend({ score: z.number() })) }) }, errors: [400, 401, 403, 404, 503] },
+  { method: "post", path: "/api/collections/{id}/search", tag: "Collections", summary: "The chunks that best answer a question (hybrid keyword + vector search by default) or are nearest to a vector, best first, optionally filtered by metadata", body: collectionSearchSchema, auth: "optional", success: { status: 200, description: "Best first", schema: z.object({ model: z.string(), mode: z.enum(searchModes), strategy: z.enum(["exact", "hnsw"]).optional().describe("How the vector side searched; absent in keyword mode."), terms: z.array(z.string()).describe("The question's terms as keyword search matched them (segmented, stemmed, stop words out)."), results: z.array(searchHit) }) }, errors: [400, 401, 403, 404, 503] },
 ];
 
 const errorDescriptions: Record<number, string> = {

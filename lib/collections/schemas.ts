@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { kSchema, modelIdSchema, textSchema } from "../api/schemas";
+import { searchModes } from "../hybrid-search/modes";
+import type { ChunkHit } from "../hybrid-search/search";
 
 /** Request schemas and limits of the collections API (also the source of its OpenAPI document). */
 
@@ -69,7 +71,18 @@ export const collectionSearchSchema = z.strictObject({
     .union([textSchema, z.array(z.number().finite()).min(1).max(16_000)])
     .describe("A text (embedded with the collection's model) or a vector of the model's dimension."),
   k: kSchema,
-  minScore: z.number().min(-1).max(1).optional().describe("Leave out chunks whose cosine similarity is below this."),
+  mode: z
+    .enum(searchModes)
+    .optional()
+    .describe(
+      "hybrid (default for a text query): the vector and keyword lists fused by reciprocal rank; vector: cosine similarity only (the only mode for a vector query); keyword: BM25 over the chunks' words only.",
+    ),
+  minScore: z
+    .number()
+    .finite()
+    .min(-1)
+    .optional()
+    .describe("Leave out chunks scoring below this: a cosine similarity (−1 to 1) in the vector and hybrid modes (a hybrid result's own cosine), a BM25 score (0 and up) in keyword mode."),
   filter: metadataSchema.optional().describe("Only chunks whose document metadata has all these key/value pairs."),
 });
 
@@ -96,12 +109,5 @@ export interface CollectionInfo {
 /** What the presented key allows: change (write), search (read), or nothing beyond a public collection. */
 export type CollectionAccess = "write" | "read" | "public";
 
-export interface SearchResult {
-  chunkId: number;
-  documentId: number;
-  /** The chunk's place in its document, from 0. */
-  position: number;
-  text: string;
-  score: number;
-  metadata: Metadata;
-}
+/** A chunk a search found, with why (see ChunkHit). */
+export type SearchResult = Omit<ChunkHit, "metadata"> & { metadata: Metadata };

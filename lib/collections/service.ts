@@ -1,14 +1,12 @@
 import { AppError } from "../api/errors";
 import {
   countCollectionContents,
-  countMatchingChunks,
   deleteCollectionById,
   deleteDocument,
   getCollectionByPublicId,
   listChunks,
   listChunkVectors,
   listDocuments,
-  searchChunks,
   type ChunkRow,
   type CollectionRow,
   type DocumentSummary,
@@ -17,6 +15,7 @@ import type { Database } from "../db/connection";
 import { listDocumentsAfter } from "../db/dump";
 import { resolveModel } from "../embeddings/registry";
 import { embedTexts } from "../embeddings/service";
+import { searchCollectionChunks, type ChunkSearch } from "../hybrid-search/search";
 import { keyMatches } from "../keys";
 import { project, type Projection } from "../projection";
 import { resolveTokenizer } from "../tokenizers/registry";
@@ -40,9 +39,6 @@ import {
  */
 
 export { createCollection, storeDocuments, type AddedDocument, type CreatedCollection } from "./store";
-
-/** At most this many chunks matching a filter are compared exactly; above it, HNSW does the work. */
-export const exactSearchLimit = 10_000;
 
 /** The collection's description, and what the presented key may do with it. */
 export async function getCollection(
@@ -129,28 +125,29 @@ export async function listCollectionChunks(
 }
 
 /**
- * The k chunks nearest to the query, best first. When the filter lets through few enough chunks
- * they are compared exactly (complete and fast); otherwise the HNSW index is walked with
- * iterative scans, which keep going until k chunks pass the filter.
+ * The k chunks that best answer the query, best first, in the asked mode (hybrid by default for
+ * a text, vector for a vector; see lib/hybrid-search/search.ts). The vector side compares the
+ * chunks exactly when the filter lets through few enough of them, and otherwise walks the HNSW
+ * index with iterative scans, which keep going until k chunks pass the filter.
  */
 export async function searchCollection(
   db: Database,
-  { id, key, query, k, minScore, filter = {} }: { id: string; key: string | null } & CollectionSearchInput,
-): Promise<{ model: string; strategy: "hnsw" | "exact"; results: SearchResult[] }> {
+  { id, key, query, k, mode: asked, minScore, filter = {} }: { id: string; key: string | null } & CollectionSearchInput,
+): Promise<{ model: string } & ChunkSearch> {
   const row = await findReadable(db, id, key);
-  const vector = typeof query === "string" ? await embedQuestion(db, row, query) : queryVector(row, query);
-  const matching = await countMatchingChunks(db, { collectionId: row.id, filter });
-  const strategy = matching <= exactSearchLimit ? "exact" : "hnsw";
-  const rows = matching === 0 ? [] : await searchChunks(db, { collectionId: row.id, vector, k, filter, strategy });
-  const results = rows
-    .filter((result) => minScore === undefined || result.score >= minScore)
-    .map(({ chunkId, documentId, position, text, score, metadata }) => ({ chunkId, documentId, position, text, score, metadata: metadata as SearchResult["metadata"] }));
-  return { model: row.model, strategy, results };
+  const mode = asked ?? (typeof query === "string" ? "hybrid" : "vector");
+  if (typeof query !== "string" && mode !== "vector") {
+    throw new AppError("bad_request:mode", `${mode} search needs a text query: a vector has no words to match. Send a text, or mode "vector".`);
+  }
+  const question = typeof query === "string" ? query : undefined;
+  const vector = mode === "keyword" ? undefined : question !== undefined ? await embedQuestion(db, row, question) : queryVector(row, query as number[]);
+  const search = await searchCollectionChunks(db, { collectionId: row.id, mode, vector, question, k, minScore, filter });
+  return { model: row.model, ...search, results: search.results.map((result) => ({ ...result, metadata: result.metadata as SearchResult["metadata"] })) };
 }
 
 export interface CollectionMap {
   model: string;
-  chunks: (Omit<SearchResult, "score"> & { x: number; y: number })[];
+  chunks: (Pick<SearchResult, "chunkId" | "documentId" | "position" | "text" | "metadata"> & { x: number; y: number })[];
   /** Where the question lands on the same map (placed by UMAP's transform: nothing else moves). */
   question?: { x: number; y: number };
 }
@@ -216,7 +213,8 @@ async function findOrThrow(db: Database, id: string): Promise<CollectionRow> {
   return row;
 }
 
-async function findReadable(db: Database, id: string, key: string | null): Promise<CollectionRow> {
+/** The collection, when `key` may read it (any key for a public one); else the 401/403/404 to answer. */
+export async function findReadable(db: Database, id: string, key: string | null): Promise<CollectionRow> {
   const row = await findOrThrow(db, id);
   if (row.isPublic) return row;
   if (key === null) throw missingKey("Searching this private collection needs its read key (or write key)");
@@ -226,7 +224,8 @@ async function findReadable(db: Database, id: string, key: string | null): Promi
   return row;
 }
 
-async function findWritable(db: Database, id: string, key: string | null): Promise<CollectionRow> {
+/** The collection, when `key` is its write key; else the 401/403/404 to answer. */
+export async function findWritable(db: Database, id: string, key: string | null): Promise<CollectionRow> {
   const row = await findOrThrow(db, id);
   if (key === null) throw missingKey("Changing a collection needs its write key");
   if (!keyMatches(key, row.writeKeyHash)) {

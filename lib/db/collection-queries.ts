@@ -1,3 +1,4 @@
+import { chunkSearchTerms } from "../hybrid-search/tsvector";
 import { fromSql, toSql } from "../vectors";
 import type { Database } from "./connection";
 import { Prisma } from "./generated/prisma/client";
@@ -103,13 +104,15 @@ export async function insertDocumentsWithChunks(
       ids.push(Number(documentId));
       if (document.chunks.length === 0) continue;
       const metadata = JSON.stringify(document.metadata);
-      const rows = document.chunks.map(
-        (chunk) => Prisma.sql`(${collectionId}, ${documentId}, ${chunk.position}, ${chunk.text}, ${chunk.start}, ${chunk.end},
-          ${metadata}::jsonb, ${chunk.vector.length}, ${toSql(chunk.vector)}::vector)`,
-      );
+      const rows = document.chunks.map((chunk) => {
+        const search = chunkSearchTerms(chunk.text);
+        return Prisma.sql`(${collectionId}, ${documentId}, ${chunk.position}, ${chunk.text}, ${chunk.start}, ${chunk.end},
+          ${metadata}::jsonb, ${chunk.vector.length}, ${toSql(chunk.vector)}::vector, ${search.tsvector}::tsvector, ${search.length})`;
+      });
       await tx.$executeRaw`
         INSERT INTO "collection_chunks"
-          ("collection_id", "document_id", "position", "text", "start_offset", "end_offset", "metadata", "dims", "embedding")
+          ("collection_id", "document_id", "position", "text", "start_offset", "end_offset", "metadata", "dims", "embedding",
+           "search_terms", "search_length")
         VALUES ${Prisma.join(rows)}`;
     }
     return ids;
@@ -193,17 +196,6 @@ export async function listChunkVectors(
   }));
 }
 
-/** How many chunks of a collection a metadata filter lets through. */
-export async function countMatchingChunks(
-  db: Database,
-  { collectionId, filter }: { collectionId: bigint; filter: Prisma.InputJsonObject },
-): Promise<number> {
-  const [row] = await db.prisma.$queryRaw<{ count: bigint }[]>`
-    SELECT count(*) AS "count" FROM "collection_chunks"
-    WHERE "collection_id" = ${collectionId} AND "metadata" @> ${JSON.stringify(filter)}::jsonb`;
-  return Number(row.count);
-}
-
 export type ChunkSearchStrategy = "hnsw" | "exact";
 
 /**
@@ -220,16 +212,18 @@ export async function searchChunks(
     filter,
     strategy,
   }: { collectionId: bigint; vector: number[]; k: number; filter: Prisma.InputJsonObject; strategy: ChunkSearchStrategy },
-): Promise<(ChunkRow & { score: number })[]> {
-  const rows = await db.prisma.$queryRaw<{ id: bigint; document_id: bigint; position: number; text: string; metadata: Prisma.JsonObject; distance: number }[]>(
-    chunkSearchSql({ collectionId, vector, k, filter, strategy }),
-  );
+): Promise<(ChunkRow & { start: number; end: number; score: number })[]> {
+  const rows = await db.prisma.$queryRaw<
+    { id: bigint; document_id: bigint; position: number; text: string; start_offset: number; end_offset: number; metadata: Prisma.JsonObject; distance: number }[]
+  >(chunkSearchSql({ collectionId, vector, k, filter, strategy }));
   return rows
     .map((row) => ({
       chunkId: Number(row.id),
       documentId: Number(row.document_id),
       position: row.position,
       text: row.text,
+      start: row.start_offset,
+      end: row.end_offset,
       metadata: row.metadata,
       score: 1 - Number(row.distance),
     }))
@@ -238,7 +232,12 @@ export async function searchChunks(
 
 /** The plan of a chunk search; tests check which index it uses. */
 export async function explainChunkSearch(db: Database, args: Parameters<typeof chunkSearchSql>[0]): Promise<string> {
-  const rows = await db.prisma.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN ${chunkSearchSql(args)}`;
+  return explain(db, chunkSearchSql(args));
+}
+
+/** The plan PostgreSQL makes for a query, as text. */
+export async function explain(db: Database, query: Prisma.Sql): Promise<string> {
+  const rows = await db.prisma.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN ${query}`;
   return rows.map((row) => row["QUERY PLAN"]).join("\n");
 }
 
@@ -265,7 +264,7 @@ function chunkSearchSql({
   // planner would otherwise read the collection through it and sort, i.e. an exact search.
   const collection = strategy === "hnsw" ? Prisma.sql`"collection_id" + 0 = ${collectionId}` : Prisma.sql`"collection_id" = ${collectionId}`;
   return Prisma.sql`
-    SELECT "id", "document_id", "position", "text", "metadata", ${distance} AS "distance"
+    SELECT "id", "document_id", "position", "text", "start_offset", "end_offset", "metadata", ${distance} AS "distance"
     FROM "collection_chunks"
     WHERE ${collection} AND "dims" = ${dims} AND "metadata" @> ${JSON.stringify(filter)}::jsonb
     ORDER BY ${distance}

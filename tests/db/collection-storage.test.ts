@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  countMatchingChunks,
   explainChunkSearch,
   insertCollection,
   insertDocumentsWithChunks,
@@ -8,6 +7,7 @@ import {
   type CollectionRow,
 } from "@/lib/db/collection-queries";
 import type { Database } from "@/lib/db/connection";
+import { matchingChunkStatistics } from "@/lib/hybrid-search/keyword-queries";
 import { normalize } from "@/lib/vectors";
 import { testBackends, type TestDatabase } from "../support/databases";
 
@@ -43,10 +43,13 @@ describe.each(testBackends)("collection storage on $name", (backend) => {
   });
   afterAll(async () => handle?.dispose());
 
-  it.skipIf(!backend.enabled)("counts the chunks a metadata filter lets through", async () => {
-    expect(await countMatchingChunks(db, { collectionId: collection.id, filter: {} })).toBe(1200);
-    expect(await countMatchingChunks(db, { collectionId: collection.id, filter: { parity: "even" } })).toBe(600);
-    expect(await countMatchingChunks(db, { collectionId: collection.id, filter: { d: 3 } })).toBe(40);
+  it.skipIf(!backend.enabled)("counts the chunks a metadata filter lets through, and their mean term count", async () => {
+    const count = async (filter: Record<string, string | number>) => (await matchingChunkStatistics(db, { collectionId: collection.id, filter })).count;
+    expect(await count({})).toBe(1200);
+    expect(await count({ parity: "even" })).toBe(600);
+    expect(await count({ d: 3 })).toBe(40);
+    // "d3 c12" is two terms.
+    expect((await matchingChunkStatistics(db, { collectionId: collection.id, filter: {} })).averageLength).toBe(2);
   });
 
   it.skipIf(!backend.enabled)("exact and HNSW search agree on the nearest chunks, filter applied", async () => {
