@@ -1,11 +1,11 @@
-import { createHash } from "node:crypto";
 import { AppError } from "../api/errors";
-import { findDocumentsByHashes, insertCollection, insertDocumentsWithChunks, type CollectionRow, type NewDocument } from "../db/collection-queries";
+import { findDocumentsByHashes, insertCollection, type CollectionRow, type NewDocument } from "../db/collection-queries";
 import type { Database } from "../db/connection";
 import { resolveModel } from "../embeddings/registry";
 import { embedTexts } from "../embeddings/service";
 import { createSecretKey, createSlug, hashKey } from "../keys";
 import { chunkText } from "./chunker";
+import { contentHash, insertNewDocuments } from "./ingest";
 import { collectionLimits, type AddDocumentsInput, type CollectionInfo, type CreateCollectionInput } from "./schemas";
 
 /**
@@ -52,7 +52,7 @@ export interface AddedDocument {
  * is embedded before anything is written, and the write is one transaction.
  */
 export async function storeDocuments(db: Database, row: CollectionRow, documents: AddDocumentsInput["documents"]): Promise<AddedDocument[]> {
-  const hashes = documents.map((document) => createHash("sha256").update(document.text).digest("hex"));
+  const hashes = documents.map((document) => contentHash(document.text));
   const existing = await findDocumentsByHashes(db, { collectionId: row.id, contentHashes: hashes });
 
   const fresh = new Map<string, { text: string; metadata: NonNullable<AddDocumentsInput["documents"][number]["metadata"]>; chunks: ReturnType<typeof chunkText> }>();
@@ -68,7 +68,7 @@ export async function storeDocuments(db: Database, row: CollectionRow, documents
   if (chunkTexts.length > collectionLimits.maxChunksPerRequest) {
     throw new AppError(
       "payload_too_large:documents",
-      `These documents make ${chunkTexts.length} chunks; one request may add at most ${collectionLimits.maxChunksPerRequest}. Send fewer documents per request.`,
+      `These documents make ${chunkTexts.length} chunks; one request may add at most ${collectionLimits.maxChunksPerRequest}. Send fewer documents per request, or send Prefer: respond-async to upload them as a background job.`,
     );
   }
   // Not stored in the shared embeddings cache: a collection's text is only for those with its key.
@@ -81,16 +81,16 @@ export async function storeDocuments(db: Database, row: CollectionRow, documents
     metadata: document.metadata,
     chunks: document.chunks.map((chunk, position) => ({ position, text: chunk.text, start: chunk.start, end: chunk.end, vector: vectors[next++] })),
   }));
-  const insertedIds = await insertDocumentsWithChunks(db, { collectionId: row.id, documents: newDocuments });
-  const insertedByHash = new Map([...fresh.keys()].map((hash, i) => [hash, { id: insertedIds[i], chunks: fresh.get(hash)!.chunks.length }]));
+  // A copy that another request (or server) stored meanwhile comes back as not inserted: a duplicate.
+  const stored = await insertNewDocuments(db, { collectionId: row.id, documents: newDocuments });
 
   const reported = new Set<string>();
   return hashes.map((hash) => {
-    const inserted = insertedByHash.get(hash);
-    const first = inserted !== undefined && !reported.has(hash);
+    const outcome = stored.get(hash);
+    const first = outcome?.inserted === true && !reported.has(hash);
     reported.add(hash);
-    if (first) return { documentId: inserted.id, chunks: inserted.chunks, duplicate: false };
-    return { documentId: existing.get(hash) ?? inserted!.id, chunks: 0, duplicate: true };
+    if (first) return { documentId: outcome.documentId, chunks: fresh.get(hash)!.chunks.length, duplicate: false };
+    return { documentId: existing.get(hash) ?? outcome!.documentId, chunks: 0, duplicate: true };
   });
 }
 

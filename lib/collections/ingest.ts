@@ -1,0 +1,38 @@
+import { createHash } from "node:crypto";
+import { findDocumentsByHashes, insertDocumentsWithChunks, type NewDocument } from "../db/collection-queries";
+import type { Database } from "../db/connection";
+import { withContentLocks } from "../db/ingest-queries";
+
+/**
+ * Storing documents so that duplicates are right across requests and servers: both the
+ * synchronous upload (store.ts) and upload jobs (lib/jobs/documents/) store through here.
+ */
+
+/** SHA-256 of a document's text (hex): one text is stored once per collection. */
+export function contentHash(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+export interface StoreOutcome {
+  documentId: number;
+  /** True when this call stored it; false when the collection already had the text. */
+  inserted: boolean;
+}
+
+/**
+ * Stores the documents whose text the collection does not hold yet, in one transaction (all or
+ * nothing), and says per content hash which document holds it and whether this call stored it.
+ * The texts are locked while checking and storing: of two uploads of one text at the same moment,
+ * through one server or two, exactly one stores it and the other is told it was already there.
+ */
+export async function insertNewDocuments(db: Database, { collectionId, documents }: { collectionId: bigint; documents: NewDocument[] }): Promise<Map<string, StoreOutcome>> {
+  const contentHashes = documents.map((document) => document.contentHash);
+  return withContentLocks(db, { collectionId, contentHashes }, async () => {
+    const existing = await findDocumentsByHashes(db, { collectionId, contentHashes });
+    const fresh = documents.filter((document, i) => !existing.has(document.contentHash) && contentHashes.indexOf(document.contentHash) === i);
+    const ids = fresh.length > 0 ? await insertDocumentsWithChunks(db, { collectionId, documents: fresh }) : [];
+    const outcomes = new Map<string, StoreOutcome>([...existing].map(([hash, documentId]) => [hash, { documentId, inserted: false }]));
+    fresh.forEach((document, i) => outcomes.set(document.contentHash, { documentId: ids[i], inserted: true }));
+    return outcomes;
+  });
+}
