@@ -12,6 +12,16 @@ export const collectionLimits = {
   maxDocumentLength: 200_000,
   /** Chunks embedded per request: bounds how long one upload can take (~270 chunks/s with use-lite). */
   maxChunksPerRequest: 2_000,
+  /**
+   * An upload sent with `Prefer: respond-async` is stored by a background job (lib/jobs/), one
+   * document at a time, so neither its documents' chunks nor its running time are bounded by a
+   * request: it may hold up to 1,000 documents in a body of up to 50 MB, of up to
+   * `maxDocumentLength` characters each. The body is read whole and parsed before the job is
+   * queued (measured: 0.6 s and ~100 MB more memory for 50 MB of JSON), which is what bounds it;
+   * 50 MB of text is ~80,000 chunks of 800 characters, hours of embedding at the local models' speed.
+   */
+  maxDocumentsPerJob: 1_000,
+  maxJobBodyBytes: 50 * 1024 * 1024,
   maxMetadataKeys: 20,
   maxMetadataValueLength: 500,
   /** Chunks listed per page by GET …/chunks. */
@@ -59,11 +69,22 @@ const documentText = z
       .refine((text) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text), "must not contain control characters"),
   );
 
-export const addDocumentsSchema = z.strictObject({
-  documents: z
+const documentsSchema = (max: number, beyond: string) =>
+  z
     .array(z.strictObject({ text: documentText, metadata: metadataSchema.optional() }))
     .min(1, "must hold at least one document")
-    .max(collectionLimits.maxDocumentsPerRequest, `must hold at most ${collectionLimits.maxDocumentsPerRequest} documents`),
+    .max(max, `must hold at most ${max} documents${beyond}`);
+
+export const addDocumentsSchema = z.strictObject({
+  documents: documentsSchema(
+    collectionLimits.maxDocumentsPerRequest,
+    `; send Prefer: respond-async to upload up to ${collectionLimits.maxDocumentsPerJob.toLocaleString("en")} as a background job`,
+  ),
+});
+
+/** The same body, sent with `Prefer: respond-async`: stored by a background job. */
+export const uploadJobSchema = z.strictObject({
+  documents: documentsSchema(collectionLimits.maxDocumentsPerJob, "; send the rest as another upload"),
 });
 
 export const collectionSearchSchema = z.strictObject({
@@ -92,6 +113,7 @@ export const collectionMapSchema = z.strictObject({
 
 export type CreateCollectionInput = z.infer<typeof createCollectionSchema>;
 export type AddDocumentsInput = z.infer<typeof addDocumentsSchema>;
+export type UploadJobInput = z.infer<typeof uploadJobSchema>;
 export type CollectionSearchInput = z.infer<typeof collectionSearchSchema>;
 export type Metadata = z.infer<typeof metadataSchema>;
 
