@@ -1,13 +1,15 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { HighlightedText, HitReasons, SearchModeSelect, scoreLabel } from "@/components/search/SearchHit";
+import type { SearchMode } from "@/lib/hybrid-search/modes";
 import { searchCollection, type SearchResult } from "./collectionsApi";
 import { documentLabel } from "./documentLabel";
 import { parseFilter } from "./parseFilter";
 
 const defaultK = 5;
 
-/** A question in, the nearest chunks out: score, document and place in it, and the passage. */
+/** A question in, the best chunks out: score, why each came back, document and place in it, and the passage with the question's words marked. */
 export function SearchPanel({
   collectionId,
   collectionKey,
@@ -23,15 +25,16 @@ export function SearchPanel({
   const [query, setQuery] = useState("");
   const [k, setK] = useState(defaultK);
   const [filter, setFilter] = useState("");
-  const [state, setState] = useState<{ busy: boolean; error?: string; results?: SearchResult[]; asked?: string; filtered?: boolean }>({ busy: false });
+  const [mode, setMode] = useState<SearchMode>("hybrid");
+  const [state, setState] = useState<{ busy: boolean; error?: string; mode?: SearchMode; results?: SearchResult[]; asked?: string; filtered?: boolean }>({ busy: false });
 
   async function search(event: FormEvent) {
     event.preventDefault();
     setState((previous) => ({ ...previous, busy: true, error: undefined }));
     try {
       const parsedFilter = parseFilter(filter);
-      const results = await searchCollection(collectionId, collectionKey, { query: query.trim(), k, filter: parsedFilter });
-      setState({ busy: false, results, asked: query.trim(), filtered: parsedFilter !== undefined });
+      const reply = await searchCollection(collectionId, collectionKey, { query: query.trim(), k, mode, filter: parsedFilter });
+      setState({ busy: false, mode: reply.mode, results: reply.results, asked: query.trim(), filtered: parsedFilter !== undefined });
     } catch (error) {
       setState((previous) => ({ ...previous, busy: false, error: (error as Error).message }));
     }
@@ -57,6 +60,7 @@ export function SearchPanel({
           </button>
         </div>
         <div className="search-options">
+          <SearchModeSelect id="search-mode" value={mode} onChange={setMode} />
           <label className="inline" htmlFor="search-k">
             Results
             <input id="search-k" type="number" min={1} max={100} value={k} onChange={(event) => setK(event.target.valueAsNumber)} required />
@@ -83,12 +87,12 @@ export function SearchPanel({
           {state.error}
         </p>
       )}
-      {state.results && <SearchResults results={state.results} asked={state.asked ?? ""} filtered={state.filtered ?? false} />}
+      {state.results && state.mode && <SearchResults results={state.results} mode={state.mode} asked={state.asked ?? ""} filtered={state.filtered ?? false} />}
     </section>
   );
 }
 
-function SearchResults({ results, asked, filtered }: { results: SearchResult[]; asked: string; filtered: boolean }) {
+function SearchResults({ results, mode, asked, filtered }: { results: SearchResult[]; mode: SearchMode; asked: string; filtered: boolean }) {
   if (results.length === 0) return <p className="hint">No chunk matched “{asked}”{filtered ? " with this filter" : ""}.</p>;
   return (
     <ol className="retrieved search-results" aria-label={`Results for ${asked}`}>
@@ -100,11 +104,12 @@ function SearchResults({ results, asked, filtered }: { results: SearchResult[]; 
               <strong className="result-document">{documentLabel(result.documentId, result.metadata)}</strong> · chunk {result.position + 1} · document{" "}
               {result.documentId}
             </span>
-            <span className="score" title="Cosine similarity">
+            <span className="score" title={scoreLabel(mode)}>
               {result.score.toFixed(3)}
             </span>
           </div>
-          <p>{result.text.replace(/\n{2,}/g, "\n")}</p>
+          <HitReasons hit={result} mode={mode} />
+          <HighlightedText text={result.text} highlights={result.highlights} />
         </li>
       ))}
     </ol>

@@ -1,5 +1,6 @@
 import { callApi } from "@/components/notebook/client";
 import type { CollectionAccess, CollectionInfo, SearchResult } from "@/lib/collections/schemas";
+import type { SearchMode } from "@/lib/hybrid-search/modes";
 
 /**
  * The collections API as the browser uses it: one typed function per call, the key sent as
@@ -72,9 +73,9 @@ export function deleteCollection(id: string, key: string): Promise<void> {
 export async function searchCollection(
   id: string,
   key: string | null,
-  search: { query: string; k: number; filter?: Metadata },
-): Promise<SearchResult[]> {
-  return (await callApi<{ results: SearchResult[] }>(`${collectionUrl(id)}/search`, { body: search, editKey: key ?? undefined })).results;
+  search: { query: string; k: number; mode: SearchMode; filter?: Metadata },
+): Promise<{ mode: SearchMode; results: SearchResult[] }> {
+  return callApi<{ mode: SearchMode; results: SearchResult[] }>(`${collectionUrl(id)}/search`, { body: search, editKey: key ?? undefined });
 }
 
 /** Tokens each document takes for an LLM tokenizer, by document id; null for a document past the server's counting cap. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { limits } from "../api/limits";
 import { modelIdSchema, textSchema } from "../api/schemas";
+import { searchModes } from "../hybrid-search/modes";
 
 /**
  * What an exploration is made of, as the API accepts it and the database stores it. Cells keep
@@ -103,6 +104,7 @@ export const cellSchema = z.discriminatedUnion("type", [
     collection: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a collection id").describe("Collection to search. Its key, if private, is never saved."),
     question: z.string().max(limits.maxTextLength).default(""),
     k: z.number().int().min(1).max(20).default(4),
+    mode: z.enum(searchModes).optional().describe("How the collection is searched (see POST /api/collections/{id}/search); default hybrid."),
     template: z.string().max(explorationLimits.maxNoteLength).optional().describe("Prompt template with {{context}} and {{question}}; default the built-in one."),
     tokenizer: z
       .string()

@@ -2,20 +2,23 @@
 
 import { useEffect, useMemo, useState } from "react";
 import { MapPlot } from "@/components/map/MapPlot";
+import { HighlightedText, HitReasons, SearchModeSelect, scoreLabel } from "@/components/search/SearchHit";
 import { buildPrompt, defaultPromptTemplate } from "@/lib/collections/prompt";
+import type { SearchResult } from "@/lib/collections/schemas";
+import type { SearchMode } from "@/lib/hybrid-search/modes";
 import { contextWindows, formatShare } from "@/lib/tokenizers/windows";
 import { callApi, type Point } from "../client";
 import { CopyButton } from "../CopyButton";
 import { TokenizerSelect } from "./TokensCell";
 
-type Cell = { id: string; type: "retrieve"; collection: string; question: string; k: number; template?: string; tokenizer?: string };
+type Cell = { id: string; type: "retrieve"; collection: string; question: string; k: number; mode?: SearchMode; template?: string; tokenizer?: string };
 type Chunk = { chunkId: number; documentId: number; position: number; text: string; metadata: Record<string, unknown> };
-type Result = Chunk & { score: number };
-type Retrieved = { results: Result[]; chunks: Chunk[]; points: Point[]; question: Point };
+type Retrieved = { mode: SearchMode; results: SearchResult[]; chunks: Chunk[]; points: Point[]; question: Point };
 
 /**
- * Retrieval-augmented generation, step by step: the question is embedded, pgvector returns the
- * nearest chunks of a collection, the chunks are shown on a map of the whole collection (laid out
+ * Retrieval-augmented generation, step by step: the question is embedded, the collection is
+ * searched (by default both by meaning, through pgvector, and by words, through BM25, the two
+ * lists fused), each chunk says why it came back, the chunks are shown on a map of the whole collection (laid out
  * on the server from their stored vectors) with the question placed among them (UMAP transform:
  * the map does not move), and the prompt an LLM would get is assembled from an editable template,
  * ready to copy.
@@ -25,6 +28,7 @@ export function RetrieveCell({ cell, readOnly, onChange }: { cell: Cell; readOnl
   const [state, setState] = useState<{ busy: boolean; error?: string; retrieved?: Retrieved }>({ busy: false });
   const generation = useGeneration();
   const template = cell.template ?? defaultPromptTemplate;
+  const mode = cell.mode ?? "hybrid";
   const retrieved = state.retrieved;
   const prompt = retrieved ? buildPrompt(template, { passages: retrieved.results.map((result) => result.text), question: cell.question }) : "";
 
@@ -34,7 +38,7 @@ export function RetrieveCell({ cell, readOnly, onChange }: { cell: Cell; readOnl
       const auth = key.trim() || undefined;
       const base = `/api/collections/${encodeURIComponent(cell.collection)}`;
       const [search, map] = await Promise.all([
-        callApi<{ results: Result[] }>(`${base}/search`, { body: { query: cell.question, k: cell.k }, editKey: auth }),
+        callApi<{ mode: SearchMode; results: SearchResult[] }>(`${base}/search`, { body: { query: cell.question, k: cell.k, mode }, editKey: auth }),
         callApi<{ chunks: (Chunk & { x: number; y: number })[]; question: { x: number; y: number } }>(`${base}/map`, {
           body: { question: cell.question },
           editKey: auth,
@@ -43,6 +47,7 @@ export function RetrieveCell({ cell, readOnly, onChange }: { cell: Cell; readOnl
       setState({
         busy: false,
         retrieved: {
+          mode: search.mode,
           results: search.results,
           chunks: map.chunks,
           points: map.chunks.map((chunk) => [chunk.x, chunk.y]),
@@ -71,6 +76,7 @@ export function RetrieveCell({ cell, readOnly, onChange }: { cell: Cell; readOnl
           k
           <input type="number" min={1} max={20} value={cell.k} onChange={(event) => onChange({ ...cell, k: Math.min(20, Math.max(1, Math.floor(Number(event.target.value) || 1))) })} />
         </label>
+        <SearchModeSelect id={`${cell.id}-mode`} value={mode} disabled={readOnly} onChange={(next) => onChange({ ...cell, mode: next })} />
       </div>
       <div className="retrieve-question">
         <input
@@ -93,9 +99,12 @@ export function RetrieveCell({ cell, readOnly, onChange }: { cell: Cell; readOnl
                 <div className="retrieved-head">
                   <span className="retrieved-rank">[{i + 1}]</span>
                   <span className="retrieved-source">{chunkLabel(result)}</span>
-                  <span className="score-value">{result.score.toFixed(3)}</span>
+                  <span className="score-value" title={scoreLabel(retrieved.mode)}>
+                    {result.score.toFixed(3)}
+                  </span>
                 </div>
-                <p>{result.text}</p>
+                <HitReasons hit={result} mode={retrieved.mode} />
+                <HighlightedText text={result.text} highlights={result.highlights} />
               </li>
             ))}
           </ol>
@@ -145,7 +154,11 @@ function collectionMap({ chunks, points, question, results }: Retrieved) {
     groups: [...chunks.map((chunk) => documents.indexOf(chunk.documentId)), documents.length],
     groupNames: [...names, "question"],
     highlight: [...chunks.flatMap((chunk, i) => (retrievedIds.has(chunk.chunkId) ? [i] : [])), questionIndex],
-    neighbours: [...chunks.map(() => []), results.map((result) => ({ index: chunks.findIndex((chunk) => chunk.chunkId === result.chunkId), score: result.score }))],
+    // The map shows meaning: each retrieved chunk's cosine to the question (absent in keyword mode).
+    neighbours: [
+      ...chunks.map(() => []),
+      results.map((result) => ({ index: chunks.findIndex((chunk) => chunk.chunkId === result.chunkId), score: result.parts.vector?.score ?? result.score })),
+    ],
   };
 }
 
