@@ -67,6 +67,8 @@ export async function updateExploration(
   const current = await findOrThrow(db, slug);
   authorize(current, editKey);
   if (changes.version !== undefined && changes.version !== current.version) throw staleVersion(current.version, changes.version);
+  // Nothing to change: no new version, so another client holding this one is not sent a 409 for nothing.
+  if (changesNothing(changes, current)) return { exploration: toExploration(current), warnings: [] };
   const items = changes.items ?? current.items.map(toItem);
   const { warnings } = changes.items ? await embedTexts(db, { model: current.model, texts: items.map((item) => item.text) }) : { warnings: [] };
   const itemsChanged = changes.items !== undefined && !sameTexts(changes.items, current.items);
@@ -153,6 +155,17 @@ function parseStoredCells(value: unknown): Cell[] {
     const parsed = cellSchema.safeParse(cell);
     return parsed.success ? [parsed.data] : [];
   }) : [];
+}
+
+function changesNothing(changes: UpdateExplorationInput, current: ExplorationRow): boolean {
+  const sameTitle = changes.title === undefined || changes.title === current.title;
+  const sameItems =
+    changes.items === undefined ||
+    (sameTexts(changes.items, current.items) && changes.items.every((item, i) => (item.group ?? null) === current.items[i].group));
+  // Layouts are computed here, not sent: cells are compared without them.
+  const withoutLayouts = (cells: Cell[]) => JSON.stringify(cells.map(dropLayout));
+  const sameCells = changes.cells === undefined || withoutLayouts(changes.cells) === withoutLayouts(parseStoredCells(current.cells));
+  return sameTitle && sameItems && sameCells;
 }
 
 function sameTexts(a: ExplorationItemInput[], b: { text: string }[]): boolean {

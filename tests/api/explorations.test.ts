@@ -182,6 +182,23 @@ describe("explorations", () => {
     expect((await read(created.slug)).body.title).toBe("First edit");
   });
 
+  it("PATCH that changes nothing keeps the version and updatedAt, so a client holding that version is not refused", async () => {
+    const { body: created } = await create({ title: "Unchanged", items });
+    const before = (await read(created.slug)).body;
+    for (const changes of [{}, { version: 1 }, { title: "Unchanged" }, { items, cells: before.cells }]) {
+      const { status, body } = await patch(created.slug, changes, created.editKey);
+      expect(status, JSON.stringify(changes)).toBe(200);
+      expect(body.version).toBe(1);
+      expect(body.updatedAt).toBe(before.updatedAt);
+    }
+    const other = await patch(created.slug, { title: "A real edit", version: 1 }, created.editKey);
+    expect(other.status).toBe(200);
+    expect(other.body.version).toBe(2);
+    // Still checked: the key, and a stale version.
+    expect((await patch(created.slug, {}, "wrong")).status).toBe(403);
+    expect((await patch(created.slug, { version: 1 }, created.editKey)).status).toBe(409);
+  });
+
   it("DELETE needs the key: 401 and 403 keep the exploration, the key deletes it (then 404)", async () => {
     const { body: created } = await create({ title: "Doomed", items });
     expect((await remove(created.slug)).status).toBe(401);
