@@ -4,7 +4,9 @@
 // could pick its own rate-limit bucket by sending X-Forwarded-For (see lib/api/client-address.ts).
 // Plain JavaScript, so a production install needs no TypeScript runner.
 import { createServer } from "node:http";
+import path from "node:path";
 import next from "next";
+import { allowedMethods, readRouteMethods } from "./route-methods.mjs";
 
 const socketAddressHeader = "x-notebook-socket-address";
 
@@ -16,6 +18,28 @@ function hasDecodablePath(url = "/") {
     return false;
   }
 }
+
+/**
+ * Longest path, and longest path segment, passed on to Next.js. Ids and slugs are at most 64
+ * characters; a segment of several KB made Next.js reset the connection instead of answering.
+ */
+const maxPathLength = 2_048;
+const maxSegmentLength = 256;
+
+function pathTooLong(pathname) {
+  return pathname.length > maxPathLength || pathname.split("/").some((segment) => segment.length > maxSegmentLength);
+}
+
+/** An error in the app's shape, or OpenAI's on /v1 (where OpenAI's clients read it). */
+function sendError(response, pathname, status, code, message, headers = {}) {
+  const body = pathname.startsWith("/v1/")
+    ? { error: { message, type: "invalid_request_error", param: null, code: code.split(":")[0] } }
+    : { error: { code, message } };
+  response.writeHead(status, { "content-type": "application/json", ...headers });
+  response.end(JSON.stringify(body));
+}
+
+const routes = readRouteMethods(path.join(process.cwd(), "app"));
 
 const port = Number(process.env.PORT || 3000);
 const hostname = process.env.HOSTNAME || "0.0.0.0";
@@ -30,6 +54,23 @@ const server = createServer(async (request, response) => {
     // Next.js answers a path like /s/% with a bare 500; this is the client's mistake, so say so.
     response.writeHead(400, { "content-type": "application/json" });
     response.end(JSON.stringify({ error: { code: "bad_request:url", message: "The URL's path has a malformed percent-escape (e.g. a lone %)." } }));
+    return;
+  }
+  const pathname = (request.url ?? "/").split("?")[0];
+  if (pathTooLong(pathname)) {
+    const message = `The URL's path is too long: at most ${maxPathLength} characters, and ${maxSegmentLength} between two slashes.`;
+    sendError(response, pathname, 414, "uri_too_long:url", message);
+    return;
+  }
+  const allowed = allowedMethods(routes, pathname);
+  if (allowed && !allowed.includes(request.method ?? "")) {
+    const message = `${pathname} does not answer ${request.method}; it answers ${allowed.join(", ")}.`;
+    sendError(response, pathname, 405, "method_not_allowed:method", message, { allow: allowed.join(", ") });
+    return;
+  }
+  if (allowed && request.method === "OPTIONS") {
+    response.writeHead(204, { allow: allowed.join(", ") });
+    response.end();
     return;
   }
   try {
