@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { addDocumentsSchema, collectionMapSchema, collectionSearchSchema, createCollectionSchema } from "../collections/schemas";
+import { addDocumentsSchema, collectionLimits, collectionMapSchema, collectionSearchSchema, createCollectionSchema } from "../collections/schemas";
 import { generateRequestSchema } from "../embeddings/generation";
 import { tokensRequestSchema } from "../embeddings/tokens";
 import { searchModes } from "../hybrid-search/modes";
@@ -24,9 +24,12 @@ interface Operation {
   tag: "Embeddings" | "Explorations" | "Collections" | "OpenAI-compatible";
   body?: z.ZodType;
   query?: { name: string; description: string; schema: Record<string, unknown> }[];
+  headers?: { name: string; description: string; schema: Record<string, unknown> }[];
   /** Bearer key needed: "required" for writes, "optional" where public resources need none. */
   auth?: "required" | "optional";
   success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType };
+  /** A 202 the operation answers instead when the work goes on in the background. */
+  accepted?: { description: string; schema: z.ZodType };
   errors: number[];
   /** The shape of its error replies: the app's (default), or OpenAI's for the /v1 routes. */
   errorShape?: "OpenAIError";
@@ -132,8 +135,43 @@ const searchHit = chunk.extend({
   highlights: z.array(z.tuple([z.number().int(), z.number().int()])).describe("Spans [start, end) of text holding a term of the question."),
 });
 
+const count = z.object({ done: z.number().int(), total: z.number().int().nullable().describe("Null until the job has counted its chunks.") });
+const job = z.object({
+  id: z.string(),
+  kind: z.literal("documents"),
+  url: z.string().describe("The job's address: GET for progress, DELETE to cancel."),
+  state: z.enum(["queued", "running", "done", "failed", "cancelled"]),
+  cancelRequested: z.boolean().describe("A cancel was asked for: the job stops after the document under way."),
+  progress: z.object({
+    documents: count,
+    chunks: count,
+    chunksPerSecond: z.number().nullable().describe("Chunks per second of the current run; null until measurable."),
+    etaSeconds: z.number().int().nullable().describe("Seconds still needed at that rate; null when unknown or finished."),
+  }),
+  error: z.object({ code: z.string(), message: z.string() }).nullable().describe("Why a failed job stopped; what it stored stays."),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+const jobWithDocuments = job.extend({
+  documents: z
+    .array(
+      z.object({
+        index: z.number().int().describe("The document's place in the upload, from 0."),
+        label: z.string().optional().describe("Its metadata's filename or title."),
+        status: z.enum(["pending", "added", "duplicate", "failed", "cancelled", "skipped"]).describe("skipped: not processed because the job failed before it."),
+        documentId: z.number().int().optional(),
+        chunks: z.number().int().optional(),
+        duplicate: z.boolean().optional(),
+        error: z.object({ code: z.string(), message: z.string() }).optional().describe("failed: why (e.g. unreadable:texts); the job went on."),
+      }),
+    )
+    .describe("Per document, in upload order: added and duplicate carry the same fields as a synchronous upload's reply."),
+});
+
 const slugParam = { name: "slug", description: "The exploration's share slug." };
 const idParam = { name: "id", description: "The collection's id." };
+const pathParamDescriptions: Record<string, string> = { slug: slugParam.description, id: idParam.description, documentId: "The document's id.", job: "The job's id." };
 
 export const operations: Operation[] = [
   { method: "get", path: "/api/openapi.json", tag: "Embeddings", summary: "This document", success: { status: 200, description: "OpenAPI 3.1" }, errors: [] },
@@ -157,7 +195,10 @@ export const operations: Operation[] = [
   { method: "post", path: "/api/collections", tag: "Collections", summary: "Create a document collection", body: createCollectionSchema, success: { status: 201, description: "Its id, and its read and write keys (shown only now)", schema: z.object({ id: z.string(), readKey: z.string(), writeKey: z.string(), collection }) }, errors: [400, 503] },
   { method: "get", path: "/api/collections/{id}", tag: "Collections", summary: "A collection's name, model, chunking and counts, and what the presented key may do", auth: "optional", success: { status: 200, description: "The collection", schema: collection.extend({ access: z.enum(["write", "read", "public"]).describe("write: may change it; read: may search it; public: no key needed to search") }) }, errors: [401, 403, 404] },
   { method: "delete", path: "/api/collections/{id}", tag: "Collections", summary: "Delete a collection with all its documents", auth: "required", success: { status: 204, description: "Deleted" }, errors: [401, 403, 404] },
-  { method: "post", path: "/api/collections/{id}/documents", tag: "Collections", summary: "Chunk, embed and store documents (an identical document is not stored twice)", body: addDocumentsSchema, auth: "required", success: { status: 201, description: "Per document: id, chunk count, whether it was a duplicate", schema: z.object({ documents: z.array(z.object({ documentId: z.number().int(), chunks: z.number().int(), duplicate: z.boolean() })) }) }, errors: [400, 401, 403, 404, 413, 503] },
+  { method: "post", path: "/api/collections/{id}/documents", tag: "Collections", summary: "Chunk, embed and store documents (an identical document is not stored twice); with Prefer: respond-async, as a background job", body: addDocumentsSchema, auth: "required", headers: [{ name: "Prefer", description: `respond-async: queue the upload as a background job and answer 202 at once; it may then hold up to ${collectionLimits.maxDocumentsPerJob.toLocaleString("en")} documents in ${collectionLimits.maxJobBodyBytes / 1024 / 1024} MB, and its chunks are not limited. Without it the upload is stored before the reply: up to ${collectionLimits.maxDocumentsPerRequest} documents and ${collectionLimits.maxChunksPerRequest.toLocaleString("en")} chunks.`, schema: { type: "string", examples: ["respond-async"] } }], success: { status: 201, description: "Per document: id, chunk count, whether it was a duplicate", schema: z.object({ documents: z.array(z.object({ documentId: z.number().int(), chunks: z.number().int(), duplicate: z.boolean() })) }) }, accepted: { description: "Queued as a background job (Prefer: respond-async); Location is the job's address", schema: z.object({ job }) }, errors: [400, 401, 403, 404, 413, 503] },
+  { method: "get", path: "/api/collections/{id}/jobs", tag: "Collections", summary: "The collection's background jobs: every unfinished one and the 20 most recent finished, newest first", auth: "optional", success: { status: 200, description: "Jobs with their progress", schema: z.object({ jobs: z.array(job) }) }, errors: [401, 403, 404] },
+  { method: "get", path: "/api/collections/{id}/jobs/{job}", tag: "Collections", summary: "A job's state and progress (documents, chunks, chunks/s, ETA), and each document's outcome", auth: "optional", success: { status: 200, description: "The job", schema: z.object({ job: jobWithDocuments }) }, errors: [401, 403, 404] },
+  { method: "delete", path: "/api/collections/{id}/jobs/{job}", tag: "Collections", summary: "Cancel a job: it stops between documents; those already stored stay (listed as added)", auth: "required", success: { status: 200, description: "Cancelled (or it had finished meanwhile)", schema: z.object({ job: jobWithDocuments }) }, accepted: { description: "Still finishing the document under way after 10 s; it stops after it", schema: z.object({ job: jobWithDocuments }) }, errors: [401, 403, 404, 409] },
   { method: "get", path: "/api/collections/{id}/documents", tag: "Collections", summary: "The documents: preview, size, chunk count and metadata", auth: "optional", success: { status: 200, description: "In the order they were added", schema: z.object({ documents: z.array(z.object({ documentId: z.number().int(), preview: z.string(), characters: z.number().int(), chunks: z.number().int(), metadata: z.record(z.string(), z.unknown()), createdAt: z.string() })) }) }, errors: [401, 403, 404] },
   { method: "delete", path: "/api/collections/{id}/documents/{documentId}", tag: "Collections", summary: "Remove a document and its chunks", auth: "required", success: { status: 204, description: "Deleted" }, errors: [401, 403, 404] },
   { method: "get", path: "/api/collections/{id}/chunks", tag: "Collections", summary: "The chunks, in document order", auth: "optional", query: [{ name: "limit", description: "1–2,000, default 500", schema: { type: "integer", minimum: 1, maximum: 2000, default: 500 } }, { name: "offset", description: "Chunks to skip, default 0", schema: { type: "integer", minimum: 0, default: 0 } }], success: { status: 200, description: "A page of chunks", schema: z.object({ chunks: z.array(chunk), limit: z.number().int(), offset: z.number().int() }) }, errors: [400, 401, 403, 404] },
@@ -171,8 +212,8 @@ const errorDescriptions: Record<number, string> = {
   401: "A key is needed: send Authorization: Bearer <key>",
   403: "The key does not allow this",
   404: "Not found",
-  409: "Changed meanwhile: reload and apply the edit again",
-  413: `Too large (request bodies up to ${limits.maxBodyBytes / 1024 / 1024} MB)`,
+  409: "Changed meanwhile: reload and apply the edit again (or, for a job, it has already finished)",
+  413: `Too large (request bodies up to ${limits.maxBodyBytes / 1024 / 1024} MB; an upload sent with Prefer: respond-async up to ${collectionLimits.maxJobBodyBytes / 1024 / 1024} MB)`,
   429: "Too many requests: wait as long as Retry-After says",
   502: "The remote model answered badly",
   503: "Not available right now (database down, remote model not configured, local model not installed or still downloading, vocabulary loading); see Retry-After",
@@ -192,16 +233,20 @@ export function openApiDocument(): Record<string, unknown> {
         name,
         in: "path",
         required: true,
-        description: name === "slug" ? slugParam.description : name === "id" ? idParam.description : "The document's id.",
+        description: pathParamDescriptions[name],
         schema: { type: "string" },
       })),
       ...(operation.query ?? []).map((param) => ({ ...param, in: "query", required: false })),
+      ...(operation.headers ?? []).map((param) => ({ ...param, in: "header", required: false })),
     ];
     const responses: Record<string, unknown> = {
       [operation.success.status]: {
         description: operation.success.description,
         ...(operation.success.schema ? { content: { "application/json": { schema: jsonSchema(operation.success.schema, "output") } } } : {}),
       },
+      ...(operation.accepted
+        ? { 202: { description: operation.accepted.description, content: { "application/json": { schema: jsonSchema(operation.accepted.schema, "output") } } } }
+        : {}),
     };
     // Every non-GET operation is rate-limited per client (lib/api/rate-limit.ts).
     const errors = operation.method === "get" ? operation.errors : [...new Set([...operation.errors, 429])].sort();

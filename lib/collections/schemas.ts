@@ -73,7 +73,7 @@ const documentsSchema = (max: number, beyond: string) =>
   z
     .array(z.strictObject({ text: documentText, metadata: metadataSchema.optional() }))
     .min(1, "must hold at least one document")
-    .max(max, `must hold at most ${max} documents${beyond}`);
+    .max(max, `must hold at most ${max.toLocaleString("en")} documents${beyond}`);
 
 export const addDocumentsSchema = z.strictObject({
   documents: documentsSchema(

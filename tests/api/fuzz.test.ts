@@ -71,6 +71,8 @@ const routes = {
   chunks: await import("@/app/api/collections/[id]/chunks/route"),
   collectionMap: await import("@/app/api/collections/[id]/map/route"),
   collectionSearch: await import("@/app/api/collections/[id]/search/route"),
+  jobs: await import("@/app/api/collections/[id]/jobs/route"),
+  job: await import("@/app/api/collections/[id]/jobs/[job]/route"),
   openAiEmbeddings: await import("@/app/v1/embeddings/route"),
 };
 
@@ -115,6 +117,9 @@ const endpoints = [
   endpoint("GET /api/collections/{id}/chunks", routes.chunks.GET),
   endpoint("POST /api/collections/{id}/map", routes.collectionMap.POST),
   endpoint("POST /api/collections/{id}/search", routes.collectionSearch.POST),
+  endpoint("GET /api/collections/{id}/jobs", routes.jobs.GET),
+  endpoint("GET /api/collections/{id}/jobs/{job}", routes.job.GET),
+  endpoint("DELETE /api/collections/{id}/jobs/{job}", routes.job.DELETE),
   endpoint("POST /v1/embeddings", routes.openAiEmbeddings.POST),
 ];
 const byName = (name: string) => endpoints.find((candidate) => candidate.name === name)!;
@@ -443,6 +448,7 @@ describe("API fuzzing", () => {
         id: fc.oneof(hostileSegment, fc.constant("example")),
         slug: hostileSegment,
         documentId: hostileSegment,
+        job: hostileSegment,
         query: fc.oneof(
           fc.constant(""),
           fc.record({ limit: hostileSegment, offset: hostileSegment }).map(({ limit, offset }) => `?limit=${encode(limit)}&offset=${encode(offset)}`),
@@ -451,11 +457,11 @@ describe("API fuzzing", () => {
         authorization: badAuthorization([fixtures.notes.readKey, fixtures.scratch.writeKey, fixtures.other.editKey]),
       });
       await fc.assert(
-        fc.asyncProperty(request, async ({ id, slug, documentId, query, authorization }) => {
+        fc.asyncProperty(request, async ({ id, slug, documentId, job, query, authorization }) => {
           const valid = validBodies[target.name]?.[0];
           await check(
             target,
-            { params: { id, slug, documentId }, query, authorization, body: valid === undefined ? undefined : JSON.stringify(valid) },
+            { params: { id, slug, documentId, job }, query, authorization, body: valid === undefined ? undefined : JSON.stringify(valid) },
             // The public example collection can be read (200) by anyone; nothing else is found.
             { statuses: [200, 400, 401, 403, 404] },
           );
@@ -499,6 +505,7 @@ describe("API fuzzing", () => {
       { name: "GET /api/collections/{id}", params: { id: fixtures.notes.id }, wrong: [fixtures.scratch.readKey, fixtures.scratch.writeKey] },
       { name: "GET /api/collections/{id}/documents", params: { id: fixtures.notes.id }, wrong: [fixtures.scratch.readKey, fixtures.pets.editKey] },
       { name: "GET /api/collections/{id}/chunks", params: { id: fixtures.notes.id }, wrong: [fixtures.scratch.readKey] },
+      { name: "GET /api/collections/{id}/jobs", params: { id: fixtures.notes.id }, wrong: [fixtures.scratch.readKey, fixtures.pets.editKey] },
       { name: "POST /api/collections/{id}/search", params: { id: fixtures.notes.id }, body: { query: "honey", k: 2 }, wrong: [fixtures.scratch.writeKey] },
     ];
 
