@@ -180,7 +180,15 @@ describe.skipIf(!hasChromium)("the notebook in Chromium", () => {
     expect(prompt).toContain("Question: Why do cyclists shift to a bigger rear sprocket when climbing?");
     const chunks = await page.locator(".retrieve-cell circle[data-index]").count();
     expect(chunks).toBeGreaterThan(20);
+    // Hybrid by default: each chunk says where it stood on both sides, with the question's words marked.
+    const firstReasons = page.locator(".retrieved li .hit-reasons").first();
+    expect(await firstReasons.textContent()).toMatch(/meaning #\d+ · cosine 0\.\d{3}.*words #\d+ · BM25 \d+\.\d{2}/);
+    expect((await page.locator(".retrieved li").first().locator("mark").allTextContents()).map((word) => word.toLowerCase())).toContain("rear");
     await page.locator(".retrieve-cell").screenshot({ path: path.join(screenshots, "retrieve-cell.png") });
+    await page.getByLabel("Search by").selectOption("keyword");
+    await page.getByRole("button", { name: "Retrieve", exact: true }).click();
+    await expect.poll(async () => (await page.locator(".retrieved li .hit-reasons").allTextContents()).every((text) => /^words #\d+/.test(text)), { timeout: 60_000 }).toBe(true);
+    expect(await page.locator(".retrieved li .hit-vector").count()).toBe(0);
     await page.screenshot({ path: path.join(screenshots, "story-notebook.png"), fullPage: true });
     await page.context().close();
   }, 120_000);
