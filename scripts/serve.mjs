@@ -35,7 +35,7 @@ function sendError(response, pathname, status, code, message, headers = {}) {
   const body = pathname.startsWith("/v1/")
     ? { error: { message, type: "invalid_request_error", param: null, code: code.split(":")[0] } }
     : { error: { code, message } };
-  response.writeHead(status, { "content-type": "application/json", ...headers });
+  response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", "x-content-type-options": "nosniff", ...headers });
   response.end(JSON.stringify(body));
 }
 
@@ -62,13 +62,20 @@ const server = createServer(async (request, response) => {
     sendError(response, pathname, 414, "uri_too_long:url", message);
     return;
   }
-  const allowed = allowedMethods(routes, pathname);
-  if (allowed && !allowed.includes(request.method ?? "")) {
+  const isApi = /^\/(api|v1)\//.test(pathname);
+  // Pages answer only GET and HEAD; the app has no server actions, so a POST to a page (which
+  // Next.js would take for one and answer 409 in plain text) is refused like any other method.
+  const allowed = isApi ? allowedMethods(routes, pathname) : ["GET", "HEAD", "OPTIONS"];
+  if (isApi && !allowed) {
+    sendError(response, pathname, 404, "not_found:route", `No API route has the path ${pathname.slice(0, 200)}; see /api/openapi.json.`);
+    return;
+  }
+  if (!allowed.includes(request.method ?? "")) {
     const message = `${pathname} does not answer ${request.method}; it answers ${allowed.join(", ")}.`;
     sendError(response, pathname, 405, "method_not_allowed:method", message, { allow: allowed.join(", ") });
     return;
   }
-  if (allowed && request.method === "OPTIONS") {
+  if (request.method === "OPTIONS") {
     response.writeHead(204, { allow: allowed.join(", ") });
     response.end();
     return;

@@ -5,7 +5,9 @@ import { buildApp, startApp, type AppServer } from "../support/server";
 /**
  * Methods and paths no route handler sees, answered by the production server (scripts/serve.mjs)
  * in the API's error shape: an unsupported method is 405 with Allow, OPTIONS is 204 with Allow,
- * and an absurdly long path is 414, not a reset connection (issue 14, findings 4 and 5).
+ * an absurdly long path is 414, not a reset connection (issue 14, findings 4 and 5), and an unknown
+ * API path is 404 whatever its body (issue 19, finding 6: Next.js took a multipart POST for a
+ * server action and answered 409 in plain text).
  */
 let app: AppServer;
 
@@ -17,16 +19,16 @@ beforeAll(async () => {
 afterAll(async () => app?.stop());
 
 /** A raw request (fetch refuses TRACE), answered with status, headers and the parsed body. */
-function send(method: string, pathname: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: unknown }> {
+function send(method: string, pathname: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: unknown }> {
   return new Promise((resolve, reject) => {
-    const request = http.request(`${app.url}${pathname}`, { method }, (response) => {
+    const request = http.request(`${app.url}${pathname}`, { method, headers }, (response) => {
       let text = "";
       response.setEncoding("utf8");
       response.on("data", (chunk) => (text += chunk));
       response.on("end", () => resolve({ status: response.statusCode!, headers: response.headers, body: text ? JSON.parse(text) : null }));
     });
     request.on("error", reject);
-    request.end();
+    request.end(body);
   });
 }
 
@@ -62,6 +64,15 @@ describe("methods and paths outside the route handlers", () => {
     expect((await send("GET", "/api/models")).status).toBe(200);
     expect((await send("HEAD", "/api/models")).status).toBe(200);
     expect((await send("GET", "/api/explorations/no-such-slug")).status).toBe(404);
+  });
+
+  it("answers an unknown API path with 404 in the error shape, and a POST to a page with 405, whatever its body", async () => {
+    const unknown = await send("POST", "/api/no-such-route", { "content-type": "multipart/form-data; boundary=x" }, "--x--");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toEqual({ error: { code: "not_found:route", message: expect.stringContaining("/api/no-such-route") } });
+    const page = await send("POST", "/collections", { "content-type": "multipart/form-data; boundary=x" }, "--x--");
+    expect(page.status).toBe(405);
+    expect(page.headers.allow).toBe("GET, HEAD, OPTIONS");
   });
 
   it("answers a path segment several KB long with 414 instead of resetting the connection", async () => {
