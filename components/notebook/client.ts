@@ -15,9 +15,9 @@ export class ApiError extends Error {
 
 export async function callApi<T>(
   path: string,
-  { method = "POST", body, editKey }: { method?: string; body?: unknown; editKey?: string } = {},
+  { method = "POST", body, editKey, headers: extra = {} }: { method?: string; body?: unknown; editKey?: string; headers?: Record<string, string> } = {},
 ): Promise<T> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...extra };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (editKey) headers.authorization = `Bearer ${editKey}`;
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
