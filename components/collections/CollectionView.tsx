@@ -57,7 +57,7 @@ export function CollectionView({ id, limits }: { id: string; limits: CollectionL
       <CollectionHeader info={info} />
       {notice && <p className="status error">{notice}</p>}
       <AccessPanel id={id} access={access} currentKey={key} onKey={tryKey} onForget={forgetKeys} />
-      {writeKey && <UploadPanel collectionId={id} writeKey={writeKey} chunking={info.chunking} limits={limits} onUploaded={refresh} />}
+      {writeKey && <UploadPanel collectionId={id} writeKey={writeKey} limits={limits} onUploaded={refresh} />}
       <SearchPanel collectionId={id} collectionKey={key} disabled={info.chunks === 0} filterPlaceholder={exampleFilter(documents.at(-1)?.metadata)} />
       <DocumentsTable collectionId={id} collectionKey={key} documents={documents} onDelete={writeKey ? removeDocument : undefined} />
       {writeKey && <DeleteCollectionPanel id={id} name={info.name} documents={info.documents} writeKey={writeKey} />}

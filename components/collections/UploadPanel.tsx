@@ -1,5 +1,6 @@
 "use client";
 
+import { useEffect } from "react";
 import { FileDropZone } from "./FileDropZone";
 import type { CollectionLimits } from "./limits";
 import { PasteTextForm } from "./PasteTextForm";
@@ -9,21 +10,25 @@ import { useDocumentUpload } from "./useDocumentUpload";
 
 const number = (value: number) => value.toLocaleString("en");
 
-/** Adding documents: files or pasted text in, batched requests out, progress and a result per file. */
+/**
+ * Adding documents: files or pasted text in, an upload job out, its progress and a result per
+ * file. Opening the page follows the collection's unfinished jobs, so a reload loses nothing.
+ */
 export function UploadPanel({
   collectionId,
   writeKey,
-  chunking,
   limits,
   onUploaded,
 }: {
   collectionId: string;
   writeKey: string;
-  chunking: { size: number; overlap: number };
   limits: CollectionLimits;
   onUploaded: () => void;
 }) {
-  const { progress, upload, cancel, clear } = useDocumentUpload({ collectionId, writeKey, chunking, limits, onFinished: onUploaded });
+  const { progress, upload, resume, cancel, clear } = useDocumentUpload({ collectionId, writeKey, limits, onFinished: onUploaded });
+  useEffect(() => {
+    resume().catch((error) => console.error("Could not look for uploads under way:", error));
+  }, [resume]);
   return (
     <section className="panel upload-panel" aria-labelledby="upload-title">
       <h2 id="upload-title">Add documents</h2>

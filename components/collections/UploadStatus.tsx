@@ -3,27 +3,31 @@
 import type { FileOutcome } from "./sendBatch";
 import type { FileResult, UploadProgress } from "./useDocumentUpload";
 
-/** The progress of an upload (bar, counts, the files in the request under way, Cancel), then a result per file. */
+const number = (value: number) => value.toLocaleString("en");
+
+/** The progress of an upload (bar, documents and chunks, speed, time left, Cancel), then a result per file. */
 export function UploadStatus({ progress, onCancel, onClear }: { progress: UploadProgress; onCancel: () => void; onClear: () => void }) {
   if (progress.results.length === 0) return null;
+  const { job } = progress;
   return (
     <div className="upload-status">
       <div className="status" aria-live="polite">
-        <progress value={progress.done} max={Math.max(progress.total, 1)} aria-label="Upload progress" />
+        <progress value={progress.fraction} max={1} aria-label="Upload progress" />
         <span data-testid="upload-progress">
           {progress.done} of {progress.total} document{progress.total === 1 ? "" : "s"}
-          {progress.running && progress.current.length > 0 && progress.waitSeconds === 0 && <> · embedding {progress.current.join(", ")}</>}
-          {progress.running && progress.waitSeconds > 0 && (
+          {progress.running && job && (
             <>
-              {" "}
-              · waiting {progress.waitSeconds} s before sending {progress.current.join(", ")}: the server limits requests per minute
+              {job.chunks.total !== null && <> · {number(job.chunks.done)} of {number(job.chunks.total)} chunks</>}
+              {job.chunksPerSecond !== null && <> · {job.chunksPerSecond} chunks/s</>}
+              {job.etaSeconds !== null && <> · {describeTimeLeft(job.etaSeconds)}</>}
             </>
           )}
+          {progress.running && progress.waitSeconds > 0 && <> · waiting {progress.waitSeconds} s before sending: the server limits requests per minute</>}
           {!progress.running && <> · {summarize(progress.results)}</>}
         </span>
         {progress.running ? (
           <button type="button" className="secondary small" onClick={onCancel} disabled={progress.cancelling}>
-            {progress.cancelling ? "Stopping after this batch…" : "Cancel"}
+            {progress.cancelling ? "Stopping after this document…" : "Cancel"}
           </button>
         ) : (
           <button type="button" className="secondary small" onClick={onClear}>
@@ -31,6 +35,14 @@ export function UploadStatus({ progress, onCancel, onClear }: { progress: Upload
           </button>
         )}
       </div>
+      {progress.error && (
+        <p className="status error" role="alert">
+          {progress.error}
+        </p>
+      )}
+      {progress.running && (
+        <p className="hint">The server stores the documents in the background: you may leave or reload this page, and come back to see how far it got.</p>
+      )}
       <ul className="upload-results" aria-label="Files">
         {progress.results.map((result, index) => (
           <FileResultRow key={index} result={result} />
@@ -38,6 +50,13 @@ export function UploadStatus({ progress, onCancel, onClear }: { progress: Upload
       </ul>
     </div>
   );
+}
+
+/** "about 40 s left", "about 3 min left", "about 2 h 10 min left". */
+export function describeTimeLeft(seconds: number): string {
+  if (seconds < 90) return `about ${Math.max(1, Math.round(seconds))} s left`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 90 ? `about ${minutes} min left` : `about ${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
 }
 
 function FileResultRow({ result }: { result: FileResult }) {
@@ -64,7 +83,7 @@ export function describeOutcome(outcome: FileOutcome): string {
     case "skipped":
       return `skipped · ${outcome.message}`;
     case "cancelled":
-      return "cancelled · not sent";
+      return "cancelled · not stored";
   }
 }
 

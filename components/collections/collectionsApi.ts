@@ -1,5 +1,6 @@
 import { callApi } from "@/components/notebook/client";
 import type { CollectionAccess, CollectionInfo, SearchResult } from "@/lib/collections/schemas";
+import type { JobCount, JobInfo } from "@/lib/jobs/service";
 import type { SearchMode } from "@/lib/hybrid-search/modes";
 
 /**
@@ -7,7 +8,7 @@ import type { SearchMode } from "@/lib/hybrid-search/modes";
  * `Authorization: Bearer`. Failures are `ApiError`s carrying the server's status, code and message.
  */
 
-export type { CollectionInfo, SearchResult };
+export type { CollectionInfo, JobCount, SearchResult };
 export type Metadata = Record<string, string | number | boolean>;
 
 export interface CollectionDocument {
@@ -18,13 +19,6 @@ export interface CollectionDocument {
   chunks: number;
   metadata: Metadata;
   createdAt: string;
-}
-
-export interface AddedDocument {
-  documentId: number;
-  chunks: number;
-  /** The same text was already in the collection: nothing was added. */
-  duplicate: boolean;
 }
 
 export interface NewCollection {
@@ -58,8 +52,38 @@ export async function fetchDocuments(id: string, key: string | null): Promise<Co
   return (await callApi<{ documents: CollectionDocument[] }>(`${collectionUrl(id)}/documents`, { method: "GET", editKey: key ?? undefined })).documents;
 }
 
-export async function addDocuments(id: string, key: string, documents: { text: string; metadata: Metadata }[]): Promise<AddedDocument[]> {
-  return (await callApi<{ documents: AddedDocument[] }>(`${collectionUrl(id)}/documents`, { body: { documents }, editKey: key })).documents;
+/** One document of an upload job: pending until processed (see GET /api/collections/{id}/jobs/{job}). */
+export interface JobDocument {
+  index: number;
+  label?: string;
+  status: "pending" | "added" | "duplicate" | "failed" | "cancelled" | "skipped";
+  documentId?: number;
+  chunks?: number;
+  error?: { code: string; message: string };
+}
+
+/** An upload job as the API reports it; `documents` only from GET …/jobs/{job} and DELETE. */
+export type UploadJob = Omit<JobInfo, "progress"> & {
+  progress: { documents: JobCount; chunks: JobCount; chunksPerSecond: number | null; etaSeconds: number | null };
+  documents?: JobDocument[];
+};
+
+/** Queues documents as a background upload job (Prefer: respond-async); the reply comes before any is stored. */
+export async function startUploadJob(id: string, key: string, documents: { text: string; metadata: Metadata }[]): Promise<UploadJob> {
+  return (await callApi<{ job: UploadJob }>(`${collectionUrl(id)}/documents`, { body: { documents }, editKey: key, headers: { prefer: "respond-async" } })).job;
+}
+
+export async function fetchJob(id: string, key: string, jobId: string): Promise<UploadJob> {
+  return (await callApi<{ job: UploadJob }>(`${collectionUrl(id)}/jobs/${encodeURIComponent(jobId)}`, { method: "GET", editKey: key })).job;
+}
+
+export async function fetchJobs(id: string, key: string): Promise<UploadJob[]> {
+  return (await callApi<{ jobs: UploadJob[] }>(`${collectionUrl(id)}/jobs`, { method: "GET", editKey: key })).jobs;
+}
+
+/** Cancels a job; the reply lists what it stored before it stopped. */
+export async function cancelJob(id: string, key: string, jobId: string): Promise<UploadJob> {
+  return (await callApi<{ job: UploadJob }>(`${collectionUrl(id)}/jobs/${encodeURIComponent(jobId)}`, { method: "DELETE", editKey: key })).job;
 }
 
 export function deleteDocument(id: string, key: string, documentId: number): Promise<void> {

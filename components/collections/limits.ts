@@ -10,10 +10,11 @@ export interface CollectionLimits {
   maxNameLength: number;
   chunkSize: { min: number; max: number; default: number };
   chunkOverlap: { min: number; max: number; default: number };
-  maxDocumentsPerRequest: number;
+  /** Documents and body bytes of an upload job (uploads from the page are jobs). */
+  maxDocumentsPerJob: number;
+  maxJobBodyBytes: number;
   /** Characters per document, after NFC normalisation. */
   maxDocumentLength: number;
-  maxChunksPerRequest: number;
   maxMetadataValueLength: number;
 }
 
@@ -23,9 +24,9 @@ export function readCollectionLimits(): CollectionLimits {
     maxNameLength: collectionLimits.maxNameLength,
     chunkSize: numberBounds(size.unwrap(), size.def.defaultValue),
     chunkOverlap: numberBounds(overlap.unwrap(), overlap.def.defaultValue),
-    maxDocumentsPerRequest: collectionLimits.maxDocumentsPerRequest,
+    maxDocumentsPerJob: collectionLimits.maxDocumentsPerJob,
+    maxJobBodyBytes: collectionLimits.maxJobBodyBytes,
     maxDocumentLength: collectionLimits.maxDocumentLength,
-    maxChunksPerRequest: collectionLimits.maxChunksPerRequest,
     maxMetadataValueLength: collectionLimits.maxMetadataValueLength,
   };
 }

@@ -1,5 +1,5 @@
 import { ApiError } from "@/components/notebook/client";
-import { addDocuments, type AddedDocument } from "./collectionsApi";
+import { startUploadJob, type UploadJob } from "./collectionsApi";
 import type { PlannedDocument } from "./uploadPlan";
 
 export type FileOutcome =
@@ -20,42 +20,52 @@ export interface BatchTarget {
   onWait: (seconds: number) => void;
 }
 
+/** A started job with the documents it holds (in its order), and the documents the server would not take, with why. */
+export interface SentBatch {
+  job?: UploadJob;
+  sent: PlannedDocument[];
+  refused: Map<PlannedDocument, FileOutcome>;
+  /** A refused key: nothing after this can succeed. */
+  fatal?: string;
+}
+
 /**
- * Sends one batch and says what became of each document. A batch the server refuses as a whole
- * (400/413) is resent one document at a time, so the error lands on the file that caused it; a
- * refused key is `fatal` (nothing after it can succeed); "too many requests" (429) is waited out
- * as the server asks, then the same request is sent again.
+ * Starts an upload job for one batch. A document the server refuses (400 naming
+ * `documents[i]`, e.g. a control character) is set aside with the server's message and the job is
+ * started without it; a refused key is `fatal`; "too many requests" (429) is waited out as the
+ * server asks, then the same request is sent again.
  */
-export async function sendBatch(batch: PlannedDocument[], target: BatchTarget): Promise<{ outcomes: FileOutcome[]; fatal?: string }> {
-  try {
-    const added = await addRespectingRateLimit(batch, target);
-    return { outcomes: added.map((document) => (document.duplicate ? { status: "duplicate" } : { status: "added", chunks: document.chunks })) };
-  } catch (error) {
-    if (error instanceof UploadCancelled) return { outcomes: batch.map(() => ({ status: "cancelled" })) };
-    // With one document per request, the server's "documents[0]." only obscures which file it means.
-    const message = batch.length === 1 ? (error as Error).message.replace(/^documents\[0\]\./, "") : (error as Error).message;
-    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-      return { outcomes: batch.map(() => ({ status: "failed", message })), fatal: message };
-    }
-    if (batch.length > 1 && error instanceof ApiError && (error.status === 400 || error.status === 413)) {
-      const outcomes: FileOutcome[] = [];
-      for (const document of batch) {
-        const single = await sendBatch([document], target);
-        outcomes.push(...single.outcomes);
-        if (single.fatal) return { outcomes: [...outcomes, ...batch.slice(outcomes.length).map(() => ({ status: "failed" as const, message }))], fatal: single.fatal };
+export async function sendBatch(batch: PlannedDocument[], target: BatchTarget): Promise<SentBatch> {
+  const refused = new Map<PlannedDocument, FileOutcome>();
+  let sent = batch;
+  while (sent.length > 0) {
+    try {
+      return { job: await startRespectingRateLimit(sent, target), sent, refused };
+    } catch (error) {
+      if (error instanceof UploadCancelled) return { sent: [], refused: new Map(batch.map((document) => [document, { status: "cancelled" }])) };
+      const message = (error as Error).message;
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+        return { sent: [], refused: new Map(batch.map((document) => [document, { status: "failed", message }])), fatal: message };
       }
-      return { outcomes };
+      const index = Number(/^documents\[(\d+)\]/.exec(message)?.[1] ?? NaN);
+      if (!(error instanceof ApiError && error.status === 400 && index < sent.length)) {
+        for (const document of sent) refused.set(document, { status: "failed", message });
+        return { sent: [], refused };
+      }
+      // "documents[3].text must not…" is about that file: say it there, without the index.
+      refused.set(sent[index], { status: "failed", message: message.replace(/^documents\[\d+\]\./, "") });
+      sent = sent.filter((_, i) => i !== index);
     }
-    return { outcomes: batch.map(() => ({ status: "failed", message })) };
   }
+  return { sent, refused };
 }
 
 class UploadCancelled extends Error {}
 
-async function addRespectingRateLimit(batch: PlannedDocument[], target: BatchTarget): Promise<AddedDocument[]> {
+async function startRespectingRateLimit(batch: PlannedDocument[], target: BatchTarget): Promise<UploadJob> {
   for (;;) {
     try {
-      return await addDocuments(target.collectionId, target.writeKey, batch.map(({ text, metadata }) => ({ text, metadata })));
+      return await startUploadJob(target.collectionId, target.writeKey, batch.map(({ text, metadata }) => ({ text, metadata })));
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 429)) throw error;
       // The reply's Retry-After is also in its message ("try again in 3 s"); callApi keeps only the message.

@@ -3,17 +3,13 @@ import type { CollectionLimits } from "./limits";
 
 /**
  * Pure planning of an upload: which files can go (and why not), their metadata, and how they are
- * grouped into requests. Small requests keep the progress bar moving and let Cancel stop soon;
- * every request stays well inside the API's limits (documents, characters and chunks per request).
+ * grouped into upload jobs. The server stores a job's documents one by one in the background, so
+ * a job is limited only by its documents and its body's size; most uploads are one job.
  */
 
 export const uploadDefaults = {
-  /** Documents per request. */
-  documentsPerBatch: 5,
-  /** Characters per request (~200 KB of text). */
-  charactersPerBatch: 200_000,
-  /** Share of the server's chunks-per-request limit a batch may use by estimate (estimates are rough). */
-  chunkBudgetShare: 0.75,
+  /** Share of the server's body limit a job's texts may fill: JSON escapes and metadata take the rest. */
+  bodyShare: 0.8,
 } as const;
 
 export const acceptedExtensions = [".txt", ".md", ".markdown"] as const;
@@ -84,45 +80,31 @@ export function isRejected(planned: PlannedDocument | RejectedSource): planned i
   return "reason" in planned;
 }
 
-/** Roughly how many chunks the server's chunker will cut a text into. */
-export function estimateChunks(characters: number, chunking: { size: number; overlap: number }): number {
-  return Math.max(1, Math.ceil(characters / Math.max(1, chunking.size - chunking.overlap)));
-}
+const utf8 = new TextEncoder();
 
 /**
- * Groups documents into requests, in order: at most `documentsPerBatch` documents,
- * `charactersPerBatch` characters and a share of the server's chunk limit per request. A document
- * bigger than a whole batch goes alone.
+ * Groups documents into upload jobs, in order: at most the server's documents per job, and texts
+ * of at most `bodyShare` of its body limit in UTF-8. A single document always fits (documents are
+ * far smaller than a job's body).
  */
-export function planBatches(
+export function planJobs(
   documents: PlannedDocument[],
-  { chunking, limits, options = uploadDefaults }: {
-    chunking: { size: number; overlap: number };
-    limits: Pick<CollectionLimits, "maxDocumentsPerRequest" | "maxChunksPerRequest">;
-    options?: Partial<typeof uploadDefaults>;
-  },
+  { limits, options = uploadDefaults }: { limits: Pick<CollectionLimits, "maxDocumentsPerJob" | "maxJobBodyBytes">; options?: { bodyShare?: number } },
 ): PlannedDocument[][] {
-  const maxDocuments = Math.min(options.documentsPerBatch ?? uploadDefaults.documentsPerBatch, limits.maxDocumentsPerRequest);
-  const maxCharacters = options.charactersPerBatch ?? uploadDefaults.charactersPerBatch;
-  const maxChunks = limits.maxChunksPerRequest * (options.chunkBudgetShare ?? uploadDefaults.chunkBudgetShare);
-
-  const batches: PlannedDocument[][] = [];
-  let batch: PlannedDocument[] = [];
-  let characters = 0;
-  let chunks = 0;
+  const maxBytes = limits.maxJobBodyBytes * (options.bodyShare ?? uploadDefaults.bodyShare);
+  const jobs: PlannedDocument[][] = [];
+  let job: PlannedDocument[] = [];
+  let bytes = 0;
   for (const document of documents) {
-    const documentChunks = estimateChunks(document.text.length, chunking);
-    const fits = batch.length < maxDocuments && characters + document.text.length <= maxCharacters && chunks + documentChunks <= maxChunks;
-    if (batch.length > 0 && !fits) {
-      batches.push(batch);
-      batch = [];
-      characters = 0;
-      chunks = 0;
+    const size = utf8.encode(document.text).length;
+    if (job.length > 0 && (job.length >= limits.maxDocumentsPerJob || bytes + size > maxBytes)) {
+      jobs.push(job);
+      job = [];
+      bytes = 0;
     }
-    batch.push(document);
-    characters += document.text.length;
-    chunks += documentChunks;
+    job.push(document);
+    bytes += size;
   }
-  if (batch.length > 0) batches.push(batch);
-  return batches;
+  if (job.length > 0) jobs.push(job);
+  return jobs;
 }

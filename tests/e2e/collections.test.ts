@@ -7,7 +7,8 @@ import { buildApp, startApp, type AppServer } from "../support/server";
 /**
  * The collections pages in headless Chromium, over a production build with an empty embedded
  * database: create a private collection, upload markdown files with progress and per-file
- * results, find a duplicate, search, delete a document, open it with and without a key, delete it.
+ * results, find a duplicate, search, delete a document, open it with and without a key, follow
+ * a large upload job across a reload and cancel it, delete the collection.
  * Screenshots go to screenshots/ (not committed).
  * The build is shared with the other e2e files (buildApp builds once, under a lock).
  */
@@ -187,6 +188,43 @@ describe.skipIf(!hasChromium)("the collections pages in Chromium", () => {
     expect(await tab.evaluate(() => window.localStorage.getItem("embeddings-notebook.collections"))).toContain(writeKey);
     await other.close();
   });
+
+  it("a large upload runs as a job on the server: its bar counts chunks, it survives a reload, and Cancel keeps what it stored", async () => {
+    const topics = ["tides", "glaciers", "orchards", "bridges", "lighthouses", "moths", "kilns", "canals"];
+    const paragraph = (file: number, part: number) =>
+      `Report ${file}, part ${part}: the survey of ${topics[(file + part) % topics.length]} in district ${file} found ${part + 3} sites worth a second visit, ` +
+      `each described with its access road, the season it is best seen in, and the people who keep it in order.`;
+    const files = Array.from({ length: 300 }, (_, file) => markdownFile(`report-${file}.md`, [0, 1, 2, 3].map((part) => paragraph(file, part)).join("\n\n")));
+    await page.getByRole("button", { name: "Clear" }).click();
+    await page.getByLabel("Choose files").setInputFiles(files);
+    const progressText = page.getByTestId("upload-progress");
+    await progressText.filter({ hasText: /of 300 documents · [\d,]+ of [\d,]+ chunks/ }).waitFor({ timeout: 60_000 });
+    // The first stored documents (the model may still be loading): then there is something to keep.
+    await page.locator('.upload-result[data-status="added"]').first().waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: path.join(screenshots, "collection-upload-job.png"), fullPage: true });
+
+    // The job goes on on the server: after a reload the page finds it and follows it.
+    await page.reload();
+    await progressText.filter({ hasText: "of 300 documents" }).waitFor({ timeout: 60_000 });
+    const fraction = Number(await page.locator(".upload-status progress").getAttribute("value"));
+    expect(fraction).toBeLessThan(1);
+    expect(await page.locator(".upload-result").count()).toBe(300);
+    expect(await page.locator(".upload-result .upload-file").first().textContent()).toBe("report-0.md");
+
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("button", { name: "Clear" }).waitFor({ timeout: 60_000 });
+    expect(await progressText.textContent()).toMatch(/cancelled/);
+    const added = await page.locator('.upload-result[data-status="added"]').count();
+    const cancelled = await page.locator('.upload-result[data-status="cancelled"]').count();
+    expect(added).toBeGreaterThan(0);
+    expect(cancelled).toBeGreaterThan(0);
+    expect(added + cancelled).toBe(300);
+    expect(await progressText.textContent()).toContain(`${added} of 300 documents`);
+    expect(await page.locator('.upload-result[data-status="cancelled"] .upload-outcome').first().textContent()).toBe("cancelled · not stored");
+    // Exactly the documents reported as added are in the collection, besides the one there before.
+    await expect.poll(() => page.getByTestId("document-count").textContent()).toBe(String(1 + added));
+    await page.screenshot({ path: path.join(screenshots, "collection-upload-cancelled.png"), fullPage: true });
+  }, 300_000);
 
   it("deleting the collection asks first, then goes back to /collections, where it is no longer listed", async () => {
     await page.getByRole("button", { name: "Delete collection…" }).click();
