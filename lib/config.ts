@@ -47,7 +47,13 @@ const envSchema = z.object({
   RATE_LIMIT_COMPUTE_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   /** Requests per minute per client to endpoints that write (save, edit, upload, delete). 0 turns the limit off. */
   RATE_LIMIT_WRITE_PER_MINUTE: z.coerce.number().int().min(0).default(120),
-  /** Reverse proxies in front of the app that append to X-Forwarded-For; 0 = clients connect directly. */
+  /**
+   * The address people reach the app at (e.g. https://notebook.example.org): share and edit links
+   * in API replies start with it. Unset: links follow the request's Host header (and, behind
+   * TRUSTED_PROXY_HOPS proxies, X-Forwarded-Host and X-Forwarded-Proto).
+   */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Reverse proxies in front of the app that append to X-Forwarded-For (and set X-Forwarded-Host/-Proto); 0 = clients connect directly. */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 

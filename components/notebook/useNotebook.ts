@@ -227,7 +227,7 @@ export function useNotebook(init: NotebookInit) {
         const created = await callApi<CreatedReply>("/api/explorations", { body: { ...body, model } });
         setSaved({ slug: created.slug, version: created.exploration.version, editKey: created.editKey });
         rememberExploration({ slug: created.slug, title, editKey: created.editKey });
-        window.history.replaceState(null, "", new URL(created.editUrl).pathname + new URL(created.editUrl).hash);
+        window.history.replaceState(null, "", pathOf(created.editUrl));
       }
       setDirty(false);
       setStatus({ kind: "idle" });
@@ -242,7 +242,8 @@ export function useNotebook(init: NotebookInit) {
       setStatus({ kind: "busy", label: "Making your copy" });
       const created = await callApi<CreatedReply>(`/api/explorations/${saved.slug}/fork`);
       rememberExploration({ slug: created.slug, title: created.exploration.title, editKey: created.editKey });
-      window.location.assign(created.editUrl);
+      // By path: the page's own origin is the one the person reached, whatever the link says.
+      window.location.assign(pathOf(created.editUrl));
     } catch (error) {
       setStatus({ kind: "error", message: (error as Error).message });
     }
@@ -294,5 +295,11 @@ type ProjectReply = {
   points: { text: string; x: number; y: number }[];
   placed?: { text: string; x: number; y: number }[];
 };
+
+/** A link's path and fragment, to navigate within the page's own origin. */
+function pathOf(link: string): string {
+  const url = new URL(link);
+  return url.pathname + url.hash;
+}
 
 type CreatedReply = { slug: string; editKey: string; url: string; editUrl: string; exploration: Exploration };

@@ -1,3 +1,5 @@
+import { publicOrigin } from "../api/public-origin";
+import { readConfig } from "../config";
 import { warningsField } from "../embeddings/readability";
 import type { CreatedExploration } from "./service";
 
@@ -16,7 +18,8 @@ export function editUrl(origin: string, slug: string, editKey: string): string {
 
 /** The 201 reply to creating or forking: links, the edit key (shown this once) and the exploration. */
 export function createdExplorationResponse(request: Request, { exploration, editKey, warnings }: CreatedExploration): Response {
-  const origin = new URL(request.url).origin;
+  const config = readConfig();
+  const origin = publicOrigin(request, { publicUrl: config.PUBLIC_URL, trustedProxyHops: config.TRUSTED_PROXY_HOPS });
   return Response.json(
     {
       slug: exploration.slug,

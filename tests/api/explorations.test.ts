@@ -182,6 +182,21 @@ describe("explorations", () => {
     expect((await read(created.slug)).body.title).toBe("First edit");
   });
 
+  it("links follow the Host the client used, or PUBLIC_URL when set, and a fork's links too", async () => {
+    const viaHost = await readJson<Created>(
+      await collection.POST(jsonRequest("/api/explorations", { title: "Linked", items }, { headers: { "content-type": "application/json", host: "127.0.0.1:3901" } }), {}),
+    );
+    expect(viaHost.body.url).toBe(`http://127.0.0.1:3901/s/${viaHost.body.slug}`);
+    expect(viaHost.body.editUrl.startsWith(`http://127.0.0.1:3901/s/${viaHost.body.slug}/edit#key=`)).toBe(true);
+    process.env.PUBLIC_URL = "https://notebook.example.org";
+    try {
+      const forked = await readJson<Created>(await fork.POST(new Request(`http://localhost/api/explorations/${viaHost.body.slug}/fork`, { method: "POST" }), params(viaHost.body.slug)));
+      expect(forked.body.url).toBe(`https://notebook.example.org/s/${forked.body.slug}`);
+    } finally {
+      delete process.env.PUBLIC_URL;
+    }
+  });
+
   it("PATCH that changes nothing keeps the version and updatedAt, so a client holding that version is not refused", async () => {
     const { body: created } = await create({ title: "Unchanged", items });
     const before = (await read(created.slug)).body;
