@@ -98,7 +98,7 @@ export class ModelWorker {
 export interface ModelWorkerPoolOptions extends ModelWorkerOptions {
   /** Threads at most (default 1), each with its own copy of the model. */
   size?: number;
-  /** A thread beyond the first ends after this long without a call (default 30 s), handing its memory back. */
+  /** A thread beyond the first ends after this long without a call (default 2 minutes), handing its memory back. */
   idleMs?: number;
 }
 
@@ -106,7 +106,7 @@ export interface ModelWorkerPoolOptions extends ModelWorkerOptions {
  * Up to `size` threads running the same script, for calls made concurrently (the batcher's runs):
  * each call goes to the thread with the fewest calls waiting, the first thread first. Threads start
  * on first use; those beyond the first end again once idle, so a model whose memory grew to its
- * largest batch (~400 MB for USE-lite's 64 texts of 800 characters) holds it once, not `size` times.
+ * largest batch (~400 MB for USE-lite after runs of 64 texts of 800 characters) holds it once, not `size` times.
  */
 export class ModelWorkerPool {
   private readonly workers: ModelWorker[];
@@ -114,7 +114,7 @@ export class ModelWorkerPool {
   private readonly idleTimers: (NodeJS.Timeout | undefined)[];
   private readonly idleMs: number;
 
-  constructor(file: string, { size = 1, idleMs = 30_000, ...options }: ModelWorkerPoolOptions = {}) {
+  constructor(file: string, { size = 1, idleMs = 120_000, ...options }: ModelWorkerPoolOptions = {}) {
     if (!(Number.isInteger(size) && size >= 1)) throw new Error(`A worker pool needs a whole number of threads ≥ 1, not ${size}.`);
     this.workers = Array.from({ length: size }, () => new ModelWorker(file, options));
     this.busy = this.workers.map(() => 0);

@@ -28,7 +28,7 @@ export interface UseLiteOptions {
    * Worker threads running the model (default: 2, or 1 on a one-core machine). Calls that fit in
    * one run use any free thread; a big call's runs use the spare ones only while the server's own
    * thread is mostly idle (below half busy over the last quarter second). Spare threads end after
-   * 30 s without work.
+   * 2 minutes without work (each holds ~200 MB, and takes ~1 s to start again).
    */
   threads?: number;
   /** "xnnpack" (default): attention's matrix products on XNNPACK (see use-lite.worker.mjs); "tfjs": as the package ships. */
