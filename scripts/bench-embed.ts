@@ -23,15 +23,25 @@
  * them and runs are comparable. Reported: median (min–max) over the repetitions, the API overhead
  * ratio (raw ÷ fresh) and the cache speed-up (cached ÷ fresh). Nothing here asserts a timing.
  *
+ * Then chunk-length texts (~200 and ~800 characters, cut at spaces from the Debian manual pages
+ * under /usr/share/man: real prose nobody on the project wrote), with use-lite, as a collection
+ * upload sends them: all of a measurement's texts in one call. Five ways, on the same texts:
+ * the raw model as packaged (this process, runs of 64 in input order); the app's model path as it
+ * was before it was tuned (createUseLite with one worker thread, TF.js's own kernels, runs of 64
+ * in input order); the tuned path on one thread and on the app's default threads; and POST
+ * /api/embed against the server. Besides texts/s it reports texts per CPU-second of this process
+ * (all its threads), which other processes' load moves far less.
+ *
  * Usage: npm run bench:embed [-- --repetitions 5]
  */
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import zlib from "node:zlib";
 import { glove, loadGloveVocabulary } from "../lib/embeddings/glove";
 import type { EmbeddingModel } from "../lib/embeddings/types";
-import { useLite } from "../lib/embeddings/use-lite";
+import { createUseLite, defaultUseLiteThreads, useLite } from "../lib/embeddings/use-lite";
 import { createRandom } from "../lib/projection/random";
 import { buildApp, startApp, type AppServer } from "../tests/support/server";
 import { describeMachine, reportPath, rootDir, sourceState, writeResults } from "./bench-report";
@@ -217,6 +227,130 @@ function cpuTicks(serverGroup: number): { busy: number; total: number; ours: num
   return { busy: total - machine[3] - machine[4], total, ours };
 }
 
+// --- chunk-length texts ------------------------------------------------------------------------
+
+const manualDir = "/usr/share/man";
+const chunkLengths = [200, 800];
+/** Texts per measurement: one call each, ~3–8 s of the slowest way at the baseline's speed. */
+const chunksPerMeasurement: Record<number, number> = { 200: 256, 800: 128 };
+/** Texts that make every thread of a path load its model and compile its shapes before anything is timed. */
+const chunksPerWarmUp = 48;
+
+/**
+ * The text of a manual page's roff source: requests that carry words (.SH, .B, .IR, …) keep them,
+ * other requests and comments go, font and character escapes are dropped or become their character.
+ */
+function roffToText(roff: string): string {
+  const words: string[] = [];
+  for (const line of roff.split("\n")) {
+    if (/^[.']\s*\\"/.test(line)) continue; // comment
+    const request = /^[.']\s*([A-Za-z]+)\s*(.*)$/.exec(line);
+    let text = line;
+    if (request) {
+      const [, name, args] = request;
+      if (!/^(SH|SS|B|I|SM|SB|BR|IR|RB|RI|BI|IB)$/.test(name)) {
+        words.push("\n");
+        continue;
+      }
+      // .BR and its kin alternate fonts between their arguments, written without spaces between.
+      text = args.replace(/"/g, "").replace(/\s+/g, name.length === 2 && !/^(SH|SS|SM|SB)$/.test(name) ? "" : " ");
+    }
+    text = text
+      .replace(/\\f(\[[^\]]*\]|\(..|.)/g, "")
+      .replace(/\\\((em|en)/g, "—")
+      .replace(/\\\(.{2}|\\\[[^\]]*\]|\\\*\(..|\\\*./g, "")
+      .replace(/\\-/g, "-")
+      .replace(/\\e/g, "\\")
+      .replace(/\\[&|^%c]/g, "")
+      .replace(/\\ /g, " ");
+    words.push(`${text} `);
+  }
+  return words.join("").replace(/\s+/g, " ").trim();
+}
+
+/**
+ * Returns `count` chunks of about `length` characters (cut at a space, at least 90 % of `length`),
+ * never returned before in this run, from the manual pages of sections 1 and 8 in a seeded order.
+ */
+function createChunkSource(seed = 7): (length: number, count: number) => string[] {
+  const pages = ["man1", "man8"]
+    .flatMap((section) => (fs.existsSync(path.join(manualDir, section)) ? fs.readdirSync(path.join(manualDir, section)).map((name) => path.join(manualDir, section, name)) : []))
+    .filter((file) => file.endsWith(".gz"))
+    .sort();
+  const random = createRandom(seed);
+  for (let i = pages.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [pages[i], pages[j]] = [pages[j], pages[i]];
+  }
+  let text = "";
+  let next = 0;
+  return (length, count) => {
+    const chunks: string[] = [];
+    while (chunks.length < count) {
+      if (text.length < length) {
+        if (next === pages.length) throw new Error(`The manual pages under ${manualDir} ran out after ${chunks.length} chunks of ${length} characters; install more (apt-get install manpages) or use fewer --repetitions.`);
+        text = readPage(pages[next++]);
+        continue;
+      }
+      const end = text.lastIndexOf(" ", length);
+      const chunk = text.slice(0, end).trim();
+      text = text.slice(end + 1);
+      if (chunk.length >= 0.9 * length && /[a-z]{3}/.test(chunk)) chunks.push(chunk);
+    }
+    return chunks;
+  };
+}
+
+function readPage(file: string): string {
+  try {
+    return roffToText(zlib.gunzipSync(fs.readFileSync(file)).toString("utf8"));
+  } catch {
+    return ""; // a link to a missing page, or not gzip after all
+  }
+}
+
+type ChunkWay = "raw" | "before" | "oneThread" | "threads" | "api";
+const inProcessWays = ["raw", "before", "oneThread", "threads"] as const;
+
+interface ChunkRow {
+  length: number;
+  /** Characters per text, over every measured text. */
+  characters: number[];
+  /** Texts/s. */
+  speed: Record<ChunkWay, number[]>;
+  /** Texts per CPU-second of this process, all its threads. */
+  perCpuSecond: Record<(typeof inProcessWays)[number], number[]>;
+}
+
+/** The wall-clock and CPU time `work` takes, in seconds. */
+async function timed(work: () => Promise<unknown>): Promise<{ seconds: number; cpuSeconds: number }> {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  await work();
+  const used = process.cpuUsage(cpu);
+  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
+}
+
+function chunkTables(rows: ChunkRow[]): string {
+  const speed = [
+    `| Characters/text | Texts/call | Raw model as packaged (this process, runs of 64), texts/s | Before: the app's path as it was (1 thread, TF.js kernels, runs of 64 in order) | After, 1 thread | After, ${defaultUseLiteThreads} threads (the app's default) | API fresh, after (POST /api/embed) | Speed-up after÷before | API÷before |`,
+    "|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+  ];
+  const cpu = [
+    `| Characters/text | Raw model as packaged | Before | After, 1 thread | After, ${defaultUseLiteThreads} threads |`,
+    "|--:|--:|--:|--:|--:|",
+  ];
+  for (const { length, characters, speed: s, perCpuSecond: c } of rows) {
+    const label = `${Math.round(median(characters))} (${Math.min(...characters)}–${Math.max(...characters)})`;
+    speed.push(
+      `| ${label} | ${chunksPerMeasurement[length]} | ${spread(s.raw)} | ${spread(s.before)} | ${spread(s.oneThread)} | ${spread(s.threads)} | ${spread(s.api)} | ` +
+        `${(median(s.threads) / median(s.before)).toFixed(2)}× | ${(median(s.api) / median(s.before)).toFixed(2)}× |`,
+    );
+    cpu.push(`| ${label} | ${spread(c.raw)} | ${spread(c.before)} | ${spread(c.oneThread)} | ${spread(c.threads)} |`);
+  }
+  return `Texts per second:\n\n${speed.join("\n")}\n\nTexts per CPU-second of the benchmark's process (all its threads; other processes' load moves these far less than the figures above):\n\n${cpu.join("\n")}`;
+}
+
 // --- the run ---------------------------------------------------------------------------------
 
 /** The bare model, in this process: for USE-lite the TF.js model the app runs in its worker thread. */
@@ -227,6 +361,67 @@ async function rawModel(model: EmbeddingModel): Promise<Embed> {
   await ((await import("@energetic-ai/core")) as unknown as { ready(): Promise<void> }).ready();
   const bare = await initModel(modelSource);
   return (texts) => bare.embed(texts);
+}
+
+/** Percent of the machine's CPU time that went to processes other than this one and its server, between two readings. */
+function otherWorkPercent(from: ReturnType<typeof cpuTicks>, to: ReturnType<typeof cpuTicks>): string {
+  const otherWork = to.busy - from.busy - (to.ours - from.ours);
+  return Math.max(0, (100 * otherWork) / (to.total - from.total)).toFixed(0);
+}
+
+/** The chunk-length rows (see the top of this file); `bare` is USE-lite's TF.js model as packaged, in this process. */
+async function measureChunks(url: string, bare: Embed): Promise<ChunkRow[]> {
+  const nextChunks = createChunkSource();
+  const paths = {
+    before: createUseLite({ threads: 1, attention: "tfjs", groupByLength: false, maxBatchCharacters: Infinity }),
+    oneThread: createUseLite({ threads: 1 }),
+    threads: createUseLite(),
+  };
+  const embedWith: Record<(typeof inProcessWays)[number], Embed> = {
+    // As the app's batcher called the model before: runs of 64, in input order, one after another.
+    raw: async (texts) => {
+      const vectors: number[][] = [];
+      for (let start = 0; start < texts.length; start += 64) vectors.push(...(await bare(texts.slice(start, start + 64))));
+      return vectors;
+    },
+    before: (texts) => paths.before.embed(texts),
+    oneThread: (texts) => paths.oneThread.embed(texts),
+    threads: (texts) => paths.threads.embed(texts),
+  };
+  log(`bench: warming up use-lite on chunk-length texts (every path, every thread, and the API)…`);
+  for (const length of chunkLengths) {
+    const texts = nextChunks(length, chunksPerWarmUp);
+    for (const way of inProcessWays) await embedWith[way](way === "raw" || way === "before" ? texts.slice(0, 8) : texts);
+    await embedOverHttp(url, "use-lite", texts);
+  }
+  await waitForSearchIndex(url);
+  const rows: ChunkRow[] = chunkLengths.map((length) => ({
+    length,
+    characters: [],
+    speed: { raw: [], before: [], oneThread: [], threads: [], api: [] },
+    perCpuSecond: { raw: [], before: [], oneThread: [], threads: [] },
+  }));
+  for (let repetition = 1; repetition <= repetitions; repetition++) {
+    log(`bench: chunk-length texts, repetition ${repetition} of ${repetitions}`);
+    for (const { length, characters, speed, perCpuSecond } of rows) {
+      const texts = nextChunks(length, chunksPerMeasurement[length]);
+      characters.push(...texts.map((text) => text.length));
+      for (const way of inProcessWays) {
+        const { seconds, cpuSeconds } = await timed(() => embedWith[way](texts));
+        speed[way].push(texts.length / seconds);
+        perCpuSecond[way].push(texts.length / cpuSeconds);
+      }
+      // As for short texts, the figure ends with a search of stored texts, which waits for the writes.
+      const { seconds } = await timed(async () => {
+        await embedOverHttp(url, "use-lite", texts);
+        await searchStoredTexts(url, "use-lite");
+      });
+      speed.api.push(texts.length / seconds);
+      await waitForSearchIndex(url);
+    }
+  }
+  await Promise.all(Object.values(paths).map(({ pool }) => pool.terminate()));
+  return rows;
 }
 
 async function main(): Promise<void> {
@@ -272,24 +467,27 @@ async function main(): Promise<void> {
     }
   }
   const after = cpuTicks(server.pid);
+  const chunkRows = await measureChunks(url, raw.get(useLite)!);
+  const afterChunks = cpuTicks(server.pid);
   await stopServer();
 
-  const otherWork = after.busy - before.busy - (after.ours - before.ours);
-  const otherWorkPercent = Math.max(0, (100 * otherWork) / (after.total - before.total));
   const machine = describeMachine({
     loadAtStart,
     source,
     extraLines: [
-      `other processes used ${otherWorkPercent.toFixed(0)} % of the machine's CPU time while it measured (0 % = it had the machine to itself; more = lower figures); ${repetitions} repetitions`,
+      `other processes used ${otherWorkPercent(before, after)} % of the machine's CPU time while the short texts were measured, ` +
+        `${otherWorkPercent(after, afterChunks)} % during the chunk-length texts (0 % = it had the machine to itself; more = lower figures); ${repetitions} repetitions`,
     ],
   });
   const figures = table(rows);
-  console.log(`\n${machine}\n\n${figures}\n`);
+  const chunkFigures = chunkTables(chunkRows);
+  console.log(`\n${machine}\n\n${figures}\n\n${chunkFigures}\n`);
   writeResults(
     "bench:embed",
     `## Latest run\n\n${machine}\n\nCommand: \`npm run bench:embed\`` +
       `${repetitions === 5 ? "" : ` (\`-- --repetitions ${repetitions}\`)`}. ` +
-      `Median of ${repetitions} repetitions (min–max).\n\n${figures}`,
+      `Median of ${repetitions} repetitions (min–max).\n\n### Short texts (1–10 words)\n\n${figures}\n\n` +
+      `### Chunk-length texts (use-lite, Debian manual pages, all of a measurement's texts in one call)\n\n${chunkFigures}`,
     { heading: "Benchmarks: embedding throughput" },
   );
   log(`bench: figures written to ${path.relative(process.cwd(), reportPath) || reportPath}`);
