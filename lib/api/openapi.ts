@@ -175,6 +175,8 @@ const pathParamDescriptions: Record<string, string> = { slug: slugParam.descript
 
 export const operations: Operation[] = [
   { method: "get", path: "/api/openapi.json", tag: "Embeddings", summary: "This document", success: { status: 200, description: "OpenAPI 3.1" }, errors: [] },
+  { method: "get", path: "/api/health", tag: "Operations", summary: "Liveness: the process answers (touches nothing else; never rate-limited)", success: { status: 200, description: "Up", schema: z.object({ status: z.literal("ok"), uptimeSeconds: z.number().int() }) }, errors: [] },
+  { method: "get", path: "/api/ready", tag: "Operations", summary: "Readiness: database reachable, migrations applied, built-in models available, not shutting down. 503 with Retry-After and this same body when a check fails; never rate-limited", success: { status: 200, description: "Every check, each with what it found", schema: z.object({ ready: z.boolean(), checks: z.array(z.object({ name: z.enum(["database", "migrations", "models", "shutdown"]), ok: z.boolean(), detail: z.string() })) }) }, errors: [] },
   { method: "get", path: "/api/models", tag: "Embeddings", summary: "List the embedding models and whether each can run here", success: { status: 200, description: "The models", schema: z.object({ models: z.array(modelInfo) }) }, errors: [503] },
   { method: "post", path: "/api/embed", tag: "Embeddings", summary: "Embed texts (cached per model); vectors are L2-normalised, in input order", body: embedRequestSchema, success: { status: 200, description: "The vectors", schema: z.object({ model: z.string(), dims: z.number().int(), vectors: z.array(z.array(z.number())), warnings }) }, errors: [400, 413, 502, 503, 504] },
   { method: "post", path: "/api/similarity", tag: "Embeddings", summary: "Cosine similarity of every pair of texts", body: similarityRequestSchema, success: { status: 200, description: "Symmetric matrix with 1 on the diagonal", schema: z.object({ model: z.string(), texts: z.array(z.string()), matrix: z.array(z.array(z.number())), warnings }) }, errors: [400, 413, 502, 503, 504] },
@@ -276,6 +278,7 @@ export function openApiDocument(): Record<string, unknown> {
     servers: [{ url: "/" }],
     tags: [
       { name: "Embeddings", description: "Models, vectors, similarity, search, analogies, tokens and projections" },
+      { name: "Operations", description: "Health and readiness checks for load balancers and orchestrators" },
       { name: "Explorations", description: "Saved notebooks, shared by slug, changed with the edit key" },
       { name: "Collections", description: "Documents chunked and embedded for retrieval (RAG)" },
       { name: "OpenAI-compatible", description: "The app's models behind OpenAI's API, for existing OpenAI clients" },

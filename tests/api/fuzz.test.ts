@@ -50,6 +50,8 @@ const { ensureExampleCollection } = await import("@/lib/collections/example-coll
 const { operations } = await import("@/lib/api/openapi");
 const { hashKey } = await import("@/lib/keys");
 const routes = {
+  health: await import("@/app/api/health/route"),
+  ready: await import("@/app/api/ready/route"),
   models: await import("@/app/api/models/route"),
   openapi: await import("@/app/api/openapi.json/route"),
   embed: await import("@/app/api/embed/route"),
@@ -90,6 +92,8 @@ interface Endpoint {
 const endpoint = (name: string, handler: unknown): Endpoint => ({ name, method: name.split(" ")[0] as Method, handler: handler as Handler });
 
 const endpoints = [
+  endpoint("GET /api/health", routes.health.GET),
+  endpoint("GET /api/ready", routes.ready.GET),
   endpoint("GET /api/models", routes.models.GET),
   endpoint("GET /api/openapi.json", routes.openapi.GET),
   endpoint("POST /api/embed", routes.embed.POST),
