@@ -21,7 +21,7 @@ interface Operation {
   method: Method;
   path: string;
   summary: string;
-  tag: "Embeddings" | "Explorations" | "Collections" | "OpenAI-compatible";
+  tag: "Embeddings" | "Explorations" | "Collections" | "OpenAI-compatible" | "Operations";
   body?: z.ZodType;
   query?: { name: string; description: string; schema: Record<string, unknown> }[];
   headers?: { name: string; description: string; schema: Record<string, unknown> }[];
