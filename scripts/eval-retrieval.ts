@@ -20,12 +20,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describeMachine, sourceState, writeResults } from "./bench-report";
-import { buildCorpus, type Corpus } from "./eval-retrieval/corpus";
+import { buildCorpus, type Corpus, type Page } from "./eval-retrieval/corpus";
 import { assembleManCorpus, chineseRule, englishRule, ensureCorpusPackages, type CorpusRule } from "./eval-retrieval/debian";
 import { parseQuestionLines, readCorpusDirectory } from "./eval-retrieval/held-back";
 import { buildManPageQuestions, type Language, type Question } from "./eval-retrieval/questions";
 import { formatCorpusSummary } from "./eval-retrieval/report";
-import { evaluateRankers, type EvaluationRun } from "./eval-retrieval/run";
+import { evaluateRankers, pagesUnreadableBy, type EvaluationRun } from "./eval-retrieval/run";
 import { loadWordNet } from "./eval-retrieval/wordnet";
 
 function argument(name: string): string | undefined {
@@ -92,26 +92,41 @@ async function builtInJobs(languages: Language[], { pages, perPage }: { pages?: 
     const { rule, title, origin, models: defaults } = builtIn[language];
     const started = performance.now();
     const assembled = await assembleManCorpus(rule);
-    const corpus = buildCorpus(assembled.pages.slice(0, pages));
+    const jobModels = models ?? defaults;
+    const { corpus, leftOut } = await readablePages(assembled.pages.slice(0, pages), jobModels);
+    if (leftOut.length > 0) assembled.skipped[`with a chunk ${jobModels.join(" or ")} cannot read`] = leftOut.length;
     const questions = buildManPageQuestions(corpus, { language, wordnet: language === "en" ? loadWordNet() : undefined, perPage });
     const skipped = Object.entries(assembled.skipped).map(([reason, n]) => `${n} ${reason}`).join(", ");
     log(`${assembled.source}: ${corpus.pages.length} pages (left out: ${skipped}), ${corpus.chunks.length} chunks, ${questions.length} questions in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    jobs.push({ title: `${title} (${assembled.source})`, origin: `${origin}; left out: ${skipped}`, corpus, questions, models: models ?? defaults });
+    jobs.push({ title: `${title} (${assembled.source})`, origin: `${origin}; left out: ${skipped}`, corpus, questions, models: jobModels });
   }
   return jobs;
 }
 
-function heldBackJob(dir: string, questionsFile: string): Job {
-  const corpus = buildCorpus(readCorpusDirectory(dir));
+/**
+ * The corpus of `pages` without those holding a chunk one of `models` cannot read: the app would
+ * refuse to store it (400 unreadable:texts), and every model must see the same collection.
+ */
+async function readablePages(pages: Page[], models: string[]): Promise<{ corpus: Corpus; leftOut: string[] }> {
+  const whole = buildCorpus(pages);
+  const unreadable = await pagesUnreadableBy(whole, models);
+  if (unreadable.size === 0) return { corpus: whole, leftOut: [] };
+  const leftOut = [...unreadable.keys()].map((page) => pages[page].name);
+  log(`left out, with a chunk nothing of which ${[...new Set([...unreadable.values()].flat())].join(" or ")} can read: ${leftOut.join(", ")}`);
+  return { corpus: buildCorpus(pages.filter((_, page) => !unreadable.has(page))), leftOut };
+}
+
+async function heldBackJob(dir: string, questionsFile: string): Promise<Job> {
+  const models = argument("models")?.split(",") ?? ["use-lite", "glove-100d"];
+  const pages = readCorpusDirectory(dir);
   if (!fs.existsSync(questionsFile)) throw new Error(`--questions ${questionsFile}: no such file.`);
-  const questions = parseQuestionLines(fs.readFileSync(questionsFile, "utf8"), corpus, { file: path.basename(questionsFile) });
-  return {
-    title: `Held-back corpus ${path.basename(path.resolve(dir))}`,
-    origin: `${dir}, with ${path.basename(questionsFile)}`,
-    corpus,
-    questions,
-    models: argument("models")?.split(",") ?? ["use-lite", "glove-100d"],
-  };
+  const jsonl = fs.readFileSync(questionsFile, "utf8");
+  const file = path.basename(questionsFile);
+  const asked = parseQuestionLines(jsonl, buildCorpus(pages), { file }).length; // every line checked against every file
+  const { corpus, leftOut } = await readablePages(pages, models);
+  const questions = parseQuestionLines(jsonl, corpus, { file, leftOut: new Set(leftOut) });
+  const dropped = leftOut.length > 0 ? `; left out: ${leftOut.length} files with a chunk ${models.join(" or ")} cannot read, and their ${asked - questions.length} questions` : "";
+  return { title: `Held-back corpus ${path.basename(path.resolve(dir))}`, origin: `${dir}, with ${file}${dropped}`, corpus, questions, models };
 }
 
 function writeDetails(file: string, job: Job, run: EvaluationRun): void {
@@ -143,7 +158,7 @@ async function main(): Promise<void> {
   if (details) fs.writeFileSync(details, "");
 
   const started = performance.now();
-  const jobs = corpusDir ? [heldBackJob(corpusDir, questionsFile!)] : await builtInJobs(language ? [language] : ["en", "zh"], { pages, perPage });
+  const jobs = corpusDir ? [await heldBackJob(corpusDir, questionsFile!)] : await builtInJobs(language ? [language] : ["en", "zh"], { pages, perPage });
   const summaries: string[] = [];
   for (const job of jobs) {
     const run = await evaluateRankers(job.corpus, job.questions, { models: job.models, databaseUrl, log });

@@ -40,8 +40,15 @@ export function readCorpusDirectory(dir: string): Page[] {
   return pages;
 }
 
-/** The questions of a JSON Lines file, resolved against `corpus`. Throws naming the first bad line. */
-export function parseQuestionLines(jsonl: string, corpus: Corpus, { file = "questions" }: { file?: string } = {}): Question[] {
+/**
+ * The questions of a JSON Lines file, resolved against `corpus`. Throws naming the first bad line.
+ * Lines about a document in `leftOut` (files the run could not store) are skipped.
+ */
+export function parseQuestionLines(
+  jsonl: string,
+  corpus: Corpus,
+  { file = "questions", leftOut = new Set() }: { file?: string; leftOut?: ReadonlySet<string> } = {},
+): Question[] {
   const pageByName = new Map(corpus.pages.map((page, index) => [page.name, index]));
   const questions: Question[] = [];
   const ids = new Set<string>();
@@ -60,6 +67,7 @@ export function parseQuestionLines(jsonl: string, corpus: Corpus, { file = "ques
       throw new Error(`${where}: ${issue.path.join(".") || "the line"} ${issue.message}.`);
     }
     const { question, document, passage } = parsed.data;
+    if (leftOut.has(document)) return;
     const id = parsed.data.id ?? `line ${i + 1}`;
     if (ids.has(id)) throw new Error(`${where}: id "${id}" is used twice.`);
     ids.add(id);

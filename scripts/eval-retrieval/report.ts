@@ -62,6 +62,9 @@ export function formatCorpusSummary({ title, origin, corpus, questions, run }: C
       return `| ${name} | ${recalls(passage)} | ${passage ? figure(passage.mrr) : "–"} | ${recalls(page)} | ${figure(page.mrr)} | ${msPerQuestion.toFixed(1)} |`;
     }),
     "",
+    ...run.rankers
+      .filter((ranker) => ranker.unreadable > 0)
+      .map((ranker) => `- ${ranker.name}: ${ranker.unreadable} questions refused as unreadable (no word the model knows), counted as not found.`),
     ...targetLines(scores),
   ];
   return lines.join("\n");

@@ -1,9 +1,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { AppError } from "../../lib/api/errors";
 import { openDatabase, type Database } from "../../lib/db/connection";
 import { addDocuments, createCollection, deleteCollection, searchCollection } from "../../lib/collections/service";
 import { addDocumentsSchema, collectionLimits } from "../../lib/collections/schemas";
+import { resolveModel } from "../../lib/embeddings/registry";
 import type { SearchMode } from "../../lib/hybrid-search/search";
 import { createBm25Index } from "./bm25";
 import { evalChunking, type Corpus } from "./corpus";
@@ -29,6 +31,8 @@ export interface RankerRun {
   ranks: { passage: number | null; page: number | null }[];
   /** Mean time per question, ms (embedding the question included). */
   msPerQuestion: number;
+  /** Questions the model could not read (no known word): refused by the app, counted as not found. */
+  unreadable: number;
 }
 
 export interface Ingestion {
@@ -60,7 +64,7 @@ export async function evaluateRankers(corpus: Corpus, questions: Question[], { m
   const bm25 = createBm25Index(corpus.chunks.map((chunk) => chunk.text));
   const started = performance.now();
   const baseline = questions.map((question) => rankOf(question, bm25.search(question.question, searchDepth).map((hit) => hit.index)));
-  const rankers: RankerRun[] = [{ name: "BM25 baseline", ranks: baseline, msPerQuestion: (performance.now() - started) / questions.length }];
+  const rankers: RankerRun[] = [{ name: "BM25 baseline", ranks: baseline, msPerQuestion: (performance.now() - started) / questions.length, unreadable: 0 }];
 
   const dir = databaseUrl ? null : fs.mkdtempSync(path.join(os.tmpdir(), "eval-retrieval-"));
   const db = await openDatabase(databaseUrl ? { url: databaseUrl } : { pgliteDir: dir! });
@@ -76,12 +80,20 @@ export async function evaluateRankers(corpus: Corpus, questions: Question[], { m
         for (const mode of modes) {
           const began = performance.now();
           const ranks: RankerRun["ranks"] = [];
+          let unreadable = 0;
           for (const question of questions) {
-            const { results } = await searchCollection(db, { id: collection.id, key: writeKey, query: question.question, k: searchDepth, mode });
-            ranks.push(rankOf(question, results.map((result) => ingestion.chunkOf(result))));
+            try {
+              const { results } = await searchCollection(db, { id: collection.id, key: writeKey, query: question.question, k: searchDepth, mode });
+              ranks.push(rankOf(question, results.map((result) => ingestion.chunkOf(result))));
+            } catch (error) {
+              // A question with no word the model knows is refused (400 unreadable:texts), as the API would.
+              if (!(error instanceof AppError && error.code === "unreadable:texts")) throw error;
+              ranks.push({ passage: null, page: null });
+              unreadable++;
+            }
           }
           const name = mode === "keyword" ? "keyword (app)" : `${model} ${mode}`;
-          rankers.push({ name, model: mode === "keyword" ? undefined : model, mode, ranks, msPerQuestion: (performance.now() - began) / questions.length });
+          rankers.push({ name, model: mode === "keyword" ? undefined : model, mode, ranks, msPerQuestion: (performance.now() - began) / questions.length, unreadable });
           log(`${name}: ${questions.length} questions in ${((performance.now() - began) / 1000).toFixed(1)} s`);
         }
       } finally {
@@ -93,6 +105,26 @@ export async function evaluateRankers(corpus: Corpus, questions: Question[], { m
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
   return { backend: databaseUrl ? "postgres" : "pglite", ingestions, rankers };
+}
+
+/**
+ * The pages with a chunk that one of `models` cannot read (no word of it known: character tables
+ * for glove-100d). The app refuses to store such a chunk with that model, so these pages are left
+ * out of the corpus for every model of the run, which then all see the same collection.
+ */
+export async function pagesUnreadableBy(corpus: Corpus, models: string[]): Promise<Map<number, string[]>> {
+  const pages = new Map<number, string[]>();
+  for (const id of models) {
+    const model = resolveModel(id);
+    if (!model.read) continue;
+    const readings = await model.read(corpus.chunks.map((chunk) => chunk.text));
+    for (const chunk of corpus.chunks.filter((_, i) => !readings[i].readable)) {
+      const by = pages.get(chunk.page) ?? [];
+      if (!by.includes(id)) by.push(id);
+      pages.set(chunk.page, by);
+    }
+  }
+  return pages;
 }
 
 interface StoredChunk {

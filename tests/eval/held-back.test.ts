@@ -60,6 +60,11 @@ describe("parseQuestionLines(jsonl, corpus)", () => {
     expect(question.relevant!.length).toBeGreaterThan(0);
   });
 
+  it("skips the lines about documents left out of the run", () => {
+    const jsonl = [line({ question: "a", document: "bees.md" }), line({ question: "b", document: "man7/signal.txt" })].join("\n");
+    expect(parseQuestionLines(jsonl, corpus, { leftOut: new Set(["bees.md"]) }).map((question) => question.question)).toEqual(["b"]);
+  });
+
   it.each([
     ["not json", /questions, line 1: not JSON/],
     [line({ question: "", document: "bees.md" }), "questions, line 1: question must not be empty."],

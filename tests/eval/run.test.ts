@@ -3,7 +3,7 @@ import { openDatabase } from "@/lib/db/connection";
 import { buildCorpus } from "@/scripts/eval-retrieval/corpus";
 import { parseQuestionLines } from "@/scripts/eval-retrieval/held-back";
 import { scoreRanker } from "@/scripts/eval-retrieval/report";
-import { evaluateRankers, type EvaluationRun } from "@/scripts/eval-retrieval/run";
+import { evaluateRankers, pagesUnreadableBy, type EvaluationRun } from "@/scripts/eval-retrieval/run";
 import { createScratchDatabase, pgliteBackend, postgresBackend } from "../support/databases";
 
 const paragraph = (topic: string, n: number) =>
@@ -21,9 +21,22 @@ const questions = parseQuestionLines(
     line("nectar flowers honey combs", "bees.txt", "Honey bees gather nectar from flowers"),
     line("removes directories recursively", "shell.txt"),
     line("zebra quagga okapi", "shell.txt"),
+    line("│ ─ ┼ │", "shell.txt"),
   ].join("\n"),
   corpus,
 );
+
+describe("pagesUnreadableBy(corpus, models)", () => {
+  it("names the pages holding a chunk with no word a model knows, and which models", async () => {
+    const table = buildCorpus([
+      { name: "prose.txt", text: "Honey bees make honey." },
+      { name: "table.txt", text: "Honey bees.\n\n" + "│ ─ ┼ │\n".repeat(150) },
+    ]);
+    expect(table.chunks.filter((chunk) => chunk.page === 1).length).toBeGreaterThan(1);
+    expect(await pagesUnreadableBy(table, ["glove-100d"])).toEqual(new Map([[1, ["glove-100d"]]]));
+    expect(await pagesUnreadableBy(corpus, ["glove-100d"])).toEqual(new Map());
+  });
+});
 
 describe.each([pgliteBackend, postgresBackend])("evaluateRankers(corpus, questions) on $name", (backend) => {
   let run: EvaluationRun;
@@ -63,7 +76,14 @@ describe.each([pgliteBackend, postgresBackend])("evaluateRankers(corpus, questio
     expect(byName.get("BM25 baseline")!.ranks[3]).toEqual({ passage: null, page: null });
     expect(byName.get("keyword (app)")!.ranks[3]).toEqual({ passage: null, page: null });
     expect(byName.get("glove-100d vector")!.ranks[3].page).toBeLessThanOrEqual(corpus.chunks.length);
-    expect(scoreRanker(questions, byName.get("keyword (app)")!)).toMatchObject({ passage: { questions: 2, recall: { 1: 1 } }, page: { questions: 4, recall: { 1: 0.75 } } });
+    expect(scoreRanker(questions, byName.get("keyword (app)")!)).toMatchObject({ passage: { questions: 2, recall: { 1: 1 } }, page: { questions: 5, recall: { 1: 0.6 } } });
+  });
+
+  it.skipIf(!backend.enabled)("counts a question the model cannot read as refused and not found, as the API refuses it", () => {
+    for (const ranker of run.rankers) {
+      expect(ranker.ranks[4], ranker.name).toEqual({ passage: null, page: null });
+      expect(ranker.unreadable, ranker.name).toBe(ranker.name.startsWith("glove-100d") ? 1 : 0);
+    }
   });
 
   it.skipIf(backend.name !== "postgres" || !backend.enabled)("deletes its collections from the PostgreSQL it was given", async () => {
