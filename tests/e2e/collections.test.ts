@@ -138,7 +138,14 @@ describe.skipIf(!hasChromium)("the collections pages in Chromium", () => {
     const first = page.locator(".search-results li").first();
     await first.waitFor();
     expect(await first.locator(".result-document").textContent()).toBe("Honey bees");
+    // Hybrid by default: a rank on both sides, the question's words marked in the passage.
+    expect(await first.locator(".hit-reasons").textContent()).toMatch(/meaning #\d+ · cosine 0\.\d{3}.*words #\d+ · BM25/);
+    expect((await first.locator("mark").allTextContents()).map((word) => word.toLowerCase())).toEqual(expect.arrayContaining(["bees", "nectar", "honey"]));
+    await page.getByLabel("Search by").selectOption("vector");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await expect.poll(() => first.locator(".hit-reasons").textContent()).not.toContain("BM25");
     expect(Number(await first.locator(".score").textContent())).toBeGreaterThan(0.3);
+    await page.getByLabel("Search by").selectOption("hybrid");
 
     await page.getByLabel("Filter").fill("filename=volcano.md");
     await page.getByRole("button", { name: "Search", exact: true }).click();
