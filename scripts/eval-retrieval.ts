@@ -75,10 +75,11 @@ const method = [
   "- passage level: up to 2 sentences per page, drawn by a seeded shuffle from its prose sections (not NAME, SYNOPSIS, EXAMPLES, SEE ALSO…): " +
     "10–45 words ending in a full stop, mostly plain words, no code characters, occurring once in the whole corpus (Chinese: 15–150 characters ending in 。, half of them Han). " +
     "The answer is the chunk(s) holding the sentence (containing it, or at least half of it where the chunker cut through it), and its page;",
-  "- every question is a mechanical paraphrase, not a copy: English function words dropped with probability 0.5; lower-case content words replaced with probability 0.4 by a WordNet 3.0 " +
-    "synonym (Debian `wordnet-base`; the sense whose gloss best matches the page, a simplified Lesk), else dropped with probability 0.2; the two halves of a sentence swapped at a comma. " +
-    "Chinese questions only drop words (function words 0.5, others 0.35) and swap clauses at \"，\": Debian has no Chinese thesaurus, and CC-CEDICT synonyms would hand cedict-glove-100d the answer, " +
-    "so they stay lexical (almost every word is in the passage) and favour keyword search.",
+  "- every question is a short mechanical paraphrase, not a copy: function words dropped with probability 0.5, identifiers (SIGKILL, getrpcbyname, 2.30) with probability 0.7, " +
+    "at most 4 of the other words kept (a seeded choice, in their order), and in English each kept word replaced with probability 0.6 by a WordNet 3.0 synonym " +
+    "(Debian `wordnet-base`; the sense whose gloss best matches the page, a simplified Lesk, often still off-sense on technical text); the two halves of a sentence swapped at a comma. " +
+    "Chinese questions get no synonyms: Debian has no Chinese thesaurus, and CC-CEDICT synonyms would hand cedict-glove-100d the answer, " +
+    "so every word of a Chinese question is in its passage, which favours keyword search.",
   "- Ranks: each search asks for 100 chunks. Passage rank: the first chunk holding the passage; page rank: the first chunk of the right page (a page ranks where its best chunk does). " +
     "R@k: share of questions answered within the first k chunks; MRR: mean of 1/rank, 0 beyond 100. BM25 baseline: Okapi BM25 (k1 1.2, b 0.75, lower-cased Intl.Segmenter words, " +
     "no stemming or stop words) over the same chunks, in scripts/eval-retrieval/bm25.ts. `keyword (app)` is the same for every model and is run once.",

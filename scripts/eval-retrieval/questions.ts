@@ -45,18 +45,19 @@ export interface QuestionOptions {
   perPage?: number;
   /** Default 13. */
   seed?: number;
+  /** Paraphrase settings other than the defaults of paraphrase.ts. */
+  paraphrase?: Omit<ParaphraseOptions, "random" | "without" | "context">;
 }
 
-export function buildManPageQuestions(corpus: Corpus, { language, wordnet, perPage = 2, seed = 13 }: QuestionOptions): Question[] {
+export function buildManPageQuestions(corpus: Corpus, { language, wordnet, perPage = 2, seed = 13, paraphrase: settings = {} }: QuestionOptions): Question[] {
   if (language === "en" && !wordnet) throw new Error("English questions need WordNet (options.wordnet).");
   const collapsedPages = corpus.pages.map((page) => collapseWhitespace(page.text, 0, page.text.length).text).join("\n");
   const occursOnce = (text: string) => {
     const first = collapsedPages.indexOf(text);
     return first >= 0 && collapsedPages.indexOf(text, first + 1) < 0;
   };
-  // Page questions are a few words long: they are changed by synonyms and drops of function words only.
   const paraphrase = (text: string, options: ParaphraseOptions) =>
-    language === "en" ? paraphraseEnglish(text, wordnet!, options) : paraphraseChinese(text, options);
+    language === "en" ? paraphraseEnglish(text, wordnet!, { ...settings, ...options }) : paraphraseChinese(text, { ...settings, ...options });
 
   const descriptions = corpus.pages.map((page) => parseManPage(page.text));
   const descriptionCounts = new Map<string, number>();
@@ -69,7 +70,7 @@ export function buildManPageQuestions(corpus: Corpus, { language, wordnet, perPa
     const context = language === "en" ? new Set(page.text.toLowerCase().match(/[a-z]{3,}/g)) : undefined;
     const without = nameWords(names);
     if (description && descriptionCounts.get(description) === 1 && lengthWithout(description, without, language) >= 3) {
-      const { question } = paraphrase(description, { random, context, without, dropWord: 0 });
+      const { question } = paraphrase(description, { random, context, without });
       questions.push({ id: `${page.name}#name`, level: "page", question, page: pageIndex, source: description, overlap: lexicalOverlap(question, description) });
     }
     const candidates = shuffled(
