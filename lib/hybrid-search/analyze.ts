@@ -4,11 +4,14 @@ import { eng, jpn, zho } from "stopword";
 /**
  * Cuts a text into the terms keyword search indexes and matches, in every script: words from the
  * Unicode word segmenter (which has dictionaries for Chinese and Japanese, written without
- * spaces), lower-cased and NFKC-folded (full-width ＡＢＣ is abc), English stop words dropped and
- * English words Porter-stemmed, as PostgreSQL's `english` configuration does; other scripts are
- * never stemmed. A Chinese or Japanese word of three or more characters also yields its character
- * pairs, so 人工智能 in a question still meets 人工|智能 in a document that the segmenter cut
- * differently (segmentation depends on context). One-character words (猫) are kept.
+ * spaces), lower-cased and NFKC-folded (full-width ＡＢＣ is abc). An English word yields itself
+ * and its Porter stem marked `~` (removes → removes, ~remov), so other forms of it still match
+ * and the exact form counts twice; other scripts are never stemmed. A Chinese or Japanese word of
+ * three or more characters also yields its character pairs, so 人工智能 in a question still meets
+ * 人工|智能 in a document that the segmenter cut differently (segmentation depends on context).
+ * One-character words (猫) are kept, and so are stop words: BM25's idf already makes "the" count
+ * for little, and dropping them cost a fifth of the answers on Debian's manual pages (see
+ * BENCHMARKS.md). They only stay out of the index lookup (`isStopTerm`).
  *
  * Documents and questions go through this same function; the database only stores its output.
  */
@@ -21,6 +24,8 @@ export interface Term {
 }
 
 const stopWords = new Set([...eng, ...zho, ...jpn].map((word) => word.normalize("NFKC").toLowerCase()));
+const stemMark = "~";
+const stemmedStopWords = new Set(eng.map((word) => stemMark + stemmer(word)));
 const cjk = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const englishWord = /^[a-z]+$/;
 /** Longer "words" (hashes, base64, minified code) are noise to a keyword index. */
@@ -39,7 +44,6 @@ export function analyze(text: string): Term[] {
       const end = start + segment.segment.length;
       const word = segment.segment.normalize("NFKC").toLowerCase();
       if (cjk.test(word)) {
-        if (stopWords.has(word)) continue;
         terms.push({ term: word, start, end });
         const characters = [...word];
         if (characters.length > 2) {
@@ -47,8 +51,7 @@ export function analyze(text: string): Term[] {
         }
         continue;
       }
-      const term = englishTerm(word);
-      if (term !== null) terms.push({ term, start, end });
+      for (const term of wordTerms(word)) terms.push({ term, start, end });
     }
   }
   return terms;
@@ -59,10 +62,15 @@ export function queryTerms(question: string): string[] {
   return [...new Set(analyze(question).map((term) => term.term))];
 }
 
-function englishTerm(word: string): string | null {
+/** A stop word, or its stem: too common to look chunks up by (they still count in the score). */
+export function isStopTerm(term: string): boolean {
+  return stopWords.has(term) || (term.startsWith(stemMark) && stemmedStopWords.has(term));
+}
+
+function wordTerms(word: string): string[] {
   const bare = word.replace(/['’]s$/u, "").replace(/['’]/gu, "");
-  if (bare.length === 0 || bare.length > maxTermLength || stopWords.has(bare) || stopWords.has(word)) return null;
-  return englishWord.test(bare) ? stemmer(bare) : bare;
+  if (bare.length === 0 || bare.length > maxTermLength) return [];
+  return englishWord.test(bare) ? [bare, stemMark + stemmer(bare)] : [bare];
 }
 
 /** The text in pieces the segmenter handles fast: lines, then sentences, then at spaces. */

@@ -4,10 +4,11 @@
  * which live on unrelated scales; c = 60 is the paper's constant and the one pgvector's hybrid
  * search example uses.
  */
-export function reciprocalRankFusion<Id>(lists: Id[][], { c = 60 }: { c?: number } = {}): Map<Id, number> {
+export function reciprocalRankFusion<Id>(lists: Id[][], { c = 60, weights }: { c?: number; weights?: number[] } = {}): Map<Id, number> {
   const scores = new Map<Id, number>();
-  for (const list of lists) {
-    list.forEach((id, i) => scores.set(id, (scores.get(id) ?? 0) + 1 / (c + i + 1)));
-  }
+  lists.forEach((list, l) => {
+    const weight = weights?.[l] ?? 1;
+    list.forEach((id, i) => scores.set(id, (scores.get(id) ?? 0) + weight / (c + i + 1)));
+  });
   return scores;
 }

@@ -2,13 +2,15 @@ import { explain } from "../db/collection-queries";
 import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/prisma/client";
 import { toSql } from "../vectors";
+import { isStopTerm } from "./analyze";
 import { anyTermQuery, chunkSearchTerms } from "./tsvector";
 
 /**
  * BM25 over collection chunks in SQL: the GIN index finds the chunks holding any of the
- * question's terms, each term's frequency is the number of positions the chunk's tsvector keeps
- * for it, and document frequencies are counted over the chunks the metadata filter lets through,
- * so scores are those of plain Okapi BM25 over the filtered chunks.
+ * question's terms other than stop words (a chunk holding only "the" and "of" is no answer, and
+ * looking those up would read the whole collection), each term's frequency is the number of
+ * positions the chunk's tsvector keeps for it, and document frequencies are counted over all the
+ * chunks the metadata filter lets through, so scores are those of plain Okapi BM25 over them.
  */
 
 /** Okapi BM25's usual constants: term-frequency saturation and length normalisation. */
@@ -35,17 +37,27 @@ export interface ChunkStatistics {
   count: number;
   /** Their mean term count (BM25's average document length). */
   averageLength: number;
+  /** How many of them hold each of the asked terms. */
+  documentFrequencies: Map<string, number>;
 }
 
-/** How many chunks of a collection a metadata filter lets through, and their mean term count. */
+/**
+ * How many chunks of a collection a metadata filter lets through, their mean term count, and how
+ * many hold each of `terms`: one pass over the filtered chunks.
+ */
 export async function matchingChunkStatistics(
   db: Database,
-  { collectionId, filter }: { collectionId: bigint; filter: Prisma.InputJsonObject },
+  { collectionId, filter, terms = [] }: { collectionId: bigint; filter: Prisma.InputJsonObject; terms?: string[] },
 ): Promise<ChunkStatistics> {
-  const [row] = await db.prisma.$queryRaw<{ count: bigint; average: number | null }[]>`
-    SELECT count(*) AS "count", avg("search_length")::float8 AS "average" FROM "collection_chunks"
+  const frequencies = terms.map((term, i) => Prisma.sql`, count(*) FILTER (WHERE "search_terms" @@ ${anyTermQuery([term])}::tsquery) AS ${Prisma.raw(`"df${i}"`)}`);
+  const [row] = await db.prisma.$queryRaw<Record<string, unknown>[]>`
+    SELECT count(*) AS "count", avg("search_length")::float8 AS "average" ${frequencies.length > 0 ? Prisma.join(frequencies, "") : Prisma.empty} FROM "collection_chunks"
     WHERE "collection_id" = ${collectionId} AND "metadata" @> ${JSON.stringify(filter)}::jsonb`;
-  return { count: Number(row.count), averageLength: row.average ?? 0 };
+  return {
+    count: Number(row.count),
+    averageLength: (row.average as number | null) ?? 0,
+    documentFrequencies: new Map(terms.map((term, i) => [term, Number(row[`df${i}`])])),
+  };
 }
 
 /** The `limit` chunks with the best BM25 score for `terms` (already analysed), best first. */
@@ -53,7 +65,7 @@ export async function keywordSearchChunks(
   db: Database,
   args: { collectionId: bigint; terms: string[]; limit: number; filter: Prisma.InputJsonObject; statistics: ChunkStatistics; vector?: number[] },
 ): Promise<KeywordHit[]> {
-  if (args.terms.length === 0 || args.statistics.count === 0) return [];
+  if (args.terms.length === 0 || args.statistics.count === 0 || args.terms.every((term) => !args.statistics.documentFrequencies.get(term))) return [];
   const rows = await db.prisma.$queryRaw<
     { id: bigint; document_id: bigint; position: number; text: string; start_offset: number; end_offset: number; metadata: Prisma.JsonObject; score: number; terms: string[]; distance: number | null }[]
   >(keywordSearchSql(args));
@@ -94,17 +106,20 @@ function keywordSearchSql({
   const distance = vector ? Prisma.sql`c."embedding" <=> ${toSql(vector)}::vector` : Prisma.sql`NULL::float8`;
   // The length normaliser of an empty collection average is moot (no rows match); avoid 0/0.
   const averageLength = Math.max(statistics.averageLength, 1);
+  const present = terms.filter((term) => (statistics.documentFrequencies.get(term) ?? 0) > 0);
+  const lookup = present.filter((term) => !isStopTerm(term));
+  const frequencies = present.map((term) => statistics.documentFrequencies.get(term)!);
   return Prisma.sql`
     WITH "matched" AS (
       SELECT "id", "search_terms", "search_length" FROM "collection_chunks"
       WHERE "collection_id" = ${collectionId} AND "metadata" @> ${JSON.stringify(filter)}::jsonb
-        AND "search_terms" @@ ${anyTermQuery(terms)}::tsquery
+        AND "search_terms" @@ ${anyTermQuery(lookup.length > 0 ? lookup : present)}::tsquery
+    ), "document_frequencies" AS (
+      SELECT * FROM unnest(${present}::text[], ${frequencies}::float8[]) AS d("term", "df")
     ), "frequencies" AS (
       SELECT m."id", t."lexeme" AS "term", coalesce(array_length(t."positions", 1), 1)::float8 AS "tf", m."search_length"::float8 AS "length"
       FROM "matched" m, unnest(m."search_terms") t
-      WHERE t."lexeme" = ANY(${terms}::text[])
-    ), "document_frequencies" AS (
-      SELECT "term", count(*)::float8 AS "df" FROM "frequencies" GROUP BY "term"
+      WHERE t."lexeme" = ANY(${present}::text[])
     ), "scored" AS (
       SELECT f."id",
              sum(ln(1 + (${statistics.count}::float8 - d."df" + 0.5) / (d."df" + 0.5))

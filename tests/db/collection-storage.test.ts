@@ -48,7 +48,7 @@ describe.each(testBackends)("collection storage on $name", (backend) => {
     expect(await count({})).toBe(1200);
     expect(await count({ parity: "even" })).toBe(600);
     expect(await count({ d: 3 })).toBe(40);
-    // "d3 c12" is two terms.
+    // "d3 c12" is two terms (words with digits get no stem).
     expect((await matchingChunkStatistics(db, { collectionId: collection.id, filter: {} })).averageLength).toBe(2);
   });
 

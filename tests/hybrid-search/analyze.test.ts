@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyze, queryTerms } from "@/lib/hybrid-search/analyze";
+import { analyze, isStopTerm, queryTerms } from "@/lib/hybrid-search/analyze";
 import { reciprocalRankFusion } from "@/lib/hybrid-search/fusion";
 import { highlightSpans } from "@/lib/hybrid-search/search";
 import { anyTermQuery, chunkSearchTerms } from "@/lib/hybrid-search/tsvector";
@@ -7,24 +7,30 @@ import { anyTermQuery, chunkSearchTerms } from "@/lib/hybrid-search/tsvector";
 const terms = (text: string) => analyze(text).map((term) => term.term);
 
 describe("keyword analysis", () => {
-  it("segments Chinese into words, keeps one-character words and drops Chinese stop words", () => {
-    expect(terms("猫是一种宠物，也是动物。")).toEqual(["猫", "一种", "宠物", "也是", "动物"]);
-    expect(terms("人工智能的未来将会改变世界")).toEqual(["人工", "智能", "未来", "将会", "改变", "世界"]);
+  it("segments Chinese into words and keeps one-character words", () => {
+    expect(terms("猫是一种宠物，也是动物。")).toEqual(["猫", "是", "一种", "宠物", "也是", "动物"]);
+    expect(terms("人工智能的未来将会改变世界")).toEqual(["人工", "智能", "的", "未来", "将会", "改变", "世界"]);
   });
 
   it("adds the character pairs of a long Chinese or Japanese word, so another cut of the same text still matches", () => {
     expect(terms("人工智能")).toEqual(expect.arrayContaining(["人工", "智能"]));
-    expect(terms("東京の猫")).toEqual(["東京", "猫"]);
+    expect(terms("東京の猫")).toEqual(["東京", "の", "猫"]);
   });
 
-  it("stems English words and drops English stop words, and never stems other scripts", () => {
-    expect(terms("The directories are removed recursively")).toEqual(["directori", "remov", "recurs"]);
+  it("gives an English word itself and its stem, keeps stop words, and never stems other scripts", () => {
+    expect(terms("The directories removed")).toEqual(["the", "~the", "directories", "~directori", "removed", "~remov"]);
     expect(terms("Привет мир")).toEqual(["привет", "мир"]);
-    expect(terms("user's files")).toEqual(["user", "file"]);
+    expect(terms("user's files")).toEqual(["user", "~user", "files", "~file"]);
+  });
+
+  it("keeps stop words out of the index lookup only", () => {
+    expect(["the", "~the", "of", "的", "是"].every(isStopTerm)).toBe(true);
+    expect(["directories", "~directori", "猫", "~us"].some(isStopTerm)).toBe(false);
   });
 
   it("folds full-width letters and case, so ＰｇＶｅｃｔｏｒ matches pgvector", () => {
     expect(terms("ＰｇＶｅｃｔｏｒ")).toEqual(terms("pgvector"));
+    expect(terms("pgvector")).toEqual(["pgvector", "~pgvector"]);
   });
 
   it("keeps numbers and identifiers whole and leaves out words too long to be words", () => {
@@ -38,21 +44,22 @@ describe("keyword analysis", () => {
     for (const { term, start, end } of found) {
       const word = text.slice(start, end).toLowerCase();
       expect(word.length).toBeGreaterThan(0);
-      expect(/[\p{Script=Han}]/u.test(term) ? word.includes(term[0]) : word.startsWith(term.slice(0, 3))).toBe(true);
+      const bare = term.replace(/^~/, "");
+      expect(/[\p{Script=Han}]/u.test(bare) ? word.includes(bare[0]) : word.startsWith(bare.slice(0, 3))).toBe(true);
     }
-    expect(found.filter((term) => term.term === "honei")).toHaveLength(40);
+    expect(found.filter((term) => term.term === "~honei")).toHaveLength(40);
     expect(found.filter((term) => term.term === "lava")).toHaveLength(40);
   });
 
   it("a question's terms are distinct, in order", () => {
-    expect(queryTerms("How do bees gather honey? Honey!")).toEqual(["bee", "gather", "honei"]);
+    expect(queryTerms("Bees gather honey? Honey!")).toEqual(["bees", "~bee", "gather", "~gather", "honey", "~honei"]);
   });
 });
 
 describe("full-text literals", () => {
   it("writes a tsvector with each term's positions and the text's term count", () => {
-    expect(chunkSearchTerms("bees, bees and honey")).toEqual({ tsvector: "'bee':1,2 'honei':3", length: 3 });
-    expect(chunkSearchTerms("user's").tsvector).toBe("'user':1");
+    expect(chunkSearchTerms("bees, bees honey")).toEqual({ tsvector: "'bees':1,3 '~bee':2,4 'honey':5 '~honei':6", length: 6 });
+    expect(chunkSearchTerms("user's").tsvector).toBe("'user':1 '~user':2");
   });
 
   it("quotes what a tsquery would otherwise parse", () => {
