@@ -66,5 +66,5 @@ export function HitReasons({ hit, mode }: { hit: SearchResult; mode: SearchMode 
 
 /** The score shown beside a result, named for its mode. */
 export function scoreLabel(mode: SearchMode): string {
-  return mode === "vector" ? "Cosine similarity" : mode === "keyword" ? "BM25 score" : "Fused score: 0.25/(60 + meaning rank) + 1/(60 + words rank)";
+  return mode === "vector" ? "Cosine similarity" : mode === "keyword" ? "BM25 score" : "Fused score: 0.1/(60 + meaning rank) + 1/(60 + words rank)";
 }
