@@ -1,7 +1,7 @@
 import { searchChunks, type ChunkSearchStrategy } from "../db/collection-queries";
 import type { Database } from "../db/database";
 import type { Prisma } from "../db/generated/prisma/client";
-import { analyze } from "./analyze";
+import { analyze, queryTerms } from "./analyze";
 import { reciprocalRankFusion } from "./fusion";
 import { searchModes, type SearchMode } from "./modes";
 import { analysePendingChunks, keywordSearchChunks, matchingChunkStatistics } from "./keyword-queries";
@@ -58,7 +58,7 @@ export interface ChunkSearch {
   mode: SearchMode;
   /** How the vector side searched; absent in keyword mode. */
   strategy?: ChunkSearchStrategy;
-  /** The question's terms, as the keyword side matched them (stemmed, segmented). */
+  /** The question's terms, as the keyword side matched them (words, `~` stems, CJK words and pairs). */
   terms: string[];
   results: ChunkHit[];
 }
@@ -85,7 +85,7 @@ export async function searchCollectionChunks(
     filter: Prisma.InputJsonObject;
   },
 ): Promise<ChunkSearch> {
-  const terms = question === undefined ? [] : [...new Set(analyze(question).map((term) => term.term))];
+  const terms = question === undefined ? [] : queryTerms(question);
   if (mode !== "vector") await analysePendingChunks(db, { collectionId });
   const statistics = await matchingChunkStatistics(db, { collectionId, filter, terms: mode === "vector" ? [] : terms });
   const strategy: ChunkSearchStrategy = statistics.count <= exactSearchLimit ? "exact" : "hnsw";
