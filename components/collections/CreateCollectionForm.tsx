@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { modelOptionLabel } from "@/components/models/optionLabel";
+import { defaultChunking } from "@/lib/collections/model-chunking";
 import type { ModelInfo } from "@/lib/embeddings/types";
 import { createCollection, type CreatedCollection } from "./collectionsApi";
 import type { CollectionLimits } from "./limits";
@@ -21,11 +22,13 @@ export function CreateCollectionForm({
   const [name, setName] = useState("");
   const [model, setModel] = useState(() => (models.find((candidate) => candidate.available) ?? models[0]).id);
   const [isPublic, setIsPublic] = useState(false);
-  const [size, setSize] = useState(limits.chunkSize.default);
-  const [overlap, setOverlap] = useState(limits.chunkOverlap.default);
+  const selectedModel = models.find((candidate) => candidate.id === model);
+  const defaults = defaultChunking(selectedModel ?? {});
+  // The model's defaults until the person types their own chunking.
+  const [chosen, setChosen] = useState<{ size: number; overlap: number } | undefined>();
+  const { size, overlap } = chosen ?? defaults;
   const [status, setStatus] = useState<{ busy: boolean; error?: string }>({ busy: false });
   const maxOverlap = Math.min(limits.chunkOverlap.max, Math.floor(size / 2));
-  const selectedModel = models.find((candidate) => candidate.id === model);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -88,7 +91,7 @@ export function CreateCollectionForm({
                 max={limits.chunkSize.max}
                 step={50}
                 value={size}
-                onChange={(event) => setSize(event.target.valueAsNumber)}
+                onChange={(event) => setChosen({ size: event.target.valueAsNumber, overlap })}
               />
               <span className="unit">characters</span>
             </label>
@@ -102,15 +105,17 @@ export function CreateCollectionForm({
                 max={maxOverlap}
                 step={10}
                 value={overlap}
-                onChange={(event) => setOverlap(event.target.valueAsNumber)}
+                onChange={(event) => setChosen({ size, overlap: event.target.valueAsNumber })}
               />
               <span className="unit">characters</span>
             </label>
           </div>
-          <p className="hint">
-            Documents are cut at paragraphs, then sentences, into chunks of at most this size ({number(limits.chunkSize.min)}–{number(limits.chunkSize.max)}; default{" "}
-            {number(limits.chunkSize.default)}); consecutive chunks share the overlap ({number(limits.chunkOverlap.min)} to half the size; default{" "}
-            {number(limits.chunkOverlap.default)}). Smaller chunks give more precise passages, bigger ones more context.
+          <p className="hint" id="chunking-hint">
+            Documents are cut at paragraphs, then sentences, into chunks of at most this size ({number(limits.chunkSize.min)}–{number(limits.chunkSize.max)}; default for{" "}
+            {model} {number(defaults.size)}); consecutive chunks share the overlap ({number(limits.chunkOverlap.min)} to half the size; default{" "}
+            {number(defaults.overlap)}). Smaller chunks give more precise passages, bigger ones more context.
+            {selectedModel?.maxTokens !== undefined &&
+              ` ${model} reads the first ${number(selectedModel.maxTokens)} tokens of a chunk (its default size fits in them); a longer chunk's vector stands for its beginning, while keyword search reads all of it.`}
           </p>
         </fieldset>
       </div>

@@ -64,6 +64,11 @@ function FileResultRow({ result }: { result: FileResult }) {
     <li className={`upload-result ${result.outcome.status}`} data-status={result.outcome.status}>
       <span className="upload-file">{result.name}</span>
       <span className="upload-outcome">{describeOutcome(result.outcome)}</span>
+      {result.outcome.status === "added" && result.outcome.truncated && (
+        <span className="upload-note" role="note">
+          {result.outcome.truncated.message}
+        </span>
+      )}
     </li>
   );
 }
@@ -75,7 +80,7 @@ export function describeOutcome(outcome: FileOutcome): string {
     case "sending":
       return "chunking and embedding…";
     case "added":
-      return `added · ${outcome.chunks} chunk${outcome.chunks === 1 ? "" : "s"}`;
+      return `added · ${outcome.chunks} chunk${outcome.chunks === 1 ? "" : "s"}${outcome.truncated ? ` · ${outcome.truncated.chunks} read in part` : ""}`;
     case "duplicate":
       return "already there · not added again";
     case "failed":

@@ -59,6 +59,8 @@ export interface JobDocument {
   status: "pending" | "added" | "duplicate" | "failed" | "cancelled" | "skipped";
   documentId?: number;
   chunks?: number;
+  /** Present when some of its chunks are longer than the model reads. */
+  truncated?: { chunks: number; maxTokens: number; message: string };
   error?: { code: string; message: string };
 }
 

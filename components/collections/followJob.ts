@@ -20,7 +20,7 @@ function outcomeOf(document: JobDocument): FileOutcome {
     case "pending":
       return { status: "waiting" };
     case "added":
-      return { status: "added", chunks: document.chunks ?? 0 };
+      return { status: "added", chunks: document.chunks ?? 0, ...(document.truncated ? { truncated: document.truncated } : {}) };
     case "duplicate":
       return { status: "duplicate" };
     case "failed":

@@ -8,8 +8,9 @@ import { chunkingSchema, collectionLimits } from "@/lib/collections/schemas";
  */
 export interface CollectionLimits {
   maxNameLength: number;
-  chunkSize: { min: number; max: number; default: number };
-  chunkOverlap: { min: number; max: number; default: number };
+  /** Bounds only: the defaults depend on the model (lib/collections/model-chunking.ts). */
+  chunkSize: { min: number; max: number };
+  chunkOverlap: { min: number; max: number };
   /** Documents and body bytes of an upload job (uploads from the page are jobs). */
   maxDocumentsPerJob: number;
   maxJobBodyBytes: number;
@@ -22,8 +23,8 @@ export function readCollectionLimits(): CollectionLimits {
   const { size, overlap } = chunkingSchema.shape;
   return {
     maxNameLength: collectionLimits.maxNameLength,
-    chunkSize: numberBounds(size.unwrap(), size.def.defaultValue),
-    chunkOverlap: numberBounds(overlap.unwrap(), overlap.def.defaultValue),
+    chunkSize: numberBounds(size.unwrap()),
+    chunkOverlap: numberBounds(overlap.unwrap()),
     maxDocumentsPerJob: collectionLimits.maxDocumentsPerJob,
     maxJobBodyBytes: collectionLimits.maxJobBodyBytes,
     maxDocumentLength: collectionLimits.maxDocumentLength,
@@ -31,6 +32,6 @@ export function readCollectionLimits(): CollectionLimits {
   };
 }
 
-function numberBounds(schema: { minValue: number | null; maxValue: number | null }, fallback: number) {
-  return { min: schema.minValue ?? 0, max: schema.maxValue ?? Number.MAX_SAFE_INTEGER, default: fallback };
+function numberBounds(schema: { minValue: number | null; maxValue: number | null }) {
+  return { min: schema.minValue ?? 0, max: schema.maxValue ?? Number.MAX_SAFE_INTEGER };
 }

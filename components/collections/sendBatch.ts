@@ -5,7 +5,7 @@ import type { PlannedDocument } from "./uploadPlan";
 export type FileOutcome =
   | { status: "waiting" }
   | { status: "sending" }
-  | { status: "added"; chunks: number }
+  | { status: "added"; chunks: number; truncated?: { chunks: number; message: string } }
   | { status: "duplicate" }
   | { status: "failed"; message: string }
   | { status: "skipped"; message: string }

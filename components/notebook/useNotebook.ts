@@ -44,7 +44,7 @@ export function useNotebook(init: NotebookInit) {
   // What the server said about texts it could not read (or read only in part), by model and text,
   // so later runs leave them out without asking again.
   const unreadable = useRef(new Map<string, string[]>());
-  const warnings = useRef(new Map<string, TextWarning>());
+  const warnings = useRef(new Map<string, TextWarning[]>());
   const cellsRef = useRef(cells);
   cellsRef.current = cells;
 
@@ -64,7 +64,9 @@ export function useNotebook(init: NotebookInit) {
           const refused = new Set(outcome.unreadable);
           outcome.unreadable.forEach((text) => unreadable.current.set(key(text), outcome.readableBy));
           fresh.filter((text) => !refused.has(text)).forEach((text) => embedded.current.add(key(text)));
-          outcome.warnings.forEach((warning) => warnings.current.set(key(warning.text), warning));
+          const said = new Map<string, TextWarning[]>();
+          outcome.warnings.forEach((warning) => said.set(key(warning.text), [...(said.get(key(warning.text)) ?? []), warning]));
+          said.forEach((list, text) => warnings.current.set(text, list));
         }
         // Items the model cannot read are left out of every cell; the cells say which, and why.
         const current = typed.filter((item) => !unreadable.current.has(key(item.text)));

@@ -49,6 +49,11 @@ const modelInfo = z.object({
     .object({ scripts: z.array(z.string()), languages: z.array(z.string()), note: z.string().optional() })
     .nullable()
     .describe("Unicode scripts (Latin, Han, …) and BCP 47 languages the model reads; null when unknown (remote models)."),
+  maxTokens: z
+    .number()
+    .int()
+    .optional()
+    .describe("The most tokens of a text the model reads (use-lite 128; local: models their max_seq_length, prefix and special tokens included): the rest of a longer text does not change its vector, and such texts get a `truncated` warning. Absent when there is no limit (word models) or it is unknown (remote models)."),
   download: z
     .object({
       state: z.enum(["absent", "downloading", "ready", "failed"]),
@@ -79,15 +84,25 @@ const llmTokens = z.object({
 });
 const warnings = z
   .array(
-    z.object({
-      code: z.literal("unknown_pieces"),
-      text: z.string(),
-      unknown: z.array(z.string()).describe("The pieces or words the model has no entry for (up to 20)."),
-      message: z.string(),
-    }),
+    z.discriminatedUnion("code", [
+      z.object({
+        code: z.literal("unknown_pieces"),
+        text: z.string(),
+        unknown: z.array(z.string()).describe("The pieces or words the model has no entry for (up to 20)."),
+        message: z.string(),
+      }),
+      z.object({
+        code: z.literal("truncated"),
+        text: z.string(),
+        tokens: z.number().int().describe("The text's tokens, as the model counts them."),
+        maxTokens: z.number().int().describe("The most the model reads."),
+        readCharacters: z.number().int().describe("About how many of the text's first characters that is: its vector stands for them."),
+        message: z.string(),
+      }),
+    ]),
   )
   .optional()
-  .describe("Present when the model embedded some texts without knowing all their pieces (up to 100). Texts it cannot read at all are refused with 400 unreadable:texts.");
+  .describe("Present when the model embedded some texts without reading all of them (up to 100): some pieces unknown to it, or longer than it reads. Texts it cannot read at all are refused with 400 unreadable:texts.");
 const exploration = z.object({
   slug: z.string(),
   title: z.string(),
@@ -153,6 +168,10 @@ const job = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
 });
+const truncatedChunks = z
+  .object({ chunks: z.number().int(), maxTokens: z.number().int(), message: z.string() })
+  .optional()
+  .describe("Present when some of the document's chunks are longer than the model reads (its maxTokens): their vectors stand for their beginnings; keyword search reads them whole.");
 const jobWithDocuments = job.extend({
   documents: z
     .array(
@@ -163,6 +182,7 @@ const jobWithDocuments = job.extend({
         documentId: z.number().int().optional(),
         chunks: z.number().int().optional(),
         duplicate: z.boolean().optional(),
+        truncated: truncatedChunks,
         error: z.object({ code: z.string(), message: z.string() }).optional().describe("failed: why (e.g. unreadable:texts); the job went on."),
       }),
     )
@@ -197,7 +217,7 @@ export const operations: Operation[] = [
   { method: "post", path: "/api/collections", tag: "Collections", summary: "Create a document collection", body: createCollectionSchema, success: { status: 201, description: "Its id, and its read and write keys (shown only now)", schema: z.object({ id: z.string(), readKey: z.string(), writeKey: z.string(), collection }) }, errors: [400, 503] },
   { method: "get", path: "/api/collections/{id}", tag: "Collections", summary: "A collection's name, model, chunking and counts, and what the presented key may do", auth: "optional", success: { status: 200, description: "The collection", schema: collection.extend({ access: z.enum(["write", "read", "public"]).describe("write: may change it; read: may search it; public: no key needed to search") }) }, errors: [401, 403, 404] },
   { method: "delete", path: "/api/collections/{id}", tag: "Collections", summary: "Delete a collection with all its documents", auth: "required", success: { status: 204, description: "Deleted" }, errors: [401, 403, 404] },
-  { method: "post", path: "/api/collections/{id}/documents", tag: "Collections", summary: "Chunk, embed and store documents (an identical document is not stored twice); with Prefer: respond-async, as a background job", body: addDocumentsSchema, auth: "required", headers: [{ name: "Prefer", description: `respond-async: queue the upload as a background job and answer 202 at once; it may then hold up to ${collectionLimits.maxDocumentsPerJob.toLocaleString("en")} documents in ${collectionLimits.maxJobBodyBytes / 1024 / 1024} MB, and its chunks are not limited. Without it the upload is stored before the reply: up to ${collectionLimits.maxDocumentsPerRequest} documents and ${collectionLimits.maxChunksPerRequest.toLocaleString("en")} chunks.`, schema: { type: "string", examples: ["respond-async"] } }], success: { status: 201, description: "Per document: id, chunk count, whether it was a duplicate", schema: z.object({ documents: z.array(z.object({ documentId: z.number().int(), chunks: z.number().int(), duplicate: z.boolean() })) }) }, accepted: { description: "Queued as a background job (Prefer: respond-async); Location is the job's address", schema: z.object({ job }) }, errors: [400, 401, 403, 404, 413, 503] },
+  { method: "post", path: "/api/collections/{id}/documents", tag: "Collections", summary: "Chunk, embed and store documents (an identical document is not stored twice); with Prefer: respond-async, as a background job", body: addDocumentsSchema, auth: "required", headers: [{ name: "Prefer", description: `respond-async: queue the upload as a background job and answer 202 at once; it may then hold up to ${collectionLimits.maxDocumentsPerJob.toLocaleString("en")} documents in ${collectionLimits.maxJobBodyBytes / 1024 / 1024} MB, and its chunks are not limited. Without it the upload is stored before the reply: up to ${collectionLimits.maxDocumentsPerRequest} documents and ${collectionLimits.maxChunksPerRequest.toLocaleString("en")} chunks.`, schema: { type: "string", examples: ["respond-async"] } }], success: { status: 201, description: "Per document: id, chunk count, whether it was a duplicate", schema: z.object({ documents: z.array(z.object({ documentId: z.number().int(), chunks: z.number().int(), duplicate: z.boolean(), truncated: truncatedChunks })) }) }, accepted: { description: "Queued as a background job (Prefer: respond-async); Location is the job's address", schema: z.object({ job }) }, errors: [400, 401, 403, 404, 413, 503] },
   { method: "get", path: "/api/collections/{id}/jobs", tag: "Collections", summary: "The collection's background jobs: every unfinished one and the 20 most recent finished, newest first", auth: "optional", success: { status: 200, description: "Jobs with their progress", schema: z.object({ jobs: z.array(job) }) }, errors: [401, 403, 404] },
   { method: "get", path: "/api/collections/{id}/jobs/{job}", tag: "Collections", summary: "A job's state and progress (documents, chunks, chunks/s, ETA), and each document's outcome", auth: "optional", success: { status: 200, description: "The job", schema: z.object({ job: jobWithDocuments }) }, errors: [401, 403, 404] },
   { method: "delete", path: "/api/collections/{id}/jobs/{job}", tag: "Collections", summary: "Cancel a job: it stops between documents; those already stored stay (listed as added)", auth: "required", success: { status: 200, description: "Cancelled (or it had finished meanwhile)", schema: z.object({ job: jobWithDocuments }) }, accepted: { description: "Still finishing the document under way after 10 s; it stops after it", schema: z.object({ job: jobWithDocuments }) }, errors: [401, 403, 404, 409] },

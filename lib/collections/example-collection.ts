@@ -30,7 +30,8 @@ async function seed(db: Database): Promise<void> {
   if (!row) {
     await createCollection(
       db,
-      { name: exampleCollection.name, model: exampleCollection.model, public: true, chunking: { size: 800, overlap: 100 } },
+      // The model's own chunking: chunks it reads whole (model-chunking.ts).
+      { name: exampleCollection.name, model: exampleCollection.model, public: true },
       { publicId: exampleCollectionId },
     ).catch(async (error) => {
       // Another process made it meanwhile: the unique id says so.

@@ -36,3 +36,24 @@ export async function insertNewDocuments(db: Database, { collectionId, documents
     return outcomes;
   });
 }
+
+/** Said of a stored document whose chunks the model read only in part (see readability.ts). */
+export interface TruncationNote {
+  /** Its chunks longer than the model reads. */
+  chunks: number;
+  maxTokens: number;
+  message: string;
+}
+
+/** The note for a document of `total` chunks of which `truncated` are longer than `model` reads; undefined when none is. */
+export function truncationNote(model: { id: string; maxTokens?: number }, truncated: number, total: number): TruncationNote | undefined {
+  if (truncated === 0 || !model.maxTokens) return undefined;
+  const which = truncated === total ? (total === 1 ? "Its chunk is" : `All ${total} of its chunks are`) : `${truncated} of its ${total} chunks are`;
+  return {
+    chunks: truncated,
+    maxTokens: model.maxTokens,
+    message:
+      `${which} longer than ${model.id} reads (${model.maxTokens} tokens): ${truncated === 1 ? "that chunk's vector stands" : "their vectors stand"} for ` +
+      `${truncated === 1 ? "its" : "their"} beginning, while keyword search reads ${truncated === 1 ? "it" : "them"} whole. A smaller chunk size avoids this.`,
+  };
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { kSchema, modelIdSchema, textSchema } from "../api/schemas";
 import { searchModes } from "../hybrid-search/modes";
 import type { ChunkHit } from "../hybrid-search/search";
+import { chunkSizeRange } from "./chunker";
 
 /** Request schemas and limits of the collections API (also the source of its OpenAPI document). */
 
@@ -43,10 +44,25 @@ export const metadataSchema = z
 
 export const chunkingSchema = z
   .strictObject({
-    size: z.number().int().min(100).max(8_000).default(800).describe("Largest chunk, in characters (100–8,000; default 800)."),
-    overlap: z.number().int().min(0).max(4_000).default(100).describe("Characters of context shared by consecutive chunks (default 100, at most size/2)."),
+    size: z
+      .number()
+      .int()
+      .min(chunkSizeRange.min)
+      .max(chunkSizeRange.max)
+      .optional()
+      .describe(`Largest chunk, in characters (${chunkSizeRange.min}–${chunkSizeRange.max.toLocaleString("en")}). Default: what the model reads whole, at most 800 (use-lite: 350, as it reads 128 tokens).`),
+    overlap: z
+      .number()
+      .int()
+      .min(0)
+      .max(chunkSizeRange.max / 2)
+      .optional()
+      .describe("Characters of context shared by consecutive chunks, at most size/2 (default: an eighth of size, 100 for 800)."),
   })
-  .refine((value) => value.overlap <= value.size / 2, { message: "overlap must be at most half of size", path: ["overlap"] });
+  .refine((value) => value.overlap === undefined || value.size === undefined || value.overlap <= value.size / 2, {
+    message: "overlap must be at most half of size",
+    path: ["overlap"],
+  });
 
 export const createCollectionSchema = z.strictObject({
   name: z

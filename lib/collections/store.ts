@@ -2,10 +2,13 @@ import { AppError } from "../api/errors";
 import { findDocumentsByHashes, insertCollection, type CollectionRow, type NewDocument } from "../db/collection-queries";
 import type { Database } from "../db/connection";
 import { resolveModel } from "../embeddings/registry";
+import { truncatedTexts } from "../embeddings/readability";
 import { embedTexts } from "../embeddings/service";
+import type { ModelInfo } from "../embeddings/types";
 import { createSecretKey, createSlug, hashKey } from "../keys";
 import { chunkText } from "./chunker";
-import { contentHash, insertNewDocuments } from "./ingest";
+import { contentHash, insertNewDocuments, truncationNote, type TruncationNote } from "./ingest";
+import { defaultChunking, defaultOverlap } from "./model-chunking";
 import { collectionLimits, type AddDocumentsInput, type CollectionInfo, type CreateCollectionInput } from "./schemas";
 
 /**
@@ -34,10 +37,19 @@ export async function createCollection(db: Database, input: CreateCollectionInpu
     isPublic: input.public,
     readKeyHash: hashKey(readKey),
     writeKeyHash: hashKey(writeKey),
-    chunkSize: input.chunking?.size ?? 800,
-    chunkOverlap: input.chunking?.overlap ?? 100,
+    ...chunkingFor(model, input.chunking),
   });
   return { collection: toInfo(row, { documents: 0, chunks: 0 }), readKey, writeKey };
+}
+
+/** The chunking asked for, with what it leaves out taken from the model's defaults (model-chunking.ts). */
+function chunkingFor(model: ModelInfo, asked: CreateCollectionInput["chunking"]): { chunkSize: number; chunkOverlap: number } {
+  const chunkSize = asked?.size ?? defaultChunking(model).size;
+  const chunkOverlap = asked?.overlap ?? defaultOverlap(chunkSize);
+  if (chunkOverlap > chunkSize / 2) {
+    throw new AppError("bad_request:chunking.overlap", `overlap must be at most half of size: ${chunkOverlap} is more than half of ${chunkSize} (${model.id}'s default size).`);
+  }
+  return { chunkSize, chunkOverlap };
 }
 
 export interface AddedDocument {
@@ -45,6 +57,8 @@ export interface AddedDocument {
   chunks: number;
   /** True when the same text was already in the collection: nothing was added. */
   duplicate: boolean;
+  /** Present when some of its chunks are longer than the model reads. */
+  truncated?: TruncationNote;
 }
 
 /**
@@ -73,6 +87,8 @@ export async function storeDocuments(db: Database, row: CollectionRow, documents
   }
   // Not stored in the shared embeddings cache: a collection's text is only for those with its key.
   const vectors = chunkTexts.length > 0 ? (await embedTexts(db, { model: row.model, texts: chunkTexts, store: false })).vectors : [];
+  const model = resolveModel(row.model);
+  const truncated = await truncatedTexts(model, chunkTexts);
 
   let next = 0;
   const newDocuments: NewDocument[] = [...fresh.entries()].map(([contentHash, document]) => ({
@@ -89,7 +105,11 @@ export async function storeDocuments(db: Database, row: CollectionRow, documents
     const outcome = stored.get(hash);
     const first = outcome?.inserted === true && !reported.has(hash);
     reported.add(hash);
-    if (first) return { documentId: outcome.documentId, chunks: fresh.get(hash)!.chunks.length, duplicate: false };
+    if (first) {
+      const { chunks } = fresh.get(hash)!;
+      const note = truncationNote(model.info(), chunks.filter((chunk) => truncated.has(chunk.text)).length, chunks.length);
+      return { documentId: outcome.documentId, chunks: chunks.length, duplicate: false, ...(note ? { truncated: note } : {}) };
+    }
     return { documentId: existing.get(hash) ?? outcome!.documentId, chunks: 0, duplicate: true };
   });
 }

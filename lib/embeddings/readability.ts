@@ -5,15 +5,28 @@ import type { EmbeddingModel, TextReading } from "./types";
 /**
  * Never a silent wrong answer: before a model embeds anything, the texts it cannot read are refused
  * (use-lite gives every all-unknown text, such as 猫 or 动物, one and the same vector), and texts
- * with some unknown pieces get a warning that travels with the reply.
+ * with some unknown pieces, or longer than the model reads, get a warning that travels with the reply.
  */
 
-/** A text the model embedded without knowing all of it. */
-export interface TextWarning {
+/** A text the model embedded without reading all of it: some pieces unknown, or past its length limit. */
+export type TextWarning = UnknownPiecesWarning | TruncatedWarning;
+
+export interface UnknownPiecesWarning {
   code: "unknown_pieces";
   text: string;
   /** The pieces or words the model has no entry for (at most `maxPiecesPerWarning`). */
   unknown: string[];
+  message: string;
+}
+
+/** The text is longer than the model reads (its `maxTokens`): the vector stands for its beginning. */
+export interface TruncatedWarning {
+  code: "truncated";
+  text: string;
+  /** The text's tokens, the model's limit, and about how many of its first characters that is. */
+  tokens: number;
+  maxTokens: number;
+  readCharacters: number;
   message: string;
 }
 
@@ -37,14 +50,15 @@ export async function checkReadable(model: EmbeddingModel, texts: string[]): Pro
   const readings = await readThroughMemo(model, distinct);
   const unreadable = distinct.filter((_, i) => !readings[i].readable);
   if (unreadable.length > 0) throw await unreadableError(model, unreadable);
+  const info = model.info();
   const warnings: TextWarning[] = [];
   for (const [i, text] of distinct.entries()) {
-    const { unknown } = readings[i];
-    if (unknown.length === 0) continue;
-    if (warnings.length === maxWarnings) break;
-    warnings.push(warningFor(model.info().id, text, unknown));
+    const { unknown, truncated } = readings[i];
+    if (unknown.length > 0) warnings.push(unknownPiecesWarning(info.id, text, unknown));
+    if (truncated && info.maxTokens) warnings.push(truncatedWarning(info.id, text, { ...truncated, maxTokens: info.maxTokens }));
+    if (warnings.length >= maxWarnings) break;
   }
-  return warnings;
+  return warnings.slice(0, maxWarnings);
 }
 
 /**
@@ -58,18 +72,29 @@ export async function keepReadable<T extends { text: string }>(model: EmbeddingM
   return results.filter((_, i) => readings[i].readable);
 }
 
+/**
+ * The texts of `texts` longer than `model` reads (its `maxTokens`), uncapped, unlike the warnings:
+ * an upload counts them per document. Cheap after `checkReadable` saw the same texts (memoised).
+ */
+export async function truncatedTexts(model: EmbeddingModel, texts: string[]): Promise<Set<string>> {
+  if (!model.read || !model.info().maxTokens || texts.length === 0) return new Set();
+  const distinct = [...new Set(texts)];
+  const readings = await readThroughMemo(model, distinct);
+  return new Set(distinct.filter((_, i) => readings[i].truncated));
+}
+
 /** `{ warnings }` for a reply when there are any, else nothing: replies stay as they were for readable input. */
 export function warningsField(warnings: TextWarning[]): { warnings?: TextWarning[] } {
   return warnings.length > 0 ? { warnings: warnings.slice(0, maxWarnings) } : {};
 }
 
-/** Both lists, each text's warning once. */
+/** Both lists, each warning (a code for a text) once. */
 export function mergeWarnings(...lists: TextWarning[][]): TextWarning[] {
   const seen = new Set<string>();
-  return lists.flat().filter(({ text }) => !seen.has(text) && seen.add(text));
+  return lists.flat().filter(({ code, text }) => !seen.has(`${code}\u0000${text}`) && seen.add(`${code}\u0000${text}`));
 }
 
-function warningFor(modelId: string, text: string, unknown: string[]): TextWarning {
+function unknownPiecesWarning(modelId: string, text: string, unknown: string[]): UnknownPiecesWarning {
   const pieces = unknown.slice(0, maxPiecesPerWarning);
   const listed = pieces.map((piece) => JSON.stringify(piece)).join(", ") + (unknown.length > pieces.length ? ` and ${unknown.length - pieces.length} more` : "");
   return {
@@ -77,6 +102,19 @@ function warningFor(modelId: string, text: string, unknown: string[]): TextWarni
     text,
     unknown: pieces,
     message: `${modelId} does not know ${listed} in ${quote(text)}: its vector stands for the rest of the text.`,
+  };
+}
+
+function truncatedWarning(modelId: string, text: string, { tokens, maxTokens, readCharacters }: Omit<TruncatedWarning, "code" | "text" | "message">): TruncatedWarning {
+  return {
+    code: "truncated",
+    text,
+    tokens,
+    maxTokens,
+    readCharacters,
+    message:
+      `${modelId} reads the first ${maxTokens} tokens of a text, and ${quote(text)} has ${tokens}: its vector stands for about its first ` +
+      `${readCharacters} of ${text.length} characters. Cut long texts into shorter ones (a collection's chunk size).`,
   };
 }
 

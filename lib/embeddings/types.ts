@@ -28,6 +28,12 @@ export interface ModelInfo {
   /** Scripts and languages the model reads; `null` when unknown (a remote model). */
   reads: ModelReads | null;
   /**
+   * The most tokens of a text the model reads; the rest of a longer text does not change its
+   * vector (texts that long get a `truncated` warning). Absent when there is no such limit (word
+   * models average every word) or it is not known here (remote models).
+   */
+  maxTokens?: number;
+  /**
    * For a model whose files are fetched once (`local:` models): whether they are here (`ready`),
    * missing (`absent`), on their way (`downloading`, with the file under way and bytes so far of
    * `bytesTotal`, `null` while unknown) or the last attempt `failed` (`message` says why).
@@ -49,6 +55,11 @@ export interface ModelInfo {
 export interface TextReading {
   readable: boolean;
   unknown: string[];
+  /**
+   * For a text longer than the model's `maxTokens`: its token count, and about how many of its
+   * first characters the model reads. Absent when the model reads all of it.
+   */
+  truncated?: { tokens: number; readCharacters: number };
 }
 
 /**

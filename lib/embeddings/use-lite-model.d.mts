@@ -7,6 +7,3 @@ export interface UseLiteModel {
 
 /** `attention: "xnnpack"` (default) runs the tuned kernels and tokenizer; `"tfjs"` the packages as they ship. */
 export function loadUseLiteModel(options?: { attention?: "xnnpack" | "tfjs" }): Promise<UseLiteModel>;
-
-/** The package's `Tokenizer.encode`, without its copies: the same ids for every text. */
-export function encodeWithoutCopies(tokenizer: unknown): (text: string) => number[];

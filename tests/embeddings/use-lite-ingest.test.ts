@@ -5,7 +5,7 @@ import type { Database } from "@/lib/db/connection";
 import { ModelWorker, ModelWorkerPool } from "@/lib/embeddings/model-worker";
 import { embedTexts } from "@/lib/embeddings/service";
 import { createUseLite, useLite } from "@/lib/embeddings/use-lite";
-import { encodeWithoutCopies } from "@/lib/embeddings/use-lite-model.mjs";
+import { encodeWithoutCopies } from "@/lib/embeddings/use-lite-encode.mjs";
 import { normalize } from "@/lib/vectors";
 import { testBackends, useScratchDatabase } from "../support/databases";
 

@@ -1,11 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { createBatcher } from "@/lib/embeddings/batcher";
 import { useLite } from "@/lib/embeddings/use-lite";
+import { collapseWhitespace, useLiteMaxTokens, useLitePieces } from "@/lib/embeddings/use-lite-tokens";
 import { cosine } from "@/lib/vectors";
 
 describe("useLite", () => {
   it("describes itself: 512-dimensional local sentence model", () => {
     expect(useLite.info()).toMatchObject({ id: "use-lite", dims: 512, kind: "sentence", local: true, available: true });
+  });
+
+  it(`reads the first ${useLiteMaxTokens} tokens of a text: later ones do not change its vector, earlier ones do`, async () => {
+    expect(useLite.info().maxTokens).toBe(useLiteMaxTokens);
+    const sentences = Array.from({ length: 20 }, (_, i) => `Sentence ${i + 1} describes a lighthouse keeper and the ships passing in the night.`);
+    const text = collapseWhitespace(sentences.join(" "));
+    const pieces = await useLitePieces(text);
+    expect(pieces.length).toBeGreaterThan(useLiteMaxTokens + 50);
+    const firstTokens = (count: number) => pieces.slice(0, count).map((piece) => piece.text).join("").replace(/\u2581/g, " ").trim();
+    const [whole, first128, first127] = await useLite.embed([text, firstTokens(useLiteMaxTokens), firstTokens(useLiteMaxTokens - 1)]);
+    expect(cosine(whole, first128)).toBeGreaterThan(0.99999);
+    expect(cosine(whole, first127)).toBeLessThan(0.9999);
   });
 
   it("embeds related words nearer each other: cat~dog > cat~truck, car~truck > car~banana", async () => {

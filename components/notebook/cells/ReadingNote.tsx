@@ -8,6 +8,7 @@ const shown = 8;
  */
 export function ReadingNote({ reading, onSwitchModel }: { reading: Reading; onSwitchModel?: (model: string) => void }) {
   const { model, unreadable, readableBy, warnings } = reading;
+  const partlyRead = new Set(warnings.map((warning) => warning.text)).size;
   return (
     <div className="reading-note" role="note">
       {unreadable.length > 0 && (
@@ -29,12 +30,15 @@ export function ReadingNote({ reading, onSwitchModel }: { reading: Reading; onSw
       {warnings.length > 0 && (
         <p>
           <strong>
-            {model} read {warnings.length === 1 ? "1 item" : `${warnings.length} items`} only in part:
+            {model} read {partlyRead === 1 ? "1 item" : `${partlyRead} items`} only in part:
           </strong>{" "}
           {warnings.slice(0, shown).map((warning, i) => (
-            <span key={warning.text}>
+            <span key={`${warning.code} ${warning.text}`}>
               {i > 0 && "; "}
-              {quote(warning.text)} without {warning.unknown.map(quote).join(", ")}
+              {quote(warning.text)}{" "}
+              {warning.code === "unknown_pieces"
+                ? `without ${warning.unknown.map(quote).join(", ")}`
+                : `only its first ~${warning.readCharacters} characters (${warning.maxTokens} of its ${warning.tokens} tokens)`}
             </span>
           ))}
           {warnings.length > shown && `; and ${warnings.length - shown} more`}.

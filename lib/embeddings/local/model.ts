@@ -7,9 +7,9 @@ import type { EmbeddingModel, ModelInfo, TextReading } from "../types";
 import { downloadModelFiles, downloadStatus, type DownloadOptions } from "./download";
 import { checkModelFiles, describeMissingFiles, isFilePresent, modelDirectory, tokenizerFiles } from "./files";
 import { knownModel } from "./known-models";
-import { readText } from "./reading";
+import { readText, truncationOf } from "./reading";
 import { loadModel, loadTokenizer, planBatches, type LoadedModel } from "./runtime";
-import { hiddenSizeFromConfigText, readModelSettings } from "./settings";
+import { hiddenSizeFromConfigText, readModelSettings, type ModelSettings } from "./settings";
 
 export interface LocalModelOptions {
   /** MODELS_DIR: the model's files are in `<modelsDir>/<owner>/<name>/`. */
@@ -52,6 +52,9 @@ export function createLocalModel(repoId: string, options: LocalModelOptions): Em
   let loading: Promise<LoadedModel> | undefined;
   let loaded: LoadedModel | undefined;
   let tokenizerLoading: Promise<PreTrainedTokenizer> | undefined;
+  /** Read from the model's files on first use (they say how long a text it reads). */
+  let modelSettings: ModelSettings | undefined;
+  const getModelSettings = async () => (modelSettings ??= await readModelSettings(dir, repoId));
 
   const describe = (): string => {
     const what = known?.summary ?? `${repoId}, an ONNX embedding model from MODELS_DIR`;
@@ -76,6 +79,7 @@ export function createLocalModel(repoId: string, options: LocalModelOptions): Em
       available: present || settings.downloads,
       description: describe(),
       reads: known?.reads ?? null,
+      maxTokens: modelSettings?.maxLength ?? known?.maxLength,
       download,
     };
   }
@@ -157,7 +161,7 @@ export function createLocalModel(repoId: string, options: LocalModelOptions): Em
     }
     if (loaded) return loaded;
     loading ??= (async () => {
-      const modelSettings = await readModelSettings(dir, repoId);
+      modelSettings = await readModelSettings(dir, repoId);
       return loadModel({ modelId: id, dir, onnxFile, settings: modelSettings, tokenizer: getTokenizer, threads: settings.threads, workerFile: settings.workerFile });
     })().then(
       (model) => (loaded = model),
@@ -190,7 +194,7 @@ export function createLocalModel(repoId: string, options: LocalModelOptions): Em
       return embedQueued(texts);
     },
     async read(texts): Promise<TextReading[]> {
-      const tokenizer = await getTokenizer();
+      const [tokenizer, { prefix, maxLength }] = await Promise.all([getTokenizer(), getModelSettings()]);
       const unkId = tokenizer.unk_token_id ?? undefined;
       const reader = {
         ids: (text: string) => tokenizer.encode(text, { add_special_tokens: false }),
@@ -198,7 +202,11 @@ export function createLocalModel(repoId: string, options: LocalModelOptions): Em
         // The tokenizer counts its unknown token as special: here it is what we look for.
         specialIds: new Set(tokenizer.all_special_ids.filter((id) => id !== unkId)),
       };
-      return texts.map((text) => readText(reader, text));
+      const count = (text: string) => tokenizer.encode(prefix + text).length;
+      return texts.map((text) => {
+        const truncated = truncationOf(count, text, maxLength);
+        return { ...readText(reader, text), ...(truncated ? { truncated } : {}) };
+      });
     },
   };
 }

@@ -58,3 +58,21 @@ const piecePattern = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|(?:
 export function pieces(text: string): string[] {
   return text.match(piecePattern) ?? [];
 }
+
+/**
+ * How much of `text` fits in a model's `maxLength` tokens, when it does not all fit. `count` gives
+ * the tokens the model sees for a text (prefix and special tokens included). Tokenizers here give
+ * no offsets, so the characters read are found by halving: the longest beginning that still fits.
+ */
+export function truncationOf(count: (text: string) => number, text: string, maxLength: number): TextReading["truncated"] {
+  const tokens = count(text);
+  if (tokens <= maxLength) return undefined;
+  let fits = 0;
+  let overflows = text.length;
+  while (overflows - fits > 1) {
+    const middle = Math.floor((fits + overflows) / 2);
+    if (count(text.slice(0, middle)) <= maxLength) fits = middle;
+    else overflows = middle;
+  }
+  return { tokens, readCharacters: fits };
+}

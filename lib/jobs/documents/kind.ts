@@ -2,9 +2,11 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import { AppError } from "../../api/errors";
 import { isDatabaseUnavailable } from "../../api/handler";
 import { chunkText, type Chunk } from "../../collections/chunker";
-import { contentHash, insertNewDocuments } from "../../collections/ingest";
+import { contentHash, insertNewDocuments, truncationNote } from "../../collections/ingest";
 import type { NewDocument } from "../../db/collection-queries";
 import { findDocumentDetailsByHashes, type StoredDocumentDetails } from "../../db/ingest-queries";
+import { truncatedTexts } from "../../embeddings/readability";
+import { resolveModel } from "../../embeddings/registry";
 import { embedTexts } from "../../embeddings/service";
 import type { JobKind, JobRun, JsonObject, PendingJobItem } from "../types";
 
@@ -118,7 +120,7 @@ async function storeGroup(job: JobRun, params: UploadParams, group: Prepared[]):
       ? alreadyStored(document, stored.get(document.hash)!)
       : vectors instanceof AppError
         ? { status: "failed", error: { code: vectors.code, message: vectors.message } }
-        : await storeDocument(job, collectionId, document, vectors!);
+        : await withTruncationNote(await storeDocument(job, collectionId, document, vectors!), params.model, document);
     if (!stored.has(document.hash)) partial.completed += document.chunks.length;
     job.reportPartial(Math.max(0, partial.embedded - partial.completed));
     await job.complete(document.item.position, result, document.chunks.length);
@@ -134,6 +136,16 @@ function alreadyStored(document: Prepared, details: StoredDocumentDetails): Json
   const attempted = document.item.attemptedAt;
   if (attempted !== null && details.createdAt >= attempted) return added(details.documentId, details.chunks);
   return { status: "duplicate", documentId: details.documentId, chunks: 0, duplicate: true };
+}
+
+/** The stored document's result, with a note when the model read some of its chunks only in part. */
+async function withTruncationNote(result: JsonObject, modelId: string, document: Prepared): Promise<JsonObject> {
+  if (result.status !== "added") return result;
+  const model = resolveModel(modelId);
+  const texts = document.chunks.map((chunk) => chunk.text);
+  const truncated = await truncatedTexts(model, texts);
+  const note = truncationNote(model.info(), texts.filter((text) => truncated.has(text)).length, texts.length);
+  return note ? { ...result, truncated: { ...note } } : result;
 }
 
 function added(documentId: number, chunks: number): JsonObject {
