@@ -1,7 +1,7 @@
 import { searchChunks, type ChunkSearchStrategy } from "../db/collection-queries";
 import type { Database } from "../db/database";
 import type { Prisma } from "../db/generated/prisma/client";
-import { analyze, queryTerms } from "./analyze";
+import { analyze, isStopTerm, queryTerms } from "./analyze";
 import { reciprocalRankFusion } from "./fusion";
 import { searchModes, type SearchMode } from "./modes";
 import { analysePendingChunks, keywordSearchChunks, matchingChunkStatistics } from "./keyword-queries";
@@ -119,8 +119,7 @@ export async function searchCollectionChunks(
   const kept = minScore === undefined ? scored : scored.filter((chunk) => passes(chunk, mode, minScore));
   kept.sort((a, b) => b.score - a.score || (b.parts.vector?.score ?? 0) - (a.parts.vector?.score ?? 0) || a.chunkId - b.chunkId);
 
-  const termSet = new Set(terms);
-  const results = kept.slice(0, k).map((chunk) => ({ ...chunk, highlights: highlightSpans(chunk.text, termSet) }));
+  const results = kept.slice(0, k).map((chunk) => ({ ...chunk, highlights: highlightSpans(chunk.text, highlightTerms(terms)) }));
   return { mode, ...(mode === "keyword" ? {} : { strategy }), terms, results };
 }
 
@@ -128,6 +127,16 @@ export async function searchCollectionChunks(
 function passes(chunk: { score: number; parts: ChunkHit["parts"] }, mode: SearchMode, minScore: number): boolean {
   if (mode === "keyword") return chunk.score >= minScore;
   return chunk.parts.vector !== null && chunk.parts.vector.score >= minScore;
+}
+
+/**
+ * The question's terms worth marking in a result: its stop words count in the score, but marking
+ * every "and" and "the" of a passage hides the words that matter; a question of stop words only
+ * ("to be or not to be") keeps them all.
+ */
+export function highlightTerms(terms: string[]): Set<string> {
+  const telling = terms.filter((term) => !isStopTerm(term));
+  return new Set(telling.length > 0 ? telling : terms);
 }
 
 /** The spans of `text` whose terms are among `terms`, in order, overlapping ones merged. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyze, isStopTerm, queryTerms } from "@/lib/hybrid-search/analyze";
 import { reciprocalRankFusion } from "@/lib/hybrid-search/fusion";
-import { highlightSpans } from "@/lib/hybrid-search/search";
+import { highlightSpans, highlightTerms } from "@/lib/hybrid-search/search";
 import { anyTermQuery, chunkSearchTerms } from "@/lib/hybrid-search/tsvector";
 
 const terms = (text: string) => analyze(text).map((term) => term.term);
@@ -89,5 +89,15 @@ describe("highlights", () => {
     expect(spans.slice(2).join("")).toBe("人工智能");
     expect(spans.slice(2).every((span) => span.length >= 2)).toBe(true);
     expect(highlightSpans(text, new Set())).toEqual([]);
+  });
+
+  it("leaves the question's stop words unmarked, unless it has no other words", () => {
+    const text = "The bees and the wasps fly to the flowers.";
+    const marked = (question: string) => highlightSpans(text, highlightTerms(queryTerms(question))).map(([start, end]) => text.slice(start, end));
+    expect(marked("the bees and the flowers")).toEqual(["bees", "flowers"]);
+    expect(marked("and the")).toEqual(["The", "and", "the", "the"]);
+    // 的 is a stop word in Chinese too.
+    const chinese = "人工智能的未来";
+    expect(highlightSpans(chinese, highlightTerms(queryTerms("未来的"))).map(([start, end]) => chinese.slice(start, end))).toEqual(["未来"]);
   });
 });
