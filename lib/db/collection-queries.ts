@@ -41,6 +41,35 @@ export interface ChunkRow {
   metadata: Prisma.JsonObject;
 }
 
+/** A chunk with where it sits in its document's text (`document.text.slice(start, end)`). */
+export interface LocatedChunk extends ChunkRow {
+  start: number;
+  end: number;
+}
+
+/** The columns a search selects for each chunk: "id", "document_id", "position", "text", "start_offset", "end_offset", "metadata". */
+export interface LocatedChunkColumns {
+  id: bigint;
+  document_id: bigint;
+  position: number;
+  text: string;
+  start_offset: number;
+  end_offset: number;
+  metadata: Prisma.JsonObject;
+}
+
+export function toLocatedChunk(row: LocatedChunkColumns): LocatedChunk {
+  return {
+    chunkId: Number(row.id),
+    documentId: Number(row.document_id),
+    position: row.position,
+    text: row.text,
+    start: row.start_offset,
+    end: row.end_offset,
+    metadata: row.metadata,
+  };
+}
+
 export async function insertCollection(
   db: Database,
   collection: Omit<CollectionRow, "id" | "createdAt">,
@@ -212,22 +241,9 @@ export async function searchChunks(
     filter,
     strategy,
   }: { collectionId: bigint; vector: number[]; k: number; filter: Prisma.InputJsonObject; strategy: ChunkSearchStrategy },
-): Promise<(ChunkRow & { start: number; end: number; score: number })[]> {
-  const rows = await db.prisma.$queryRaw<
-    { id: bigint; document_id: bigint; position: number; text: string; start_offset: number; end_offset: number; metadata: Prisma.JsonObject; distance: number }[]
-  >(chunkSearchSql({ collectionId, vector, k, filter, strategy }));
-  return rows
-    .map((row) => ({
-      chunkId: Number(row.id),
-      documentId: Number(row.document_id),
-      position: row.position,
-      text: row.text,
-      start: row.start_offset,
-      end: row.end_offset,
-      metadata: row.metadata,
-      score: 1 - Number(row.distance),
-    }))
-    .sort((a, b) => b.score - a.score);
+): Promise<(LocatedChunk & { score: number })[]> {
+  const rows = await db.prisma.$queryRaw<(LocatedChunkColumns & { distance: number })[]>(chunkSearchSql({ collectionId, vector, k, filter, strategy }));
+  return rows.map((row) => ({ ...toLocatedChunk(row), score: 1 - Number(row.distance) })).sort((a, b) => b.score - a.score);
 }
 
 /** The plan of a chunk search; tests check which index it uses. */

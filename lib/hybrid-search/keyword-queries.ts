@@ -1,4 +1,4 @@
-import { explain } from "../db/collection-queries";
+import { explain, toLocatedChunk, type LocatedChunk, type LocatedChunkColumns } from "../db/collection-queries";
 import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/prisma/client";
 import { toSql } from "../vectors";
@@ -17,14 +17,7 @@ import { anyTermQuery, chunkSearchTerms } from "./tsvector";
 const k1 = 1.2;
 const b = 0.75;
 
-export interface KeywordHit {
-  chunkId: number;
-  documentId: number;
-  position: number;
-  text: string;
-  start: number;
-  end: number;
-  metadata: Prisma.JsonObject;
+export interface KeywordHit extends LocatedChunk {
   score: number;
   /** The question's terms this chunk holds. */
   terms: string[];
@@ -66,17 +59,9 @@ export async function keywordSearchChunks(
   args: { collectionId: bigint; terms: string[]; limit: number; filter: Prisma.InputJsonObject; statistics: ChunkStatistics; vector?: number[] },
 ): Promise<KeywordHit[]> {
   if (args.terms.length === 0 || args.statistics.count === 0 || args.terms.every((term) => !args.statistics.documentFrequencies.get(term))) return [];
-  const rows = await db.prisma.$queryRaw<
-    { id: bigint; document_id: bigint; position: number; text: string; start_offset: number; end_offset: number; metadata: Prisma.JsonObject; score: number; terms: string[]; distance: number | null }[]
-  >(keywordSearchSql(args));
+  const rows = await db.prisma.$queryRaw<(LocatedChunkColumns & { score: number; terms: string[]; distance: number | null })[]>(keywordSearchSql(args));
   return rows.map((row) => ({
-    chunkId: Number(row.id),
-    documentId: Number(row.document_id),
-    position: row.position,
-    text: row.text,
-    start: row.start_offset,
-    end: row.end_offset,
-    metadata: row.metadata,
+    ...toLocatedChunk(row),
     score: Number(row.score),
     terms: row.terms,
     cosine: row.distance === null ? null : 1 - Number(row.distance),

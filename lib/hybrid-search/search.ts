@@ -1,4 +1,4 @@
-import { searchChunks, type ChunkSearchStrategy } from "../db/collection-queries";
+import { searchChunks, type ChunkSearchStrategy, type LocatedChunk } from "../db/collection-queries";
 import type { Database } from "../db/database";
 import type { Prisma } from "../db/generated/prisma/client";
 import { analyze, isStopTerm, queryTerms } from "./analyze";
@@ -33,15 +33,7 @@ export const fusionWeights = { vector: 0.1, keyword: 1 } as const;
 /** How deep each side's list goes before fusion: RRF needs more than the k it returns. */
 export const fusionDepth = (k: number) => Math.min(200, Math.max(50, 2 * k));
 
-export interface ChunkHit {
-  chunkId: number;
-  documentId: number;
-  position: number;
-  text: string;
-  /** Where the chunk sits in its document's text. */
-  start: number;
-  end: number;
-  metadata: Prisma.JsonObject;
+export interface ChunkHit extends LocatedChunk {
   /** vector: the cosine; keyword: the BM25 score; hybrid: the fused score. */
   score: number;
   parts: {
