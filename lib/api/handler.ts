@@ -14,7 +14,7 @@ export function apiHandler<Context>(
 ): (request: Request, context: Context) => Promise<Response> {
   return async (request, context) => {
     try {
-      if (rateLimit) enforceRateLimit(request, rateLimit);
+      if (rateLimit) await enforceRateLimit(request, rateLimit);
       return await handle(request, context);
     } catch (error) {
       return toErrorResponse(error, request);

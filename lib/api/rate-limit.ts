@@ -1,11 +1,17 @@
 import { readConfig } from "../config";
+import { getDatabase } from "../db/client";
 import { clientAddress, rateLimitKey } from "./client-address";
 import { AppError } from "./errors";
+import { SharedRateLimiter, SharedRateLimiterWithFallback, type TokenBuckets } from "./shared-rate-limit";
 
 /**
- * Per-client rate limits, as token buckets in this process's memory: each client may burst up to
- * a minute's allowance, which refills continuously. Reads (share pages, GET endpoints) are not
- * limited, so the cheap path is never starved by the expensive one.
+ * Per-client rate limits, as token buckets: each client may burst up to a minute's allowance,
+ * which refills continuously. Reads (share pages, GET endpoints) are not limited, so the cheap
+ * path is never starved by the expensive one.
+ *
+ * On PostgreSQL (DATABASE_URL set) the buckets live in the database, shared by every server on it
+ * (shared-rate-limit.ts); on the embedded database, which one process owns, in this process's
+ * memory (RateLimiter below).
  *
  * Clients are told apart by their address (see client-address.ts and TRUSTED_PROXY_HOPS).
  */
@@ -18,7 +24,7 @@ interface Bucket {
 
 const maxTrackedClients = 10_000;
 
-export class RateLimiter {
+export class RateLimiter implements TokenBuckets {
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(
@@ -46,14 +52,18 @@ export class RateLimiter {
   }
 }
 
-let limiters: { compute: RateLimiter; write: RateLimiter; trustedProxyHops: number } | undefined;
+let limiters: (Record<RateLimitKind, TokenBuckets> & { trustedProxyHops: number }) | undefined;
 
 function getLimiters(): NonNullable<typeof limiters> {
   if (!limiters) {
     const config = readConfig();
+    const limiter = (kind: RateLimitKind, perMinute: number): TokenBuckets =>
+      config.DATABASE_URL
+        ? new SharedRateLimiterWithFallback(new SharedRateLimiter(kind, perMinute, getDatabase), new RateLimiter(perMinute))
+        : new RateLimiter(perMinute);
     limiters = {
-      compute: new RateLimiter(config.RATE_LIMIT_COMPUTE_PER_MINUTE),
-      write: new RateLimiter(config.RATE_LIMIT_WRITE_PER_MINUTE),
+      compute: limiter("compute", config.RATE_LIMIT_COMPUTE_PER_MINUTE),
+      write: limiter("write", config.RATE_LIMIT_WRITE_PER_MINUTE),
       trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     };
   }
@@ -61,9 +71,9 @@ function getLimiters(): NonNullable<typeof limiters> {
 }
 
 /** Throws 429 with Retry-After when this client has used up its allowance for `kind`. */
-export function enforceRateLimit(request: Request, kind: RateLimitKind): void {
+export async function enforceRateLimit(request: Request, kind: RateLimitKind): Promise<void> {
   const settings = getLimiters();
-  const wait = settings[kind].take(rateLimitKey(clientAddress(request, settings)));
+  const wait = await settings[kind].take(rateLimitKey(clientAddress(request, settings)));
   if (wait > 0) {
     throw new AppError(`rate_limited:${kind}`, `Too many requests from this client; try again in ${wait} s.`, {
       headers: { "Retry-After": String(wait) },

@@ -57,7 +57,7 @@ export function openAiHandler<Context>(
 ): (request: Request, context: Context) => Promise<Response> {
   return async (request, context) => {
     try {
-      enforceRateLimit(request, "compute");
+      await enforceRateLimit(request, "compute");
       return await handle(request, context);
     } catch (error) {
       const { status, body, headers } = toOpenAiError(isAppError(error) ? error : await asAppError(error, request));
