@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { modelOptionLabel } from "@/components/models/optionLabel";
-import { defaultChunking } from "@/lib/collections/model-chunking";
+import { defaultChunking, defaultOverlap } from "@/lib/collections/model-chunking";
 import type { ModelInfo } from "@/lib/embeddings/types";
 import { createCollection, type CreatedCollection } from "./collectionsApi";
 import type { CollectionLimits } from "./limits";
@@ -24,9 +24,10 @@ export function CreateCollectionForm({
   const [isPublic, setIsPublic] = useState(false);
   const selectedModel = models.find((candidate) => candidate.id === model);
   const defaults = defaultChunking(selectedModel ?? {});
-  // The model's defaults until the person types their own chunking.
-  const [chosen, setChosen] = useState<{ size: number; overlap: number } | undefined>();
-  const { size, overlap } = chosen ?? defaults;
+  // The model's defaults until the person types their own; the overlap follows the size until typed.
+  const [chosen, setChosen] = useState<{ size?: number; overlap?: number }>({});
+  const size = chosen.size ?? defaults.size;
+  const overlap = chosen.overlap ?? (chosen.size === undefined ? defaults.overlap : defaultOverlap(chosen.size));
   const [status, setStatus] = useState<{ busy: boolean; error?: string }>({ busy: false });
   const maxOverlap = Math.min(limits.chunkOverlap.max, Math.floor(size / 2));
 
@@ -91,7 +92,7 @@ export function CreateCollectionForm({
                 max={limits.chunkSize.max}
                 step={50}
                 value={size}
-                onChange={(event) => setChosen({ size: event.target.valueAsNumber, overlap })}
+                onChange={(event) => setChosen({ ...chosen, size: event.target.valueAsNumber })}
               />
               <span className="unit">characters</span>
             </label>
@@ -105,7 +106,7 @@ export function CreateCollectionForm({
                 max={maxOverlap}
                 step={10}
                 value={overlap}
-                onChange={(event) => setChosen({ size, overlap: event.target.valueAsNumber })}
+                onChange={(event) => setChosen({ ...chosen, overlap: event.target.valueAsNumber })}
               />
               <span className="unit">characters</span>
             </label>

@@ -23,9 +23,9 @@ export function defaultChunking(model: Partial<Pick<ModelInfo, "maxTokens" | "re
   return { size, overlap: defaultOverlap(size) };
 }
 
-/** The overlap of a chunk size when none is asked for: an eighth of it (100 for 800). */
+/** The overlap of a chunk size when none is asked for: an eighth of it, in tens (100 for 800, 40 for 350), as the form's steps go. */
 export function defaultOverlap(size: number): number {
-  return Math.round((size * chunkDefaults.overlap) / chunkDefaults.size);
+  return Math.round((size * chunkDefaults.overlap) / chunkDefaults.size / 10) * 10;
 }
 
 /** Below use-lite's median on technical English (3.4): most chunks of 128 × this characters fit in 128 tokens. */

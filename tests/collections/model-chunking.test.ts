@@ -49,11 +49,11 @@ afterAll(async () => {
 
 describe("defaultChunking(model)", () => {
   it("sizes chunks to what the model reads: use-lite's 128 tokens, a Chinese model's tokens, no limit for word models", () => {
-    expect(defaultChunking(resolveModel("use-lite").info())).toEqual({ size: 350, overlap: 44 });
+    expect(defaultChunking(resolveModel("use-lite").info())).toEqual({ size: 350, overlap: 40 });
     expect(defaultChunking(resolveModel("glove-100d").info())).toEqual({ size: 800, overlap: 100 });
-    expect(defaultChunking({ maxTokens: 512, reads: { scripts: ["Han", "Latin"], languages: ["zh", "en"] } })).toEqual({ size: 500, overlap: 63 });
+    expect(defaultChunking({ maxTokens: 512, reads: { scripts: ["Han", "Latin"], languages: ["zh", "en"] } })).toEqual({ size: 500, overlap: 60 });
     expect(defaultChunking({ maxTokens: 512, reads: { scripts: ["Latin"], languages: ["en"] } })).toEqual({ size: 800, overlap: 100 });
-    expect(defaultChunking({ maxTokens: 16, reads: null })).toEqual({ size: 100, overlap: 13 });
+    expect(defaultChunking({ maxTokens: 16, reads: null })).toEqual({ size: 100, overlap: 10 });
   });
 
   it("use-lite reads every default-sized chunk of ordinary English whole", async () => {
@@ -70,7 +70,7 @@ describe("a collection's chunking and the model's reading limit", () => {
   it("a use-lite collection created without chunking gets chunks use-lite reads whole, and its upload has no note", async () => {
     const { status, body: collection } = await createCollection({ name: "Herons", model: "use-lite" });
     expect(status).toBe(201);
-    expect(collection.collection.chunking).toEqual({ size: 350, overlap: 44 });
+    expect(collection.collection.chunking).toEqual({ size: 350, overlap: 40 });
     const added = await addDocuments(collection, { documents: [{ text: paragraph }] });
     expect(added.status).toBe(201);
     expect(added.body.documents[0].chunks).toBeGreaterThan(5);
