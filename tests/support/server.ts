@@ -48,7 +48,7 @@ export async function buildApp(): Promise<void> {
   }
 }
 
-const sourceRoots = ["app", "components", "lib", "prisma", "next.config.js", "package.json", "instrumentation.ts"];
+const sourceRoots = ["app", "components", "lib", "prisma", "next.config.js", "package.json", "instrumentation.ts", "proxy.ts"];
 
 function buildIsFresh(): boolean {
   const buildId = path.join(distDir, "BUILD_ID");
