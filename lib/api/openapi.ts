@@ -136,7 +136,7 @@ const chunk = z.object({
 const searchHit = chunk.extend({
   start: z.number().int().describe("Where the chunk starts in its document's text (UTF-16 offset)."),
   end: z.number().int().describe("Where it ends (exclusive)."),
-  score: z.number().describe("vector: cosine similarity; keyword: BM25 score; hybrid: weighted reciprocal-rank-fusion score, 0.1/(60 + vector rank) + 1/(60 + keyword rank)."),
+  score: z.number().describe("vector: cosine similarity; keyword: BM25 score; hybrid: weighted reciprocal-rank-fusion score, 0.1/(5 + vector rank) + 1/(5 + keyword rank)."),
   parts: z.object({
     vector: z
       .object({ score: z.number().describe("Cosine similarity to the question."), rank: z.number().int().nullable().describe("Rank on the vector side; null when not among its best chunks.") })

@@ -19,16 +19,20 @@ export { searchModes, type SearchMode };
 export const exactSearchLimit = 10_000;
 
 /**
- * How much each side's ranks count in hybrid search. The offline models are weak on real
- * documents (npm run eval:retrieval, Debian's manual pages: GloVe finds the passage in its first
- * 5 chunks for a quarter of the questions, keyword search for four in five). With equal weights
- * their noise pushed good keyword answers down (hybrid R@5 0.65 against keyword 0.88); at a
- * quarter hybrid still trailed (0.79 against 0.82); at a tenth it matches keyword search at R@5
- * and R@10 (0.82/0.81 against 0.82/0.80, passage/page), while the vector side still reorders
- * close calls and brings in chunks the words miss. Its R@1 stays below keyword search's (0.53
- * against 0.67): any weight lets a vector vote swap neighbouring keyword ranks.
+ * How hybrid search fuses the two ranked lists: reciprocal rank fusion, each side's ranks weighed
+ * (a vector rank counts a tenth of a keyword rank) and a small rank constant `c`. The offline
+ * models are weak on real documents (npm run eval:retrieval, Debian's manual pages: GloVe finds
+ * the passage in its first 5 chunks for a quarter of the questions, keyword search for four in
+ * five). With equal weights their noise pushed good keyword answers down (hybrid R@5 0.65 against
+ * keyword 0.88); a tenth brought R@5 level with keyword search, but with the paper's c = 60 the
+ * top of the list is flat (1/61 against 1/62), so any vector vote swapped neighbouring keyword
+ * ranks and R@1 fell to 0.50–0.57 against keyword's 0.67–0.86. A sweep over c and the weight
+ * (c 1–60, weight 0.05–1, and a convex mix of normalised scores) on the English and Chinese
+ * corpora: at c = 5 and a tenth, R@1 equals keyword search's for all three offline models and
+ * R@5 is within one question of it; no setting is above keyword search everywhere, because
+ * these vectors rarely know what the words do not.
  */
-export const fusionWeights = { vector: 0.1, keyword: 1 } as const;
+export const fusion = { c: 5, weights: { vector: 0.1, keyword: 1 } } as const;
 
 /** How deep each side's list goes before fusion: RRF needs more than the k it returns. */
 export const fusionDepth = (k: number) => Math.min(200, Math.max(50, 2 * k));
@@ -88,7 +92,7 @@ export async function searchCollectionChunks(
     mode !== "vector" ? keywordSearchChunks(db, { collectionId, terms, limit: depth, filter, statistics, vector: mode === "hybrid" ? vector : undefined }) : [],
   ]);
 
-  const byId = new Map<number, Omit<ChunkHit, "score" | "highlights">>();
+  const byId = new Map<string, Omit<ChunkHit, "score" | "highlights">>();
   vectorHits.forEach((hit, i) => {
     const { score, ...chunk } = hit;
     byId.set(hit.chunkId, { ...chunk, parts: { vector: { score, rank: i + 1 }, keyword: null } });
@@ -103,13 +107,15 @@ export async function searchCollectionChunks(
     }
   });
 
-  const fused = mode === "hybrid" ? reciprocalRankFusion([vectorHits.map((hit) => hit.chunkId), keywordHits.map((hit) => hit.chunkId)], { weights: [fusionWeights.vector, fusionWeights.keyword] }) : null;
+  const fused = mode === "hybrid" ? reciprocalRankFusion([vectorHits.map((hit) => hit.chunkId), keywordHits.map((hit) => hit.chunkId)], { c: fusion.c, weights: [fusion.weights.vector, fusion.weights.keyword] }) : null;
   const scored = [...byId.values()].map((chunk) => ({
     ...chunk,
     score: fused ? fused.get(chunk.chunkId)! : mode === "vector" ? chunk.parts.vector!.score : chunk.parts.keyword!.score,
   }));
   const kept = minScore === undefined ? scored : scored.filter((chunk) => passes(chunk, mode, minScore));
-  kept.sort((a, b) => b.score - a.score || (b.parts.vector?.score ?? 0) - (a.parts.vector?.score ?? 0) || a.chunkId - b.chunkId);
+  // Full ties keep the order the sides found them in (sort is stable): the vector side's, then the
+  // keyword side's, each of which breaks its own ties by storage order in SQL.
+  kept.sort((a, b) => b.score - a.score || (b.parts.vector?.score ?? 0) - (a.parts.vector?.score ?? 0));
 
   const results = kept.slice(0, k).map((chunk) => ({ ...chunk, highlights: highlightSpans(chunk.text, highlightTerms(terms)) }));
   return { mode, ...(mode === "keyword" ? {} : { strategy }), terms, results };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDocuments, createCollection, searchCollection } from "@/lib/collections/service";
 import type { Database } from "@/lib/db/connection";
 import { reciprocalRankFusion } from "@/lib/hybrid-search/fusion";
-import { fusionWeights } from "@/lib/hybrid-search/search";
+import { fusion } from "@/lib/hybrid-search/search";
 import { testBackends, type TestDatabase } from "../support/databases";
 
 const english = [
@@ -63,7 +63,7 @@ describe.each(testBackends)("collection search modes on $name", (backend) => {
       ask(question, { mode: "vector", k: 6 }),
       ask(question, { mode: "keyword", k: 6 }),
     ]);
-    const fused = reciprocalRankFusion([vector.results.map((r) => r.chunkId), keyword.results.map((r) => r.chunkId)], { weights: [fusionWeights.vector, fusionWeights.keyword] });
+    const fused = reciprocalRankFusion([vector.results.map((r) => r.chunkId), keyword.results.map((r) => r.chunkId)], { c: fusion.c, weights: [fusion.weights.vector, fusion.weights.keyword] });
     for (const result of hybrid.results) {
       expect(result.score).toBeCloseTo(fused.get(result.chunkId)!, 12);
       expect(result.parts.vector?.rank ?? null).toBe(vector.results.findIndex((r) => r.chunkId === result.chunkId) + 1 || null);
@@ -102,7 +102,9 @@ describe.each(testBackends)("collection search modes on $name", (backend) => {
 
   it.skipIf(!backend.enabled)("a vector query searches by vector; asking it for keyword or hybrid search is a 400 naming the mode", async () => {
     const vector = (await ask("honey bees", { mode: "vector" })).results[0];
-    const chunkVector = await db.prisma.$queryRaw<{ embedding: string }[]>`SELECT "embedding"::text AS "embedding" FROM "collection_chunks" WHERE "id" = ${vector.chunkId}`;
+    const chunkVector = await db.prisma.$queryRaw<{ embedding: string }[]>`
+      SELECT c."embedding"::text AS "embedding" FROM "collection_chunks" c JOIN "collection_documents" d ON d."id" = c."document_id"
+      WHERE d."public_id" = ${vector.documentId} AND c."position" = ${vector.position}`;
     const query = JSON.parse(chunkVector[0].embedding) as number[];
     const reply = await ask(query);
     expect(reply.mode).toBe("vector");
