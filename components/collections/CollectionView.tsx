@@ -20,7 +20,7 @@ import { useCollection } from "./useCollection";
 export function CollectionView({ id, limits }: { id: string; limits: CollectionLimits }) {
   const { state, key, isSaved, refresh, tryKey, forgetKeys } = useCollection(id);
   const removeDocument = useCallback(
-    async (documentId: number) => {
+    async (documentId: string) => {
       await deleteDocument(id, key!, documentId);
       await refresh();
     },

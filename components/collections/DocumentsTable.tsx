@@ -22,10 +22,10 @@ export function DocumentsTable({
   collectionKey: string | null;
   documents: CollectionDocument[];
   /** Absent without the write key. */
-  onDelete?: (documentId: number) => Promise<void>;
+  onDelete?: (documentId: string) => Promise<void>;
 }) {
   const [tokenizer, setTokenizer] = useState("o200k_base");
-  const [tokens, setTokens] = useState<{ counts?: Map<number, number | null>; error?: string }>({});
+  const [tokens, setTokens] = useState<{ counts?: Map<string, number | null>; error?: string }>({});
   useEffect(() => {
     if (documents.length === 0) return;
     let cancelled = false;
@@ -92,7 +92,7 @@ function DocumentRow({
   /** undefined while counting; null when the server did not count it (past its cap). */
   tokens: number | null | undefined;
   tokenizer: string;
-  onDelete?: (documentId: number) => Promise<void>;
+  onDelete?: (documentId: string) => Promise<void>;
 }) {
   const [error, setError] = useState<string | null>(null);
   const label = documentLabel(document.documentId, document.metadata);

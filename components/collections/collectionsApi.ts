@@ -12,7 +12,8 @@ export type { CollectionInfo, JobCount, SearchResult };
 export type Metadata = Record<string, string | number | boolean>;
 
 export interface CollectionDocument {
-  documentId: number;
+  /** Opaque (16 random characters); DELETE …/documents/{documentId} takes it. */
+  documentId: string;
   /** The first characters of the text. */
   preview: string;
   characters: number;
@@ -57,7 +58,7 @@ export interface JobDocument {
   index: number;
   label?: string;
   status: "pending" | "added" | "duplicate" | "failed" | "cancelled" | "skipped";
-  documentId?: number;
+  documentId?: string;
   chunks?: number;
   /** Present when some of its chunks are longer than the model reads. */
   truncated?: { chunks: number; maxTokens: number; message: string };
@@ -88,8 +89,8 @@ export async function cancelJob(id: string, key: string, jobId: string): Promise
   return (await callApi<{ job: UploadJob }>(`${collectionUrl(id)}/jobs/${encodeURIComponent(jobId)}`, { method: "DELETE", editKey: key })).job;
 }
 
-export function deleteDocument(id: string, key: string, documentId: number): Promise<void> {
-  return callApi(`${collectionUrl(id)}/documents/${documentId}`, { method: "DELETE", editKey: key });
+export function deleteDocument(id: string, key: string, documentId: string): Promise<void> {
+  return callApi(`${collectionUrl(id)}/documents/${encodeURIComponent(documentId)}`, { method: "DELETE", editKey: key });
 }
 
 export function deleteCollection(id: string, key: string): Promise<void> {
@@ -105,7 +106,7 @@ export async function searchCollection(
 }
 
 /** Tokens each document takes for an LLM tokenizer, by document id; null for a document past the server's counting cap. */
-export async function countDocumentTokens(id: string, key: string | null, tokenizer: string): Promise<Map<number, number | null>> {
-  const reply = await callApi<{ documents: { documentId: number; count: number | null }[] }>("/api/tokens", { body: { tokenizer, collection: id }, editKey: key ?? undefined });
+export async function countDocumentTokens(id: string, key: string | null, tokenizer: string): Promise<Map<string, number | null>> {
+  const reply = await callApi<{ documents: { documentId: string; count: number | null }[] }>("/api/tokens", { body: { tokenizer, collection: id }, editKey: key ?? undefined });
   return new Map(reply.documents.map((document) => [document.documentId, document.count]));
 }

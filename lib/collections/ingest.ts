@@ -14,7 +14,8 @@ export function contentHash(text: string): string {
 }
 
 export interface StoreOutcome {
-  documentId: number;
+  /** The document's public id. */
+  documentId: string;
   /** True when this call stored it; false when the collection already had the text. */
   inserted: boolean;
 }

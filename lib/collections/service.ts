@@ -16,7 +16,7 @@ import { listDocumentsAfter } from "../db/dump";
 import { resolveModel } from "../embeddings/registry";
 import { embedTexts } from "../embeddings/service";
 import { searchCollectionChunks, type ChunkSearch } from "../hybrid-search/search";
-import { keyMatches } from "../keys";
+import { isWellFormedSlug, keyMatches } from "../keys";
 import { project, type Projection } from "../projection";
 import { resolveTokenizer } from "../tokenizers/registry";
 import { normalize } from "../vectors";
@@ -68,10 +68,22 @@ export async function addDocuments(
   return storeDocuments(db, await findWritable(db, id, key), documents);
 }
 
+/**
+ * Deletes a document by its public id. An id this app cannot have made (the numbers it answered
+ * before ids were opaque, say) is refused without a query; a document of another collection is
+ * not found either: ids are looked up within the collection the key opens.
+ */
 export async function removeDocument(db: Database, { id, key, documentId }: { id: string; key: string | null; documentId: string }): Promise<void> {
   const row = await findWritable(db, id, key);
-  const deleted = /^\d{1,18}$/.test(documentId) && (await deleteDocument(db, { collectionId: row.id, documentId: BigInt(documentId) }));
-  if (!deleted) throw new AppError("not_found:document", `Collection ${id} has no document ${documentId.slice(0, 20)}.`);
+  if (!isWellFormedSlug(documentId)) {
+    throw new AppError(
+      "not_found:document",
+      `Collection ${id} has no document "${documentId.slice(0, 20)}": document ids are the 16 letters, digits, '-' and '_' that uploads and GET /api/collections/${id}/documents answer.`,
+    );
+  }
+  if (!(await deleteDocument(db, { collectionId: row.id, documentId }))) {
+    throw new AppError("not_found:document", `Collection ${id} has no document ${documentId}.`);
+  }
 }
 
 export async function listCollectionDocuments(db: Database, { id, key }: { id: string; key: string | null }): Promise<DocumentSummary[]> {
@@ -83,7 +95,8 @@ export async function listCollectionDocuments(db: Database, { id, key }: { id: s
 export const maxTokenCountedCharacters = 2_000_000;
 
 export interface DocumentTokenCount {
-  documentId: number;
+  /** The document's public id. */
+  documentId: string;
   /** Tokens of the whole document; null when it lies past `maxTokenCountedCharacters` and was not counted. */
   count: number | null;
 }
@@ -109,7 +122,7 @@ export async function countDocumentTokens(
       characters += document.text.length;
       const count = characters <= maxTokenCountedCharacters ? (await encoder.encode(document.text)).length : null;
       total += count ?? 0;
-      documents.push({ documentId: Number(document.id), count });
+      documents.push({ documentId: document.publicId, count });
     }
     afterId = page[page.length - 1].id;
   }

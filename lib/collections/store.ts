@@ -53,7 +53,8 @@ function chunkingFor(model: ModelInfo, asked: CreateCollectionInput["chunking"])
 }
 
 export interface AddedDocument {
-  documentId: number;
+  /** The document's public id (16 random characters), for GET …/documents and DELETE …/documents/{documentId}. */
+  documentId: string;
   chunks: number;
   /** True when the same text was already in the collection: nothing was added. */
   duplicate: boolean;

@@ -1,4 +1,5 @@
 import { chunkSearchTerms } from "../hybrid-search/tsvector";
+import { createSlug } from "../keys";
 import { fromSql, toSql } from "../vectors";
 import type { Database } from "./connection";
 import { Prisma } from "./generated/prisma/client";
@@ -33,9 +34,14 @@ export interface NewDocument {
   chunks: NewChunk[];
 }
 
+/**
+ * A chunk as the API shows it. Ids are public: a document's is random (`collection_documents.public_id`,
+ * see its migration), a chunk's is its document's and its position (`chunkPublicId`). The tables'
+ * bigint ids never leave this file: they would tell how much the whole server holds.
+ */
 export interface ChunkRow {
-  chunkId: number;
-  documentId: number;
+  chunkId: string;
+  documentId: string;
   position: number;
   text: string;
   metadata: Prisma.JsonObject;
@@ -47,10 +53,17 @@ export interface LocatedChunk extends ChunkRow {
   end: number;
 }
 
-/** The columns a search selects for each chunk: "id", "document_id", "position", "text", "start_offset", "end_offset", "metadata". */
+/** A chunk's id in the API: its document's public id and its place in it, e.g. `aZ3_x9Kq-LmN0pQr.2`. */
+export function chunkPublicId(documentId: string, position: number): string {
+  return `${documentId}.${position}`;
+}
+
+/**
+ * The columns a search selects for each chunk: "document_public_id" (the document's "public_id"),
+ * "position", "text", "start_offset", "end_offset", "metadata".
+ */
 export interface LocatedChunkColumns {
-  id: bigint;
-  document_id: bigint;
+  document_public_id: string;
   position: number;
   text: string;
   start_offset: number;
@@ -60,8 +73,8 @@ export interface LocatedChunkColumns {
 
 export function toLocatedChunk(row: LocatedChunkColumns): LocatedChunk {
   return {
-    chunkId: Number(row.id),
-    documentId: Number(row.document_id),
+    chunkId: chunkPublicId(row.document_public_id, row.position),
+    documentId: row.document_public_id,
     position: row.position,
     text: row.text,
     start: row.start_offset,
@@ -93,44 +106,47 @@ export async function deleteCollectionById(db: Database, { collectionId }: { col
   await db.prisma.collection.delete({ where: { id: collectionId } });
 }
 
-/** Ids of the documents of a collection that have one of these content hashes. */
+/** Public ids of the documents of a collection that have one of these content hashes. */
 export async function findDocumentsByHashes(
   db: Database,
   { collectionId, contentHashes }: { collectionId: bigint; contentHashes: string[] },
-): Promise<Map<string, number>> {
+): Promise<Map<string, string>> {
   const rows = await db.prisma.collectionDocument.findMany({
     where: { collectionId, contentHash: { in: contentHashes } },
-    select: { id: true, contentHash: true },
+    select: { publicId: true, contentHash: true },
   });
-  return new Map(rows.map((row) => [row.contentHash, Number(row.id)]));
+  return new Map(rows.map((row) => [row.contentHash, row.publicId]));
 }
 
 /**
  * Stores documents with their embedded chunks in one transaction: all or nothing. A document
- * that arrived meanwhile (same content, concurrent request) is skipped; its id is returned.
+ * that arrived meanwhile (same content, concurrent request) is skipped; its public id is returned.
+ * Each new document gets a random public id (96 bits: a clash within one collection, which the
+ * unique index would refuse, is as likely as guessing a share link).
  */
 export async function insertDocumentsWithChunks(
   db: Database,
   { collectionId, documents }: { collectionId: bigint; documents: NewDocument[] },
-): Promise<number[]> {
+): Promise<string[]> {
   return db.prisma.$transaction(async (tx) => {
-    const ids: number[] = [];
+    const ids: string[] = [];
     for (const document of documents) {
+      const publicId = createSlug();
       const inserted = await tx.$queryRaw<{ id: bigint }[]>`
-        INSERT INTO "collection_documents" ("collection_id", "content_hash", "text", "metadata")
-        VALUES (${collectionId}, ${document.contentHash}, ${document.text}, ${JSON.stringify(document.metadata)}::jsonb)
+        INSERT INTO "collection_documents" ("collection_id", "public_id", "content_hash", "text", "metadata")
+        VALUES (${collectionId}, ${publicId}, ${document.contentHash}, ${document.text}, ${JSON.stringify(document.metadata)}::jsonb)
         ON CONFLICT ("collection_id", "content_hash") DO NOTHING
         RETURNING "id"`;
       if (inserted.length === 0) {
         const existing = await tx.collectionDocument.findUniqueOrThrow({
           where: { collectionId_contentHash: { collectionId, contentHash: document.contentHash } },
-          select: { id: true },
+          select: { publicId: true },
         });
-        ids.push(Number(existing.id));
+        ids.push(existing.publicId);
         continue;
       }
       const documentId = inserted[0].id;
-      ids.push(Number(documentId));
+      ids.push(publicId);
       if (document.chunks.length === 0) continue;
       const metadata = JSON.stringify(document.metadata);
       const rows = document.chunks.map((chunk) => {
@@ -148,16 +164,17 @@ export async function insertDocumentsWithChunks(
   });
 }
 
+/** Deletes a document (by its public id) of a collection with its chunks; false when the collection has no such document. */
 export async function deleteDocument(
   db: Database,
-  { collectionId, documentId }: { collectionId: bigint; documentId: bigint },
+  { collectionId, documentId }: { collectionId: bigint; documentId: string },
 ): Promise<boolean> {
-  const deleted = await db.prisma.collectionDocument.deleteMany({ where: { id: documentId, collectionId } });
+  const deleted = await db.prisma.collectionDocument.deleteMany({ where: { collectionId, publicId: documentId } });
   return deleted.count > 0;
 }
 
 export interface DocumentSummary {
-  documentId: number;
+  documentId: string;
   /** The first characters of the text. */
   preview: string;
   characters: number;
@@ -167,15 +184,15 @@ export interface DocumentSummary {
 }
 
 export async function listDocuments(db: Database, { collectionId }: { collectionId: bigint }): Promise<DocumentSummary[]> {
-  const rows = await db.prisma.$queryRaw<{ id: bigint; preview: string; characters: number; chunks: bigint; metadata: Prisma.JsonObject; created_at: Date }[]>`
-    SELECT d."id", left(d."text", 160) AS "preview", length(d."text") AS "characters",
+  const rows = await db.prisma.$queryRaw<{ public_id: string; preview: string; characters: number; chunks: bigint; metadata: Prisma.JsonObject; created_at: Date }[]>`
+    SELECT d."public_id", left(d."text", 160) AS "preview", length(d."text") AS "characters",
            (SELECT count(*) FROM "collection_chunks" c WHERE c."document_id" = d."id") AS "chunks",
            d."metadata", d."created_at"
     FROM "collection_documents" d
     WHERE d."collection_id" = ${collectionId}
     ORDER BY d."id"`;
   return rows.map((row) => ({
-    documentId: Number(row.id),
+    documentId: row.public_id,
     preview: row.preview,
     characters: Number(row.characters),
     chunks: Number(row.chunks),
@@ -193,11 +210,11 @@ export async function listChunks(
     orderBy: [{ documentId: "asc" }, { position: "asc" }],
     take: limit,
     skip: offset,
-    select: { id: true, documentId: true, position: true, text: true, metadata: true },
+    select: { document: { select: { publicId: true } }, position: true, text: true, metadata: true },
   });
   return rows.map((row) => ({
-    chunkId: Number(row.id),
-    documentId: Number(row.documentId),
+    chunkId: chunkPublicId(row.document.publicId, row.position),
+    documentId: row.document.publicId,
     position: row.position,
     text: row.text,
     metadata: row.metadata as Prisma.JsonObject,
@@ -209,15 +226,15 @@ export async function listChunkVectors(
   db: Database,
   { collectionId, limit }: { collectionId: bigint; limit: number },
 ): Promise<(ChunkRow & { vector: number[] })[]> {
-  const rows = await db.prisma.$queryRaw<{ id: bigint; document_id: bigint; position: number; text: string; metadata: Prisma.JsonObject; embedding: string }[]>`
-    SELECT "id", "document_id", "position", "text", "metadata", "embedding"::text AS "embedding"
-    FROM "collection_chunks"
-    WHERE "collection_id" = ${collectionId}
-    ORDER BY "document_id", "position"
+  const rows = await db.prisma.$queryRaw<{ document_public_id: string; position: number; text: string; metadata: Prisma.JsonObject; embedding: string }[]>`
+    SELECT d."public_id" AS "document_public_id", c."position", c."text", c."metadata", c."embedding"::text AS "embedding"
+    FROM "collection_chunks" c JOIN "collection_documents" d ON d."id" = c."document_id"
+    WHERE c."collection_id" = ${collectionId}
+    ORDER BY c."document_id", c."position"
     LIMIT ${limit}`;
   return rows.map((row) => ({
-    chunkId: Number(row.id),
-    documentId: Number(row.document_id),
+    chunkId: chunkPublicId(row.document_public_id, row.position),
+    documentId: row.document_public_id,
     position: row.position,
     text: row.text,
     metadata: row.metadata,
@@ -279,10 +296,15 @@ function chunkSearchSql({
   // For HNSW, "+ 0" hides the collection filter from the btree index: with stale statistics the
   // planner would otherwise read the collection through it and sort, i.e. an exact search.
   const collection = strategy === "hnsw" ? Prisma.sql`"collection_id" + 0 = ${collectionId}` : Prisma.sql`"collection_id" = ${collectionId}`;
+  // The documents' public ids are joined to the k nearest only, outside the search the index serves.
   return Prisma.sql`
-    SELECT "id", "document_id", "position", "text", "start_offset", "end_offset", "metadata", ${distance} AS "distance"
-    FROM "collection_chunks"
-    WHERE ${collection} AND "dims" = ${dims} AND "metadata" @> ${JSON.stringify(filter)}::jsonb
-    ORDER BY ${distance}
-    LIMIT ${k}`;
+    SELECT d."public_id" AS "document_public_id", c."position", c."text", c."start_offset", c."end_offset", c."metadata", c."distance"
+    FROM (
+      SELECT "document_id", "position", "text", "start_offset", "end_offset", "metadata", ${distance} AS "distance"
+      FROM "collection_chunks"
+      WHERE ${collection} AND "dims" = ${dims} AND "metadata" @> ${JSON.stringify(filter)}::jsonb
+      ORDER BY ${distance}
+      LIMIT ${k}
+    ) c JOIN "collection_documents" d ON d."id" = c."document_id"
+    ORDER BY c."distance", c."document_id", c."position"`;
 }

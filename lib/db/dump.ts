@@ -48,6 +48,8 @@ export interface DumpChunkRow {
 
 export interface DumpDocumentRow {
   id: bigint;
+  /** The document's id in the API, kept by a move so clients' stored ids still work. */
+  publicId: string;
   contentHash: string;
   text: string;
   metadata: Prisma.JsonObject;
@@ -64,7 +66,7 @@ export async function listDocumentsAfter(
     where: { collectionId, id: { gt: afterId } },
     orderBy: { id: "asc" },
     take: limit,
-    select: { id: true, contentHash: true, text: true, metadata: true, createdAt: true },
+    select: { id: true, publicId: true, contentHash: true, text: true, metadata: true, createdAt: true },
   });
   if (documents.length === 0) return [];
   const lastId = documents[documents.length - 1].id;
@@ -166,7 +168,7 @@ export async function insertDumpedCollection(
     const { id: collectionId } = await tx.collection.create({ data: fields, select: { id: true } });
     for (const document of documents) {
       const { id: documentId } = await tx.collectionDocument.create({
-        data: { collectionId, contentHash: document.contentHash, text: document.text, metadata: document.metadata, createdAt: document.createdAt },
+        data: { collectionId, publicId: document.publicId, contentHash: document.contentHash, text: document.text, metadata: document.metadata, createdAt: document.createdAt },
         select: { id: true },
       });
       for (let from = 0; from < document.chunks.length; from += insertBatch) {

@@ -83,7 +83,8 @@ function releaseSlot(state: LockState): void {
 }
 
 export interface StoredDocumentDetails {
-  documentId: number;
+  /** The document's public id. */
+  documentId: string;
   /** The database's clock, when the transaction that stored it began. */
   createdAt: Date;
   chunks: number;
@@ -95,10 +96,10 @@ export async function findDocumentDetailsByHashes(
   { collectionId, contentHashes }: { collectionId: bigint; contentHashes: string[] },
 ): Promise<Map<string, StoredDocumentDetails>> {
   if (contentHashes.length === 0) return new Map();
-  const rows = await db.prisma.$queryRaw<{ id: bigint; content_hash: string; created_at: Date; chunks: bigint }[]>`
-    SELECT d."id", d."content_hash", d."created_at",
+  const rows = await db.prisma.$queryRaw<{ public_id: string; content_hash: string; created_at: Date; chunks: bigint }[]>`
+    SELECT d."public_id", d."content_hash", d."created_at",
            (SELECT count(*) FROM "collection_chunks" c WHERE c."document_id" = d."id") AS "chunks"
     FROM "collection_documents" d
     WHERE d."collection_id" = ${collectionId} AND d."content_hash" = ANY(${contentHashes}::char(64)[])`;
-  return new Map(rows.map((row) => [row.content_hash.trim(), { documentId: Number(row.id), createdAt: row.created_at, chunks: Number(row.chunks) }]));
+  return new Map(rows.map((row) => [row.content_hash.trim(), { documentId: row.public_id, createdAt: row.created_at, chunks: Number(row.chunks) }]));
 }

@@ -113,9 +113,9 @@ function keywordSearchSql({
       FROM "frequencies" f JOIN "document_frequencies" d USING ("term")
       GROUP BY f."id"
     )
-    SELECT c."id", c."document_id", c."position", c."text", c."start_offset", c."end_offset", c."metadata", s."score", s."terms",
+    SELECT d."public_id" AS "document_public_id", c."position", c."text", c."start_offset", c."end_offset", c."metadata", s."score", s."terms",
            ${distance} AS "distance"
-    FROM "scored" s JOIN "collection_chunks" c ON c."id" = s."id"
+    FROM "scored" s JOIN "collection_chunks" c ON c."id" = s."id" JOIN "collection_documents" d ON d."id" = c."document_id"
     ORDER BY s."score" DESC, c."id"
     LIMIT ${limit}`;
 }

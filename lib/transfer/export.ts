@@ -107,6 +107,7 @@ function toDumpedCollection(row: DumpCollectionRow): DumpedCollection {
 
 function toDumpedDocument(row: DumpDocumentRow): DumpedDocument {
   return {
+    publicId: row.publicId,
     contentHash: row.contentHash,
     text: row.text,
     metadata: row.metadata,

@@ -6,10 +6,17 @@ import { z } from "zod";
  * (and, optionally, the embeddings cache). Keys appear only as the SHA-256 hashes the database
  * holds, so edit links and read/write keys keep working after a move and the file never carries a
  * secret that opens anything by itself. A reader refuses any other format or version.
+ *
+ * Version 2 adds each document's public id (its id in the API), so clients' stored document and
+ * chunk ids keep working after a move. Version 1 files, which have none, still import: their
+ * documents get new ids.
  */
 
 export const dumpFormat = "embeddings-notebook/dump";
-export const dumpVersion = 1;
+/** The version this app writes. */
+export const dumpVersion = 2;
+/** The versions this app reads. */
+export const readableDumpVersions = [1, 2] as const;
 
 const isoDate = z.iso.datetime({ offset: true });
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256 hash (64 lowercase hex digits)");
@@ -42,6 +49,8 @@ export const dumpedChunkSchema = z.strictObject({
 
 export const dumpedDocumentSchema = z
   .strictObject({
+    /** Absent in version 1 files: the importer gives the document a new one. */
+    publicId: z.string().regex(/^[A-Za-z0-9_-]{16}$/, "must be 16 letters, digits, '_' or '-' (a document id this app made)").optional(),
     contentHash: sha256Hex,
     text: z.string().min(1),
     metadata: jsonObject,
@@ -67,6 +76,13 @@ export const dumpedCollectionSchema = z
     documents: z.array(dumpedDocumentSchema),
   })
   .superRefine((collection, context) => {
+    // The database keeps a document id once per collection; a repeat would fail the import half-way.
+    const seen = new Set<string>();
+    collection.documents.forEach((document, d) => {
+      if (document.publicId === undefined) return;
+      if (seen.has(document.publicId)) context.addIssue({ code: "custom", path: ["documents", d, "publicId"], message: `repeats the id of an earlier document of this collection` });
+      seen.add(document.publicId);
+    });
     // One model, one dimension: a vector of another length would fail the database's check mid-import.
     let dims: number | undefined;
     collection.documents.forEach((document, d) =>
@@ -88,7 +104,7 @@ export const dumpedEmbeddingSchema = z.strictObject({ model: z.string().min(1), 
 
 export const dumpSchema = z.strictObject({
   format: z.literal(dumpFormat),
-  version: z.literal(dumpVersion),
+  version: z.literal(readableDumpVersions),
   exportedAt: isoDate,
   withVectors: z.boolean(),
   explorations: z.array(dumpedExplorationSchema),
@@ -124,8 +140,10 @@ export function parseDump(text: string): Dump {
   if (header.format !== dumpFormat) {
     throw new Error(`This is not an embeddings-notebook dump: format is ${JSON.stringify(header.format) ?? "missing"}, expected "${dumpFormat}".`);
   }
-  if (header.version !== dumpVersion) {
-    throw new Error(`This dump has version ${JSON.stringify(header.version) ?? "missing"}; this app reads version ${dumpVersion}. Export it again with this version of the app.`);
+  if (!(readableDumpVersions as readonly unknown[]).includes(header.version)) {
+    throw new Error(
+      `This dump has version ${JSON.stringify(header.version) ?? "missing"}; this app reads versions ${readableDumpVersions.join(" and ")}. Export it again with this version of the app.`,
+    );
   }
   const parsed = dumpSchema.safeParse(value);
   if (!parsed.success) {

@@ -9,6 +9,7 @@ import {
   type ImportOutcome,
 } from "../db/dump";
 import { embedTexts } from "../embeddings/service";
+import { createSlug } from "../keys";
 import type { Dump, DumpedCollection, DumpedEmbedding } from "./format";
 
 /**
@@ -121,6 +122,8 @@ async function withEveryVector(db: Database, collection: DumpedCollection): Prom
     chunkOverlap: collection.chunking.overlap,
     createdAt: new Date(collection.createdAt),
     documents: collection.documents.map((document) => ({
+      // A version 1 file has no document ids: the documents get new ones, as an upload would.
+      publicId: document.publicId ?? createSlug(),
       contentHash: document.contentHash,
       text: document.text,
       metadata: document.metadata as DumpedCollectionWrite["documents"][number]["metadata"],

@@ -128,7 +128,7 @@ export async function pagesUnreadableBy(corpus: Corpus, models: string[]): Promi
 }
 
 interface StoredChunk {
-  documentId: number;
+  documentId: string;
   position: number;
   text: string;
   start: number;
@@ -159,7 +159,7 @@ async function ingest(
     }
   });
 
-  const documentIndex = new Map<number, number>();
+  const documentIndex = new Map<string, number>();
   const started = performance.now();
   let stored = 0;
   for (const batch of batches) {

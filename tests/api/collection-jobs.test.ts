@@ -32,7 +32,7 @@ type Job = {
   cancelRequested: boolean;
   progress: { documents: Count; chunks: Count; chunksPerSecond: number | null; etaSeconds: number | null };
   error: { code: string; message: string } | null;
-  documents?: { index: number; label?: string; status: string; documentId?: number; chunks?: number; duplicate?: boolean }[];
+  documents?: { index: number; label?: string; status: string; documentId?: string; chunks?: number; duplicate?: boolean }[];
 };
 
 const context = <Params extends Record<string, string>>(params: Params) => ({ params: Promise.resolve(params) });
@@ -83,8 +83,8 @@ describe("upload jobs through the API", () => {
     const job = await finished(collection.id, reply.body.job.id, collection.readKey);
     expect(job).toMatchObject({ state: "done", error: null, progress: { documents: { done: 3, total: 3 }, chunks: { done: 3, total: 3 }, etaSeconds: null } });
     expect(job.documents).toEqual([
-      { index: 0, label: "note-0.md", status: "added", documentId: expect.any(Number), chunks: 1, duplicate: false },
-      { index: 1, label: "note-1.md", status: "added", documentId: expect.any(Number), chunks: 1, duplicate: false },
+      { index: 0, label: "note-0.md", status: "added", documentId: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/), chunks: 1, duplicate: false },
+      { index: 1, label: "note-1.md", status: "added", documentId: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/), chunks: 1, duplicate: false },
       { index: 2, label: "note-2.md", status: "duplicate", documentId: job.documents![0].documentId, chunks: 0, duplicate: true },
     ]);
   });
@@ -121,7 +121,7 @@ describe("upload jobs through the API", () => {
     expect(job.progress.documents).toEqual({ done: added.length, total: 40 });
     // Nothing arrives after the reply: exactly the documents it lists as added are stored, each whole.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const stored = (await db.prisma.collectionDocument.findMany({ where: { text: { startsWith: "Field note 20" }, collection: { publicId: collection.id } }, select: { id: true } })).map((row) => Number(row.id));
+    const stored = (await db.prisma.collectionDocument.findMany({ where: { text: { startsWith: "Field note 20" }, collection: { publicId: collection.id } }, select: { publicId: true } })).map((row) => row.publicId);
     expect(stored.sort()).toEqual(added.map((document) => document.documentId).sort());
 
     const again = await cancel(collection.id, body.job.id, collection.writeKey);

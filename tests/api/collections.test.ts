@@ -21,8 +21,8 @@ const map = await import("@/app/api/collections/[id]/map/route");
 const textSearch = await import("@/app/api/search/route");
 
 type Created = { id: string; readKey: string; writeKey: string };
-type Added = { documents: { documentId: number; chunks: number; duplicate: boolean }[] };
-type Results = { model: string; strategy: string; results: { chunkId: number; documentId: number; text: string; score: number; metadata: Record<string, unknown> }[] };
+type Added = { documents: { documentId: string; chunks: number; duplicate: boolean }[] };
+type Results = { model: string; strategy: string; results: { chunkId: string; documentId: string; text: string; score: number; metadata: Record<string, unknown> }[] };
 
 const context = <Extra extends Record<string, string>>(id: string, extra = {} as Extra) => ({ params: Promise.resolve({ id, ...extra }) });
 const auth = (key?: string): Record<string, string> => (key ? { authorization: `Bearer ${key}` } : {});
@@ -106,10 +106,12 @@ describe("collections API", () => {
     const long = Array.from({ length: 12 }, (_, i) => `Sentence number ${i + 1} talks about a different small thing in the story.`).join(" ");
     const added = await addDocuments(collection.id, { documents: [{ text: long }] }, collection.writeKey);
     expect(added.body.documents[0].chunks).toBeGreaterThan(3);
-    const listed = await readJson<{ chunks: { text: string; position: number }[] }>(
+    const listed = await readJson<{ chunks: { chunkId: string; documentId: string; text: string; position: number }[] }>(
       await chunks.GET(new Request(`http://localhost/api/collections/${collection.id}/chunks`, { headers: auth(collection.readKey) }), context(collection.id)),
     );
     expect(listed.body.chunks.map((chunk) => chunk.position)).toEqual(listed.body.chunks.map((_, i) => i));
+    // A chunk's id is its document's and its position.
+    expect(listed.body.chunks.map((chunk) => chunk.chunkId)).toEqual(listed.body.chunks.map((_, i) => `${added.body.documents[0].documentId}.${i}`));
     expect(listed.body.chunks.every((chunk) => chunk.text.length <= 200)).toBe(true);
   });
 
@@ -181,14 +183,15 @@ describe("collections API", () => {
   it("DELETE of a document and of a collection need the write key, and nothing changes without it", async () => {
     const { body: collection } = await createCollection({ name: "Doomed" });
     const added = await addDocuments(collection.id, { documents: [{ text: fruit }, { text: oceans }] }, collection.writeKey);
-    const documentId = String(added.body.documents[0].documentId);
+    const documentId = added.body.documents[0].documentId;
     const deleteDocument = (key?: string) =>
       oneDocument.DELETE(new Request("http://localhost/x", { method: "DELETE", headers: auth(key) }), context(collection.id, { documentId }));
     expect((await deleteDocument()).status).toBe(401);
     expect((await deleteDocument(collection.readKey)).status).toBe(403);
-    expect(await db.prisma.collectionChunk.count({ where: { documentId: BigInt(documentId) } })).toBeGreaterThan(0);
+    const chunksOf = (publicId: string) => db.prisma.collectionChunk.count({ where: { document: { publicId, collection: { publicId: collection.id } } } });
+    expect(await chunksOf(documentId)).toBeGreaterThan(0);
     expect((await deleteDocument(collection.writeKey)).status).toBe(204);
-    expect(await db.prisma.collectionChunk.count({ where: { documentId: BigInt(documentId) } })).toBe(0);
+    expect(await chunksOf(documentId)).toBe(0);
     expect((await deleteDocument(collection.writeKey)).status).toBe(404);
 
     const deleteCollection = (key?: string) => single.DELETE(new Request("http://localhost/x", { method: "DELETE", headers: auth(key) }), context(collection.id));
@@ -224,13 +227,32 @@ describe("collections API", () => {
     const request = (key?: string) =>
       map.POST(jsonRequest(`/api/collections/${privateCollection.id}/map`, { question: "Which engine has no spark plug?" }, { headers: { "content-type": "application/json", ...auth(key) } }), context(privateCollection.id));
     expect((await request()).status).toBe(401);
-    type MapReply = { chunks: { chunkId: number; x: number; y: number; metadata: Record<string, unknown> }[]; question: { x: number; y: number } };
+    type MapReply = { chunks: { chunkId: string; x: number; y: number; metadata: Record<string, unknown> }[]; question: { x: number; y: number } };
     const first = await readJson<MapReply>(await request(privateCollection.readKey));
     expect(first.status).toBe(200);
     expect(first.body.chunks.length).toBeGreaterThanOrEqual(3);
     expect(Number.isFinite(first.body.question.x) && Number.isFinite(first.body.question.y)).toBe(true);
     const again = await readJson<MapReply>(await request(privateCollection.readKey));
     expect(again.body).toEqual(first.body);
+  });
+
+  it("DELETE of a document answers 404 in the error shape for an old numeric id, a malformed one and another collection's", async () => {
+    const { body: mine } = await createCollection({ name: "Mine" });
+    const { body: theirs } = await createCollection({ name: "Theirs" });
+    await addDocuments(mine.id, { documents: [{ text: fruit }] }, mine.writeKey);
+    const [{ documentId: foreign }] = (await addDocuments(theirs.id, { documents: [{ text: engines }] }, theirs.writeKey)).body.documents;
+    const remove = (documentId: string) =>
+      oneDocument.DELETE(new Request("http://localhost/x", { method: "DELETE", headers: auth(mine.writeKey) }), context(mine.id, { documentId })).then((response) => readJson<ErrorReply>(response));
+    for (const documentId of ["1", "12", "abc", "%00", "x".repeat(300)]) {
+      const reply = await remove(documentId);
+      expect(reply.status, documentId).toBe(404);
+      expect(reply.body.error.code).toBe("not_found:document");
+      expect(reply.body.error.message).toMatch(/document ids are the 16 letters, digits, '-' and '_' that uploads and GET \/api\/collections\/.+\/documents answer\.$/);
+    }
+    const reply = await remove(foreign);
+    expect(reply.status).toBe(404);
+    expect(reply.body.error).toEqual({ code: "not_found:document", message: `Collection ${mine.id} has no document ${foreign}.` });
+    expect(await db.prisma.collectionDocument.count({ where: { publicId: foreign } })).toBe(1);
   });
 
   it("answers 404 for an unknown collection", async () => {

@@ -230,13 +230,13 @@ beforeAll(async () => {
   ];
   const added = await Promise.all(
     [notes, scratch].map((collection) =>
-      created<{ documents: { documentId: number }[] }>(byName("POST /api/collections/{id}/documents"), { id: collection.id }, { documents }, collection.writeKey),
+      created<{ documents: { documentId: string }[] }>(byName("POST /api/collections/{id}/documents"), { id: collection.id }, { documents }, collection.writeKey),
     ),
   );
   const pets = await created<{ slug: string; editKey: string }>(byName("POST /api/explorations"), {}, { title: "Pets", items, cells });
   const other = await created<{ slug: string; editKey: string }>(byName("POST /api/explorations"), {}, { title: "Other", items, cells });
   fixtures = {
-    notes: { ...notes, documentId: String(added[0].documents[0].documentId) },
+    notes: { ...notes, documentId: added[0].documents[0].documentId },
     scratch,
     pets: { slug: pets.slug, editKey: pets.editKey },
     other: { slug: other.slug, editKey: other.editKey },

@@ -139,14 +139,14 @@ describe("POST /api/tokens with a tokenizer", () => {
 describe("POST /api/tokens with a collection", () => {
   const bearer = (key: string) => ({ headers: { "content-type": "application/json", authorization: `Bearer ${key}` } });
   const count = async (body: unknown, key?: string) =>
-    readJson<{ tokenizer: string; documents: { documentId: number; count: number | null }[]; count: number } & ErrorReply>(
+    readJson<{ tokenizer: string; documents: { documentId: string; count: number | null }[]; count: number } & ErrorReply>(
       await tokens.POST(jsonRequest("/api/tokens", body, key ? bearer(key) : {}), {}),
     );
 
   it("counts every document's tokens for the tokenizer, with the read key of a private collection", async () => {
     const created = await readJson<{ id: string; readKey: string; writeKey: string }>(await createCollection.POST(jsonRequest("/api/collections", { name: "Token counts" }), {}));
     const { id, readKey, writeKey } = created.body;
-    const added = await readJson<{ documents: { documentId: number }[] }>(
+    const added = await readJson<{ documents: { documentId: string }[] }>(
       await documents.POST(jsonRequest(`/api/collections/${id}/documents`, { documents: [{ text: "The cat sat on the mat." }, { text: "cat ".repeat(3_000) }] }, bearer(writeKey)), {
         params: Promise.resolve({ id }),
       }),

@@ -17,7 +17,7 @@ const create = await import("@/app/api/collections/route");
 const documents = await import("@/app/api/collections/[id]/documents/route");
 
 type Created = { id: string; writeKey: string; collection: { chunking: { size: number; overlap: number } } };
-type Added = { documents: { documentId: number; chunks: number; duplicate: boolean; truncated?: { chunks: number; maxTokens: number; message: string } }[] };
+type Added = { documents: { documentId: string; chunks: number; duplicate: boolean; truncated?: { chunks: number; maxTokens: number; message: string } }[] };
 
 const context = (id: string) => ({ params: Promise.resolve({ id }) });
 

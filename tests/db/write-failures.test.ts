@@ -126,7 +126,7 @@ describe.each(testBackends)("multi-row writes on $name", (backend) => {
     const old = await db.prisma.collection.findUniqueOrThrow({ where: { id: collectionId } });
     const { id: _id, ...fields } = old;
     const documents = [
-      { contentHash: "a".repeat(64), text: "imported", metadata: {}, createdAt: new Date(), chunks: [{ ...chunk(0, "ok"), metadata: {} }, { ...chunk(1, marker), metadata: {} }] },
+      { publicId: "importedDocument", contentHash: "a".repeat(64), text: "imported", metadata: {}, createdAt: new Date(), chunks: [{ ...chunk(0, "ok"), metadata: {} }, { ...chunk(1, marker), metadata: {} }] },
     ];
     await expect(insertDumpedCollection(db, { collection: { ...fields, documents }, replace: true })).rejects.toThrow();
     expect(await snapshot(db)).toEqual(before);

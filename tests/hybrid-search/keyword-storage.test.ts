@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertCollection, insertDocumentsWithChunks, type CollectionRow } from "@/lib/db/collection-queries";
+import { chunkPublicId, insertCollection, insertDocumentsWithChunks, type CollectionRow } from "@/lib/db/collection-queries";
 import type { Database } from "@/lib/db/connection";
 import { analyze, isStopTerm, queryTerms } from "@/lib/hybrid-search/analyze";
 import { analysePendingChunks, explainKeywordSearch, keywordSearchChunks, matchingChunkStatistics } from "@/lib/hybrid-search/keyword-queries";
@@ -51,7 +51,7 @@ describe.each(testBackends)("keyword search storage on $name", (backend) => {
   let handle: TestDatabase;
   let db: Database;
   let collection: CollectionRow;
-  let chunkIds: number[];
+  let chunkIds: string[];
 
   beforeAll(async () => {
     if (!backend.enabled) return;
@@ -73,9 +73,8 @@ describe.each(testBackends)("keyword search storage on $name", (backend) => {
       metadata: { topic: passage.topic },
       chunks: [{ position: 0, text: passage.text, start: 0, end: passage.text.length, vector: unit(i) }],
     }));
-    await insertDocumentsWithChunks(db, { collectionId: collection.id, documents });
-    const rows = await db.prisma.$queryRaw<{ id: bigint }[]>`SELECT "id" FROM "collection_chunks" WHERE "collection_id" = ${collection.id} ORDER BY "id"`;
-    chunkIds = rows.map((row) => Number(row.id));
+    // One chunk per document: the chunk ids in passage order.
+    chunkIds = (await insertDocumentsWithChunks(db, { collectionId: collection.id, documents })).map((documentId) => chunkPublicId(documentId, 0));
   });
   afterAll(async () => handle?.dispose());
 

@@ -36,7 +36,7 @@ describe.each(testBackends)("upload jobs on $name", (backend) => {
     expect(results[2]).toEqual({ status: "duplicate", documentId: existing.documentId, chunks: 0, duplicate: true });
     expect(results[4]).toEqual({ status: "duplicate", documentId: results[0].documentId, chunks: 0, duplicate: true });
     for (const result of results.filter((each) => each.status === "added")) {
-      expect(await db.prisma.collectionChunk.count({ where: { documentId: BigInt(result.documentId as number) } })).toBe(result.chunks);
+      expect(await db.prisma.collectionChunk.count({ where: { collectionId: row.id, document: { publicId: result.documentId as string } } })).toBe(result.chunks);
     }
     expect(await storedDocumentCount(db, row)).toBe(4);
     // Chunks: every document counts, duplicates too (their chunks were checked, not embedded).

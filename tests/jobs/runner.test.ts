@@ -96,7 +96,7 @@ describe.each(testBackends)("the job runner on $name", (backend) => {
       const results = await resultsOf(db, job);
       expect(results.map((result) => result.status)).toEqual(Array(5).fill("added"));
       expect(await storedDocumentCount(db, row)).toBe(5);
-      expect(results[2].chunks).toBe(await db.prisma.collectionChunk.count({ where: { documentId: BigInt(results[2].documentId as number) } }));
+      expect(results[2].chunks).toBe(await db.prisma.collectionChunk.count({ where: { collectionId: row.id, document: { publicId: results[2].documentId as string } } }));
     } finally {
       await db.close();
       await drop();

@@ -82,9 +82,32 @@ describe("parseDump(text)", () => {
     expect(() => parseDump("{}")).toThrow('format is missing, expected "embeddings-notebook/dump"');
   });
 
-  it("refuses another version, saying which one it reads", () => {
-    expect(() => parseDump(JSON.stringify({ ...validDump(), version: 2 }))).toThrow(
-      "This dump has version 2; this app reads version 1. Export it again with this version of the app.",
+  it("refuses another version, saying which ones it reads", () => {
+    expect(() => parseDump(JSON.stringify({ ...validDump(), version: 3 }))).toThrow(
+      "This dump has version 3; this app reads versions 1 and 2. Export it again with this version of the app.",
+    );
+  });
+
+  it("reads version 2, whose documents carry their public ids", () => {
+    const dump = { ...validDump(), version: 2 };
+    const document = { publicId: "aZ3_x9Kq-LmN0pQr", ...dump.collections[0].documents[0] };
+    dump.collections[0].documents = [document];
+    expect(parseDump(JSON.stringify(dump))).toEqual(dump);
+  });
+
+  it("refuses a malformed document id, and one that repeats within a collection", () => {
+    const dump = validDump();
+    const first = dump.collections[0].documents[0];
+    const second = { ...first, text: "Other.", contentHash: sha256("Other.") };
+    (dump.collections[0] as { documents: unknown[] }).documents = [
+      { ...first, publicId: "12" },
+      { ...second, publicId: "aZ3_x9Kq-LmN0pQr" },
+      { ...second, text: "Third.", contentHash: sha256("Third."), publicId: "aZ3_x9Kq-LmN0pQr" },
+    ];
+    expect(() => parseDump(JSON.stringify(dump))).toThrow(
+      "The dump is invalid; nothing was imported:\n" +
+        "  collections[0].documents[0].publicId: must be 16 letters, digits, '_' or '-' (a document id this app made)\n" +
+        "  collections[0].documents[2].publicId: repeats the id of an earlier document of this collection",
     );
   });
 

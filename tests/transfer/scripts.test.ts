@@ -74,10 +74,10 @@ describe("scripts/export.ts and scripts/import.ts", () => {
 
   it("import refuses a wrong-version file and writes nothing, not even a database", async () => {
     const badFile = path.join(workDir, "bad.json");
-    fs.writeFileSync(badFile, JSON.stringify({ format: "embeddings-notebook/dump", version: 2 }));
+    fs.writeFileSync(badFile, JSON.stringify({ format: "embeddings-notebook/dump", version: 3 }));
     const { code, stderr } = await runScript("scripts/import.ts", [badFile], dirB);
     expect(code).toBe(1);
-    expect(stderr).toContain("[import] failed: This dump has version 2; this app reads version 1.");
+    expect(stderr).toContain("[import] failed: This dump has version 3; this app reads versions 1 and 2.");
     expect(fs.existsSync(dirB)).toBe(false);
   }, 120_000);
 

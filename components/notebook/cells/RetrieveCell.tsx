@@ -12,7 +12,7 @@ import { CopyButton } from "../CopyButton";
 import { TokenizerSelect } from "./TokensCell";
 
 type Cell = { id: string; type: "retrieve"; collection: string; question: string; k: number; mode?: SearchMode; template?: string; tokenizer?: string };
-type Chunk = { chunkId: number; documentId: number; position: number; text: string; metadata: Record<string, unknown> };
+type Chunk = { chunkId: string; documentId: string; position: number; text: string; metadata: Record<string, unknown> };
 type Retrieved = { mode: SearchMode; results: SearchResult[]; chunks: Chunk[]; points: Point[]; question: Point };
 
 /**

@@ -148,7 +148,7 @@ async function withTruncationNote(result: JsonObject, modelId: string, document:
   return note ? { ...result, truncated: { ...note } } : result;
 }
 
-function added(documentId: number, chunks: number): JsonObject {
+function added(documentId: string, chunks: number): JsonObject {
   return { status: "added", documentId, chunks, duplicate: false };
 }
 

@@ -30,7 +30,7 @@ const job = (state: UploadJob["state"], statuses: string[]): UploadJob =>
   ({
     id: "j",
     state,
-    documents: statuses.map((status, index) => ({ index, status, ...(status === "added" ? { documentId: index, chunks: 2 } : {}), ...(status === "failed" ? { error: { code: "unreadable:texts", message: "use-lite cannot read it" } } : {}) })),
+    documents: statuses.map((status, index) => ({ index, status, ...(status === "added" ? { documentId: `document${String(index).padStart(8, "0")}`, chunks: 2 } : {}), ...(status === "failed" ? { error: { code: "unreadable:texts", message: "use-lite cannot read it" } } : {}) })),
   }) as unknown as UploadJob;
 
 describe("jobOutcomes(job)", () => {
