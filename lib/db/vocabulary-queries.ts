@@ -1,12 +1,14 @@
 import type { Database } from "./connection";
 import { encodeBinaryCopy } from "./pg-copy";
+import { vocabularyStore } from "./vocabulary-store";
 
 /**
  * Loading a word model's vocabulary into pgvector in bulk: rows first, without the HNSW index,
  * then the index built once over all of them. Building it once is much faster than growing it row
  * by row (PGlite, 100k × 100-d: rows with the index maintained ~190 s; rows alone 2–5 s, then
  * ~42 s of CPU for the build). A load is complete only when its index exists, so "completed"
- * means searchable.
+ * means searchable. Everything goes through the database's vocabulary store (vocabulary-store.ts):
+ * the database itself, or on PGlite an embedded database of its own in a worker thread.
  */
 
 /**
@@ -47,9 +49,18 @@ export interface VocabularyWordRow {
   vector: ArrayLike<number>;
 }
 
+type LoadRow = { words_target: number; words_loaded: number; completed: boolean };
+
+const loadState = (row: LoadRow): VocabularyLoadState => ({ wordsTarget: row.words_target, wordsLoaded: row.words_loaded, completed: row.completed });
+
 export async function getVocabularyLoad(db: Database, { model }: { model: string }): Promise<VocabularyLoadState | null> {
-  const row = await db.prisma.vocabularyLoad.findUnique({ where: { model } });
-  return row && { wordsTarget: row.wordsTarget, wordsLoaded: row.wordsLoaded, completed: row.completedAt !== null };
+  const store = vocabularyStore(db);
+  if (!store.mayHoldData()) return null;
+  const [row] = await store.query<LoadRow>(
+    `SELECT "words_target", "words_loaded", "completed_at" IS NOT NULL AS "completed" FROM "vocabulary_loads" WHERE "model" = $1`,
+    [model],
+  );
+  return row ? loadState(row) : null;
 }
 
 /**
@@ -61,12 +72,19 @@ export async function startVocabularyLoad(
   db: Database,
   { model, wordsTarget, dims = 100 }: { model: string; wordsTarget: number; dims?: number },
 ): Promise<VocabularyLoadState> {
-  const loaded = await db.prisma.vocabularyWord.count({ where: { model } });
+  const store = vocabularyStore(db);
+  const [{ count: loaded }] = await store.query<{ count: number }>(`SELECT count(*)::int AS "count" FROM "vocabulary_words" WHERE "model" = $1`, [model]);
   const indexed = loaded >= wordsTarget && (await vocabularyIndexExists(db, vocabularyIndexName(model, dims)));
-  if (loaded < wordsTarget) await db.prisma.$executeRawUnsafe(`DROP INDEX IF EXISTS "${vocabularyIndexName(model, dims)}"`);
-  const state = { wordsTarget, wordsLoaded: loaded, completedAt: indexed ? new Date() : null };
-  const row = await db.prisma.vocabularyLoad.upsert({ where: { model }, create: { model, ...state }, update: state });
-  return { wordsTarget: row.wordsTarget, wordsLoaded: row.wordsLoaded, completed: row.completedAt !== null };
+  if (loaded < wordsTarget) await store.query(`DROP INDEX IF EXISTS "${vocabularyIndexName(model, dims)}"`);
+  const [row] = await store.query<LoadRow>(
+    `INSERT INTO "vocabulary_loads" ("model", "words_target", "words_loaded", "completed_at")
+     VALUES ($1, $2, $3, CASE WHEN $4::boolean THEN now() END)
+     ON CONFLICT ("model") DO UPDATE
+       SET "words_target" = EXCLUDED."words_target", "words_loaded" = EXCLUDED."words_loaded", "completed_at" = EXCLUDED."completed_at"
+     RETURNING "words_target", "words_loaded", "completed_at" IS NOT NULL AS "completed"`,
+    [model, wordsTarget, loaded, indexed],
+  );
+  return loadState(row);
 }
 
 /**
@@ -79,42 +97,36 @@ export async function saveVocabularyWords(
   { model, words }: { model: string; words: VocabularyWordRow[] },
 ): Promise<void> {
   if (words.length === 0) return;
+  const store = vocabularyStore(db);
   const dims = words[0].vector.length;
-  const lastRank = words[words.length - 1].rank;
-  if (db.pglite) {
-    const blob = new Blob([
-      encodeBinaryCopy(
-        words.map(({ rank, word, vector }) => [{ text: model }, { int4: rank }, { text: word }, { int4: dims }, { vector }]),
-      ),
-    ]);
-    await db.pglite.transaction(async (tx) => {
-      await tx.query(
-        `COPY "vocabulary_words" ("model", "rank", "word", "dims", "embedding") FROM '/dev/blob' WITH (FORMAT binary)`,
-        [],
-        { blob },
-      );
-      await tx.query(`UPDATE "vocabulary_loads" SET "words_loaded" = $1 WHERE "model" = $2`, [lastRank, model]);
-    });
+  const progress = { text: `UPDATE "vocabulary_loads" SET "words_loaded" = $1 WHERE "model" = $2`, values: [words[words.length - 1].rank, model] };
+  if (store.kind === "pglite") {
+    const copy = encodeBinaryCopy(
+      words.map(({ rank, word, vector }) => [{ text: model }, { int4: rank }, { text: word }, { int4: dims }, { vector }]),
+    );
+    const text = `COPY "vocabulary_words" ("model", "rank", "word", "dims", "embedding") FROM '/dev/blob' WITH (FORMAT binary)`;
+    await store.transaction([{ text, copy }, progress]);
     return;
   }
   const ranks = words.map((entry) => entry.rank);
   const texts = words.map((entry) => entry.word);
   const vectors = words.map((entry) => `[${Array.prototype.join.call(entry.vector, ",")}]`);
-  await db.prisma.$transaction([
-    db.prisma.$executeRaw`
-      INSERT INTO "vocabulary_words" ("model", "rank", "word", "dims", "embedding")
-      SELECT ${model}, "rank", "word", ${dims}::int, "embedding"::vector
-      FROM unnest(${ranks}::int[], ${texts}::text[], ${vectors}::text[]) AS "row"("rank", "word", "embedding")
+  const insert = {
+    text: `INSERT INTO "vocabulary_words" ("model", "rank", "word", "dims", "embedding")
+      SELECT $1, "rank", "word", $2::int, "embedding"::vector
+      FROM unnest($3::int[], $4::text[], $5::text[]) AS "row"("rank", "word", "embedding")
       ON CONFLICT DO NOTHING`,
-    db.prisma.vocabularyLoad.update({ where: { model }, data: { wordsLoaded: lastRank } }),
-  ]);
+    values: [model, dims, ranks, texts, vectors],
+  };
+  await store.transaction([insert, progress]);
 }
 
 /**
  * Builds the HNSW index over the model's stored words of `dims` (default 100) dimensions (if it
  * is missing) in one pass, with enough memory for the graph and, on PostgreSQL, up to
  * `parallelWorkers` helper processes (default 1: two processes on a two-core machine). PGlite runs
- * it on the caller's thread: the process answers nothing else meanwhile (~30–60 s for 100k words).
+ * it on the thread of the vocabulary's database: the worker's (~30–60 s for 100k words), or with
+ * the vocabulary in the main database the server's own, which then answers nothing else meanwhile.
  * Searches pass the model as a parameter; the planner still picks this partial index, since it
  * plans each (unnamed) statement with its values.
  */
@@ -123,8 +135,9 @@ export async function buildVocabularyIndex(
   { model, dims = 100, parallelWorkers = 1 }: { model: string; dims?: number; parallelWorkers?: number },
 ): Promise<void> {
   if (!Number.isInteger(dims) || dims < 1 || dims > 2000) throw new Error(`A vocabulary index takes 1 to 2,000 dimensions, not ${dims}.`);
-  const parallel = db.kind === "postgres" ? `SET LOCAL max_parallel_maintenance_workers = ${Math.max(0, Math.floor(parallelWorkers))};` : "";
-  await db.runMaintenance(`
+  const store = vocabularyStore(db);
+  const parallel = store.kind === "postgres" ? `SET LOCAL max_parallel_maintenance_workers = ${Math.max(0, Math.floor(parallelWorkers))};` : "";
+  await store.runMaintenance(`
     SET LOCAL maintenance_work_mem = '${buildMemory}';
     ${parallel}
     CREATE INDEX IF NOT EXISTS "${vocabularyIndexName(model, dims)}" ON "vocabulary_words"
@@ -135,11 +148,13 @@ export async function buildVocabularyIndex(
 
 /** Marks a load complete: every word stored, index built. */
 export async function completeVocabularyLoad(db: Database, { model }: { model: string }): Promise<void> {
-  await db.prisma.vocabularyLoad.update({ where: { model }, data: { completedAt: new Date() } });
+  await vocabularyStore(db).query(`UPDATE "vocabulary_loads" SET "completed_at" = now() WHERE "model" = $1`, [model]);
 }
 
 async function vocabularyIndexExists(db: Database, indexName: string): Promise<boolean> {
-  const rows = await db.prisma.$queryRaw<{ exists: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE tablename = 'vocabulary_words' AND indexname = ${indexName}) AS "exists"`;
-  return rows[0].exists;
+  const [row] = await vocabularyStore(db).query<{ exists: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE tablename = 'vocabulary_words' AND indexname = $1) AS "exists"`,
+    [indexName],
+  );
+  return row.exists;
 }

@@ -8,6 +8,7 @@ import {
   saveVocabularyWords,
   startVocabularyLoad,
 } from "../db/vocabulary-queries";
+import { vocabularyStore } from "../db/vocabulary-store";
 import { glove, loadGloveVocabulary } from "./glove";
 import { tokenizeForGlove } from "./glove-tokens";
 import type { EmbeddingModel, ModelVocabulary } from "./types";
@@ -17,7 +18,9 @@ import type { EmbeddingModel, ModelVocabulary } from "./types";
  * through HNSW: GloVe's 100k most frequent words, or the Chinese headwords of cedict-glove-100d.
  * Loaded once per database and model: the words in bulk batches (one transaction each, resumable
  * after a restart), then the model's own HNSW index built once over all of them; progress logged
- * and reported. Every function takes the model (default glove-100d).
+ * and reported. Every function takes the model (default glove-100d). Where the words live is the
+ * database's vocabulary store (lib/db/vocabulary-store.ts): on PGlite possibly a database of its
+ * own in a worker thread, whose index build leaves the server answering.
  */
 
 /** A model that offers a vocabulary (see `EmbeddingModel.vocabulary`). */
@@ -43,7 +46,8 @@ export function hasVocabulary(model: EmbeddingModel): model is WordModel {
 
 /**
  * `loading`: words going in (`wordsLoaded` of `wordsTarget`); `indexing`: all words in, the HNSW
- * index being built (the longest step; on PGlite the server answers nothing else meanwhile).
+ * index being built (the longest step; with the words in the main PGlite, the server answers
+ * nothing else meanwhile).
  */
 export type VocabularyStatus =
   | { state: "absent"; wordsLoaded: 0; wordsTarget: number }
@@ -61,6 +65,11 @@ const failures = new WeakMap<Database, Map<string, { at: number; reason: string 
  * request, which counts on PGlite, where every query runs on the server's own thread.
  */
 const seenReady = new WeakMap<Database, Set<string>>();
+/**
+ * Per database, the last progress of each load this process runs. Status checks read it instead of
+ * asking the vocabulary's database, which is busy with the index build for most of the load.
+ */
+const running = new WeakMap<Database, Map<string, VocabularyStatus>>();
 
 /** The database's entry of a per-database map, made on first use. */
 function forDatabase<T>(map: WeakMap<Database, T>, db: Database, make: () => T): T {
@@ -72,6 +81,8 @@ function forDatabase<T>(map: WeakMap<Database, T>, db: Database, make: () => T):
 /** How far the load of the model's vocabulary (default glove-100d's) into this database has come. */
 export async function getVocabularyStatus(db: Database, model: WordModel = gloveWordModel): Promise<VocabularyStatus> {
   const wordsTarget = model.vocabulary.wordsTarget();
+  const progress = running.get(db)?.get(model.info().id);
+  if (progress && progress.wordsTarget >= wordsTarget) return progress;
   const load = await getVocabularyLoad(db, { model: model.info().id });
   if (!load) return { state: "absent", wordsLoaded: 0, wordsTarget };
   const ready = load.completed && load.wordsTarget >= wordsTarget;
@@ -92,7 +103,14 @@ export function loadVocabulary(
   const modelLoads = forDatabase(loads, db, () => new Map());
   let pending = modelLoads.get(id);
   if (!pending) {
-    pending = runLoad(db, model, onProgress)
+    const progress = forDatabase(running, db, () => new Map());
+    const report = (status: VocabularyStatus) => {
+      progress.set(id, status);
+      onProgress(status);
+    };
+    // A database of its own that does not exist yet holds no words: say so while it is being created.
+    if (!vocabularyStore(db).mayHoldData()) progress.set(id, { state: "loading", wordsLoaded: 0, wordsTarget: model.vocabulary.wordsTarget() });
+    pending = runLoad(db, model, report)
       .then(
         () => void forDatabase(failures, db, () => new Map()).delete(id),
         (error: unknown) => {
@@ -100,7 +118,10 @@ export function loadVocabulary(
           throw error;
         },
       )
-      .finally(() => modelLoads.delete(id));
+      .finally(() => {
+        modelLoads.delete(id);
+        progress.delete(id);
+      });
     modelLoads.set(id, pending);
   }
   return pending;
@@ -134,8 +155,8 @@ export async function requireVocabulary(db: Database, model: WordModel = gloveWo
     status.state === "indexing"
       ? `all ${status.wordsTarget.toLocaleString("en")} words are in, their HNSW index is being built`
       : `${status.wordsLoaded.toLocaleString("en")} of ${status.wordsTarget.toLocaleString("en")} words, ${percent}%`;
-  // The embedded database builds the index on the server's own thread: say so, or the pause looks like a hang.
-  const pause = db.kind === "pglite" ? " While the index is built (about a minute) the server answers nothing else." : "";
+  // The main embedded database builds the index on the server's own thread: say so, or the pause looks like a hang.
+  const pause = vocabularyStore(db).sharesServerSession ? " While the index is built (about a minute) the server answers nothing else." : "";
   throw new AppError(
     "unavailable:vocabulary",
     `The ${id} vocabulary is being loaded into pgvector (${progress}); this happens once.${pause} Retry in a few seconds.`,
@@ -145,7 +166,8 @@ export async function requireVocabulary(db: Database, model: WordModel = gloveWo
 
 async function runLoad(db: Database, model: WordModel, onProgress: (status: VocabularyStatus) => void): Promise<void> {
   const id = model.info().id;
-  const vocabulary = await model.vocabulary.load();
+  // A database of its own takes seconds to create: meanwhile, read the words.
+  const [vocabulary] = await Promise.all([model.vocabulary.load(), vocabularyStore(db).open()]);
   const target = Math.min(model.vocabulary.wordsTarget(), vocabulary.wordCount);
   const [[first]] = vocabulary.batches({ limit: 1, batchSize: 1 });
   const dims = first.vector.length;
