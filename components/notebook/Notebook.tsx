@@ -164,7 +164,7 @@ export function Notebook({ init, models, readOnly = false }: { init: NotebookIni
       case "heatmap":
         return <HeatmapCell run={run} />;
       case "neighbours":
-        return <NeighboursCell cell={cell} display={display} model={notebook.model} readOnly={readOnly} onChange={onChange} />;
+        return <NeighboursCell cell={cell} display={display} model={notebook.model} slug={notebook.saved?.slug} readOnly={readOnly} onChange={onChange} />;
       case "analogy":
         return <AnalogyCell cell={cell} model={notebook.model} readOnly={readOnly} onChange={onChange} onAdd={(text) => notebook.addItems([text])} />;
       case "note":

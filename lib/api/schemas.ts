@@ -58,14 +58,51 @@ export const similarityRequestSchema = z.strictObject({
   texts: textsSchema(limits.maxSimilarityTexts).describe("Texts to compare pairwise."),
 });
 
+/** Sources a `texts` search may name beyond what everyone reads (the examples, public collections). */
+export const withinLimits = { maxExplorations: 20, maxCollections: 20, maxIdLength: 64, maxKeyLength: 128 } as const;
+
+const sourceIdSchema = (what: string) =>
+  z.string().min(1, "must not be empty").max(withinLimits.maxIdLength, `must be at most ${withinLimits.maxIdLength} characters`).describe(what);
+
+/**
+ * What scope `texts` may read besides the built-in examples' items and public collections' chunks:
+ * saved explorations by slug (holding the share link is reading it) and collections by id with a
+ * read or write key. Nothing else anyone embedded is ever searched.
+ */
+export const withinSchema = z
+  .strictObject({
+    explorations: z
+      .array(sourceIdSchema("An exploration's slug, as in its share link /s/<slug>."))
+      .max(withinLimits.maxExplorations, `must hold at most ${withinLimits.maxExplorations} slugs`)
+      .default([])
+      .describe(`Saved explorations whose items are searched too, by slug (at most ${withinLimits.maxExplorations}).`),
+    collections: z
+      .array(
+        z.strictObject({
+          id: sourceIdSchema("The collection's id."),
+          key: z
+            .string()
+            .min(1, "must not be empty")
+            .max(withinLimits.maxKeyLength, `must be at most ${withinLimits.maxKeyLength} characters`)
+            .optional()
+            .describe("Its read or write key; needed for a private collection."),
+        }),
+      )
+      .max(withinLimits.maxCollections, `must hold at most ${withinLimits.maxCollections} collections`)
+      .default([])
+      .describe(`Collections whose chunks are searched too (at most ${withinLimits.maxCollections}); they must use the search's model. Public collections are searched without being named.`),
+  })
+  .describe("Scope texts only: explorations and private collections to search besides the examples' items and public collections' chunks.");
+
+const textsScopeDescription =
+  "texts: the texts the caller may read (the built-in examples' items, public collections' chunks, and what `within` names) that have been embedded with the model; vocabulary: the word model's vocabulary (glove-100d: GloVe's English words; cedict-glove-100d: Chinese headwords).";
+
 export const searchRequestSchema = z.strictObject({
   model: modelIdSchema,
   query: textSchema.describe("Text to find neighbours of."),
   k: kSchema,
-  scope: z
-    .enum(["texts", "vocabulary"])
-    .default("texts")
-    .describe("texts: everything embedded so far with the model; vocabulary: the word model's vocabulary (glove-100d: GloVe's English words; cedict-glove-100d: Chinese headwords)."),
+  scope: z.enum(["texts", "vocabulary"]).default("texts").describe(textsScopeDescription),
+  within: withinSchema.optional(),
 });
 
 export const analogyRequestSchema = z.strictObject({
@@ -77,10 +114,12 @@ export const analogyRequestSchema = z.strictObject({
   scope: z
     .enum(["texts", "vocabulary"])
     .optional()
-    .describe("Where answers come from; default vocabulary for a model that has one (glove-100d, cedict-glove-100d), texts for other models."),
+    .describe(`Where answers come from; default vocabulary for a model that has one (glove-100d, cedict-glove-100d), texts for other models. ${textsScopeDescription}`),
+  within: withinSchema.optional(),
 });
 
 export type EmbedRequest = z.infer<typeof embedRequestSchema>;
 export type SimilarityRequest = z.infer<typeof similarityRequestSchema>;
 export type SearchRequest = z.infer<typeof searchRequestSchema>;
 export type AnalogyRequest = z.infer<typeof analogyRequestSchema>;
+export type SearchWithin = z.infer<typeof withinSchema>;

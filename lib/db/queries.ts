@@ -198,7 +198,8 @@ export async function ensureEmbeddingIndex(db: Database, dims: number): Promise<
 
 /**
  * The `k` stored texts of `model` nearest to `vector` by cosine, best first: through HNSW among
- * the indexed rows, exactly among those not indexed yet (see embedding-index.ts).
+ * the indexed rows, exactly among those not indexed yet (see embedding-index.ts). Every text
+ * anyone embedded: never an answer to a client, which gets `findNearestReadableTexts`.
  */
 export async function findNearestEmbeddings(
   db: Database,
@@ -213,6 +214,93 @@ function nearestEmbeddingsSql({ model, vector, k, excludeTexts = [] }: { model: 
   const part = (indexed: boolean) =>
     nearestSql({ table: "embeddings", model, vector, k, exclude: Prisma.sql`AND ${Prisma.raw(indexed ? "" : "NOT ")}"indexed" ${exclude}` });
   return Prisma.sql`(${part(true)}) UNION ALL (${part(false)}) ORDER BY "distance" LIMIT ${k}`;
+}
+
+/**
+ * What a caller of scope `texts` may read. Nothing else stored is ever an answer: the cache holds
+ * every text anyone embedded, including items of explorations nobody shared.
+ */
+export interface ReadableSources {
+  /** Texts everyone may read (the built-in examples' items), matched in the cache by hash. */
+  publicTexts: string[];
+  /** Saved explorations whose items the caller may read: holding the slug is reading it. */
+  explorationSlugs: string[];
+  /** Private collections the caller holds a key for (internal ids); public collections are always readable. */
+  collectionIds: bigint[];
+}
+
+/**
+ * The `k` texts nearest to `vector` by cosine, best first, among those the caller may read: cached
+ * vectors of the readable texts (examples' items, the named explorations' items) and the chunks of
+ * public and named collections of `model`. A text both places hold counts once.
+ *
+ * Exact, inside the query: the readable rows are picked by index (the cache's text hash, the
+ * chunks' collection) and compared, never the whole table. An HNSW walk filtered to them would
+ * mostly visit rows the caller may not read and, bounded by `hnsw.max_scan_tuples`, could stop
+ * short of k; the readable set is small (2,000 items an exploration) and ~3 ms per 1,000 rows.
+ */
+export async function findNearestReadableTexts(
+  db: Database,
+  { model, vector, k, excludeTexts = [], readable }: { model: string; vector: number[]; k: number; excludeTexts?: string[]; readable: ReadableSources },
+): Promise<ScoredText[]> {
+  await flushEmbeddingWrites(db);
+  const sql = nearestReadableSql({ model, vector, k, excludeTexts, readable });
+  return toScored(await db.query<NearestRow>(sql.text, sql.values));
+}
+
+/** The plan of a readable-texts search; tests check that it never reads a whole table. */
+export async function explainNearestReadable(db: Database, args: Parameters<typeof nearestReadableSql>[0]): Promise<string> {
+  return explainSql(db, nearestReadableSql(args));
+}
+
+function nearestReadableSql({
+  model,
+  vector,
+  k,
+  excludeTexts = [],
+  readable,
+}: {
+  model: string;
+  vector: number[];
+  k: number;
+  excludeTexts?: string[];
+  readable: ReadableSources;
+}): Prisma.Sql {
+  const dims = Prisma.raw(String(assertDims(vector.length)));
+  // No cast to vector(<dims>): that would match the HNSW index, and this compares exactly.
+  const query = Prisma.sql`${toSql(vector)}::vector`;
+  // Each side reads its rows by index: the cache by (text_hash, model) for the readable texts'
+  // hashes, the chunks by collection for the readable collections (ARRAY(...) is computed once).
+  return Prisma.sql`
+    SELECT "text", min("distance") AS "distance" FROM (
+      SELECT e."text", e."embedding" <=> ${query} AS "distance"
+      FROM "embeddings" e
+      WHERE e."model" = ${model} AND e."dims" = ${dims}
+        AND e."text_hash" = ANY(ARRAY(
+          SELECT encode(sha256(convert_to(i."text", 'UTF8')), 'hex')::char(64)
+          FROM "explorations" x JOIN "exploration_items" i ON i."exploration_id" = x."id"
+          WHERE x."slug" = ANY(${readable.explorationSlugs}::text[])
+          UNION
+          SELECT unnest(${readable.publicTexts.map(hashText)}::char(64)[])))
+        AND NOT (e."text_hash" = ANY(${excludeTexts.map(hashText)}::char(64)[]))
+      UNION ALL
+      SELECT c."text", c."embedding" <=> ${query}
+      FROM "collection_chunks" c
+      WHERE c."collection_id" = ANY(ARRAY(
+          SELECT o."id" FROM "collections" o
+          WHERE o."model" = ${model} AND (o."is_public" OR o."id" = ANY(${readable.collectionIds.map(String)}::bigint[]))))
+        AND c."dims" = ${dims} AND NOT (c."text" = ANY(${excludeTexts}::text[]))
+    ) AS "candidates"
+    GROUP BY "text"
+    ORDER BY "distance"
+    LIMIT ${k}`;
+}
+
+/** Which of these slugs name a saved exploration. */
+export async function findExistingSlugs(db: Database, { slugs }: { slugs: string[] }): Promise<Set<string>> {
+  if (slugs.length === 0) return new Set();
+  const rows = await db.query<{ slug: string }>(`SELECT "slug" FROM "explorations" WHERE "slug" = ANY($1::text[])`, [slugs]);
+  return new Set(rows.map((row) => row.slug));
 }
 
 /** The `k` vocabulary words nearest to `vector`, best first, through HNSW. */
@@ -231,7 +319,10 @@ export async function explainNearest(
   db: Database,
   args: { table: VectorTable; model: string; vector: number[]; k: number },
 ): Promise<string> {
-  const sql = args.table === "embeddings" ? nearestEmbeddingsSql(args) : nearestSql(args);
+  return explainSql(db, args.table === "embeddings" ? nearestEmbeddingsSql(args) : nearestSql(args));
+}
+
+async function explainSql(db: Database, sql: Prisma.Sql): Promise<string> {
   const rows = await db.prisma.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN ${sql}`;
   return rows.map((row) => row["QUERY PLAN"]).join("\n");
 }

@@ -176,10 +176,13 @@ describe("POST /api/search", () => {
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
   });
 
-  it("scope texts: default k is 10 and never counts another model's texts", async () => {
+  it("scope texts: default k is 10, among texts anyone may read, never another model's", async () => {
+    // Items of the built-in examples (lib/explorations/examples.ts): everyone may read them.
+    await post.embed({ texts: ["dog", "animal", "pet", "kitten", "puppy", "car", "truck", "bus", "bicycle", "banana", "apple", "bread"] });
+    await post.embed({ model: "glove-100d", texts: ["queen"] });
     const { body } = await post.search({ query: "cat" });
-    const useLiteTexts = await db.prisma.embedding.count({ where: { model: "use-lite", NOT: { text: "cat" } } });
-    expect(body.results).toHaveLength(Math.min(10, useLiteTexts));
+    expect(body.results).toHaveLength(10);
+    expect(body.results.map((result) => result.text)).not.toContain("queen");
   });
 
   it("scope vocabulary: 503 with Retry-After while loading, then GloVe's nearest words", async () => {

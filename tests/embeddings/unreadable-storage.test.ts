@@ -45,7 +45,11 @@ describe.each(testBackends)("texts a model cannot read, on $name", (backend) => 
     const [unknownPiece] = await useLite.embed(["猫"]);
     await saveEmbeddings(db, { model: "use-lite", entries: ["老虎", "狮子"].map((text) => ({ text, vector: unknownPiece })) });
     await embedTexts(db, { model: "use-lite", texts: ["a cat", "a tiger"] });
-    const { results } = await searchNearest(db, { model: "use-lite", query: "a lion", k: 10, scope: "texts" });
+    // An exploration saved before texts were checked holds them all; its slug makes them searchable.
+    await db.prisma.exploration.create({
+      data: { slug: "unreadableItems1", editKeyHash: "0".repeat(64), title: "Old", model: "use-lite", cells: [], items: { create: ["a cat", "a tiger", "老虎", "狮子"].map((text, position) => ({ text, position })) } },
+    });
+    const { results } = await searchNearest(db, { model: "use-lite", query: "a lion", k: 10, scope: "texts", within: { explorations: ["unreadableItems1"], collections: [] } });
     expect(results.map(({ text }) => text)).toContain("a tiger");
     expect(results.map(({ text }) => text)).not.toContain("老虎");
     expect(results.map(({ text }) => text)).not.toContain("狮子");

@@ -10,18 +10,23 @@ type Scope = "texts" | "vocabulary";
 
 /**
  * The nearest neighbours of one item: within this exploration (from the similarity matrix), among
- * everything ever embedded with the model, and in the model's vocabulary when it has one (pgvector).
+ * the texts the server lets anyone read (the examples' items, public collections) plus this
+ * exploration's saved items when it has a slug, and in the model's vocabulary when it has one
+ * (pgvector). Nobody else's unshared texts are ever searched.
  */
 export function NeighboursCell({
   cell,
   display,
   model,
+  slug,
   readOnly,
   onChange,
 }: {
   cell: Cell;
   display: Display;
   model: string;
+  /** The saved exploration's slug: its stored items are searched too. */
+  slug?: string;
   readOnly: boolean;
   onChange: (cell: Cell) => void;
 }) {
@@ -67,7 +72,14 @@ export function NeighboursCell({
       ) : (
         <div className="neighbour-columns">
           <ScoreList title="In this exploration" results={local} empty="Run the notebook to compare the items." />
-          <RemoteNeighbours title={`Everything embedded with ${model}`} model={model} query={item} k={cell.k} scope="texts" />
+          <RemoteNeighbours
+            title={`${slug ? "Saved items, examples" : "Examples"} and public collections (${model})`}
+            model={model}
+            query={item}
+            k={cell.k}
+            scope="texts"
+            slug={slug}
+          />
           {vocabulary && (
             <VocabularyNeighbours model={model} state={vocabulary} query={item} k={cell.k} />
           )}
@@ -97,13 +109,13 @@ function VocabularyNeighbours({ model, state, query, k }: { model: string; state
   );
 }
 
-function RemoteNeighbours({ title, model, query, k, scope }: { title: string; model: string; query: string; k: number; scope: Scope }) {
+function RemoteNeighbours({ title, model, query, k, scope, slug }: { title: string; model: string; query: string; k: number; scope: Scope; slug?: string }) {
   const [state, setState] = useState<{ results: ScoredText[] | null; message?: string }>({ results: null });
   useEffect(() => {
     let cancelled = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
     const load = () =>
-      callApi<{ results: ScoredText[] }>("/api/search", { body: { model, query, k, scope } })
+      callApi<{ results: ScoredText[] }>("/api/search", { body: { model, query, k, scope, ...(slug ? { within: { explorations: [slug] } } : {}) } })
         .then((reply) => !cancelled && setState({ results: reply.results }))
         .catch((error: { status?: number; message: string }) => {
           if (cancelled) return;
@@ -117,7 +129,7 @@ function RemoteNeighbours({ title, model, query, k, scope }: { title: string; mo
       cancelled = true;
       clearTimeout(retry);
     };
-  }, [model, query, k, scope]);
+  }, [model, query, k, scope, slug]);
   return <ScoreList title={title} results={state.results} empty={state.message ?? "Searching…"} />;
 }
 
