@@ -55,6 +55,12 @@ const envSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Reverse proxies in front of the app that append to X-Forwarded-For (and set X-Forwarded-Host/-Proto); 0 = clients connect directly. */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * How long, in ms, requests in flight may take to finish after SIGTERM before they are cut
+   * (0–600,000; default 25,000, inside the 30 s orchestrators such as Kubernetes wait before
+   * SIGKILL). Read by the production server, scripts/serve.mjs, which checks it the same way.
+   */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
 });
 
 export type AppConfig = z.infer<typeof envSchema> & { dataDir: string; pgliteDir: string; modelsDir: string };

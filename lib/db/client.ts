@@ -1,5 +1,6 @@
 import { readConfig } from "../config";
-import { startJobRunner } from "../jobs/runner";
+import { flushDeferredEmbeddings } from "../embeddings/service";
+import { jobRunnerOf, startJobRunner } from "../jobs/runner";
 import { openDatabase, type Database } from "./connection";
 
 /**
@@ -33,3 +34,41 @@ export async function closeDatabase(): Promise<void> {
   cache.embeddingsNotebookDb = undefined;
   if (pending) await (await pending).close();
 }
+
+/**
+ * What the production server (scripts/serve.mjs, outside Next.js's module graph) calls on SIGTERM:
+ * `handBackJobs` at once, the other two once the requests in flight have finished. Each waits for
+ * a database still opening, and answers null or false when none is open (never opened, or it
+ * could not be).
+ */
+export interface ShutdownHooks {
+  /** Stops the job runner; resolves with how many running jobs it put back in the queue. */
+  handBackJobs(): Promise<number | null>;
+  /** Writes the embedding-cache rows still deferred (lib/embeddings/service.ts). */
+  flushWrites(): Promise<boolean>;
+  closeDatabase(): Promise<boolean>;
+}
+
+const shutdown = globalThis as unknown as { embeddingsNotebookShutdown?: ShutdownHooks };
+
+/** The open database, waiting for one still opening; undefined when there is none. */
+async function openedDatabase(): Promise<Database | undefined> {
+  return cache.embeddingsNotebookDb?.catch(() => undefined);
+}
+
+shutdown.embeddingsNotebookShutdown = {
+  async handBackJobs() {
+    const db = await openedDatabase();
+    return db ? ((await jobRunnerOf(db)?.handBack()) ?? 0) : null;
+  },
+  async flushWrites() {
+    const db = await openedDatabase();
+    if (db) await flushDeferredEmbeddings(db);
+    return db !== undefined;
+  },
+  async closeDatabase() {
+    const open = (await openedDatabase()) !== undefined;
+    if (open) await closeDatabase();
+    return open;
+  },
+};

@@ -2,7 +2,7 @@ import { AppError } from "../api/errors";
 import { readConfig } from "../config";
 import type { Database } from "../db/connection";
 import { duringEmbedding } from "../db/embedding-index";
-import { deferredEmbeddings, getEmbeddingsByTexts, hasDeferredEmbeddings, saveEmbeddingsLater } from "../db/queries";
+import { deferredEmbeddings, flushEmbeddingWrites, getEmbeddingsByTexts, hasDeferredEmbeddings, saveEmbeddingsLater } from "../db/queries";
 import { normalize } from "../vectors";
 import { VectorMemoryCache } from "./memory-cache";
 import { checkReadable, type TextWarning } from "./readability";
@@ -95,6 +95,20 @@ async function embedThroughCaches(
   }
   return { model: model.info(), dims, vectors, warnings };
 }
+
+/**
+ * Waits until every cache row deferred by `embedTexts` for `db` is written (the production server
+ * calls it on SIGTERM, before the database closes). Next.js bundles this module, and the queue in
+ * lib/db/queries.ts it writes through, once per layer that imports it, each copy with a queue of
+ * its own; so each copy adds its flush to one set on globalThis, and this waits for all of them.
+ */
+export async function flushDeferredEmbeddings(db: Database): Promise<void> {
+  await Promise.all([...deferredWriteFlushes].map((flush) => flush(db)));
+}
+
+const flushRegistry = globalThis as unknown as { embeddingsNotebookDeferredWriteFlushes?: Set<(db: Database) => Promise<void>> };
+const deferredWriteFlushes = (flushRegistry.embeddingsNotebookDeferredWriteFlushes ??= new Set());
+deferredWriteFlushes.add(flushEmbeddingWrites);
 
 /** Up to this many texts missing from memory, the model starts before the database is asked. */
 const speculativeTexts = 8;

@@ -57,6 +57,7 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private wakeAgain = false;
   private current: { id: bigint; controller: AbortController } | undefined;
+  private handedBack = 0;
 
   constructor(
     private readonly db: Database,
@@ -108,10 +109,23 @@ export class JobRunner {
 
   /** Stops after the item under way, handing its job back to the queue; resolves when stopped. */
   async stop(): Promise<void> {
+    await this.handBack();
+  }
+
+  /**
+   * Claims nothing more and stops after the item under way, handing its job back to the queue
+   * without marking it failed, where the next runner to look for work resumes it (another
+   * server's within its poll interval, or this server's at its next start). Resolves, once
+   * stopped, with how many jobs this call handed back (0 or 1): the production server's shutdown
+   * logs it.
+   */
+  async handBack(): Promise<number> {
+    const before = this.handedBack;
     this.stopped = true;
     clearTimeout(this.timer);
     this.current?.controller.abort("stop" satisfies StopReason);
     await this.loop;
+    return this.handedBack - before;
   }
 
   private async work(): Promise<void> {
@@ -134,6 +148,8 @@ export class JobRunner {
   private async run(job: JobRow): Promise<boolean> {
     const controller = new AbortController();
     this.current = { id: job.id, controller };
+    // Stopped while this claim was on its way: hand the job straight back.
+    if (this.stopped) controller.abort("stop" satisfies StopReason);
     const kind = this.kinds[job.kind];
     let progress: JobProgress = { itemsDone: 0, unitsDone: 0 };
     let partial = 0;
@@ -217,6 +233,7 @@ export class JobRunner {
         console.warn(`[jobs] job ${job.publicId} was taken over by another runner (or deleted); this one stopped`);
       } else if (reason === "stop") {
         await releaseJob(this.db, ids);
+        this.handedBack += 1;
       } else if (reason === "cancel") {
         await finishJob(this.db, { ...ids, state: "cancelled", pendingResult: { status: "cancelled" } });
       } else if (failure !== undefined) {
@@ -249,7 +266,13 @@ function defaultOwner(): string {
   return `${os.hostname()}:${process.env.PORT ?? "3000"}`;
 }
 
-const runners = new WeakMap<Database, JobRunner>();
+/**
+ * On globalThis: Next.js bundles this module more than once (route handlers, pages, the
+ * instrumentation hook that opens the database), and each copy must find the one runner, e.g. the
+ * production server's shutdown (lib/db/client.ts).
+ */
+const registry = globalThis as unknown as { embeddingsNotebookJobRunners?: WeakMap<Database, JobRunner> };
+const runners = (registry.embeddingsNotebookJobRunners ??= new WeakMap<Database, JobRunner>());
 
 /**
  * Starts the job runner of `db` (once per database; later calls return the same runner). The

@@ -103,7 +103,26 @@ export interface ServerProcess {
   kill9(): Promise<void>;
   /** SIGTERM, then SIGKILL after 5 s. */
   stop(): Promise<void>;
+  /** Sends `signal` to the server process alone (as `docker stop` or an orchestrator does), not to its group. */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves with the exit code once the process has ended (null when a signal ended it). */
+  exited: Promise<number | null>;
 }
+
+/**
+ * Every server process still running, SIGKILLed when the test process exits: a server whose start
+ * outlived its beforeAll's timeout is otherwise never stopped, since no test got hold of it.
+ */
+const launched = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of launched) {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
 
 /**
  * Starts the e2e build on a free loopback port and waits until it answers `/api/models`: with
@@ -122,7 +141,13 @@ export async function launchServer(
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  launched.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      launched.delete(child);
+      resolve(code);
+    }),
+  );
   const gone = () => child.exitCode !== null || child.signalCode !== null;
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
@@ -147,6 +172,10 @@ export async function launchServer(
       await exited;
       clearTimeout(timer);
     },
+    signal(signal) {
+      if (!gone()) child.kill(signal);
+    },
+    exited,
   };
   await waitUntilReady(server, child, ready);
   return server;
