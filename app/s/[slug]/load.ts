@@ -16,7 +16,8 @@ export async function loadExploration(slug: string): Promise<Exploration> {
     return await readExploration(await getDatabase(), { slug });
   } catch (error) {
     if (isAppError(error) && error.status === 404) notFound();
-    if (isDatabaseUnavailable(error)) {
+    // An error with a digest of its own (the embedded database's damaged files) keeps it.
+    if (isDatabaseUnavailable(error) && !(error as { digest?: unknown }).digest) {
       console.error("[pages] database unavailable while loading a share page:", error);
       throw Object.assign(new Error("The database is unavailable; try again shortly."), { digest: databaseUnavailableDigest });
     }
