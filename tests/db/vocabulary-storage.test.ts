@@ -9,6 +9,7 @@ import {
   startVocabularyLoad,
   vocabularyIndexName,
 } from "@/lib/db/vocabulary-queries";
+import { vocabularyStore } from "@/lib/db/vocabulary-store";
 import { normalize } from "@/lib/vectors";
 import { testBackends, useScratchDatabase } from "../support/databases";
 
@@ -18,8 +19,9 @@ function vectorNear(seed: number[], dims: number, jitter = 0): number[] {
 }
 
 async function indexExists(db: Database, model = "words"): Promise<boolean> {
-  const rows = await db.prisma.$queryRaw<{ indexname: string }[]>`
-    SELECT indexname FROM pg_indexes WHERE tablename = 'vocabulary_words' AND indexname = ${vocabularyIndexName(model)}`;
+  const rows = await vocabularyStore(db).query(`SELECT indexname FROM pg_indexes WHERE tablename = 'vocabulary_words' AND indexname = $1`, [
+    vocabularyIndexName(model),
+  ]);
   return rows.length === 1;
 }
 
@@ -59,8 +61,9 @@ describe.each(testBackends)("vocabulary storage on $name", (backend) => {
     const vectors = words.map((_, i) => Float32Array.from(vectorNear([i + 1, -1, 0.5], 100)));
     await startVocabularyLoad(db, { model: "exact", wordsTarget: words.length });
     await saveVocabularyWords(db, { model: "exact", words: words.map((word, i) => ({ rank: i + 1, word, vector: vectors[i] })) });
-    const rows = await db.prisma.$queryRaw<{ word: string; embedding: string }[]>`
-      SELECT "word", "embedding"::text AS "embedding" FROM "vocabulary_words" WHERE "model" = 'exact' ORDER BY "rank"`;
+    const rows = await vocabularyStore(db).query<{ word: string; embedding: string }>(
+      `SELECT "word", "embedding"::text AS "embedding" FROM "vocabulary_words" WHERE "model" = 'exact' ORDER BY "rank"`,
+    );
     expect(rows.map((row) => row.word)).toEqual(words);
     expect(rows.map((row) => Float32Array.from(JSON.parse(row.embedding) as number[]))).toEqual(vectors);
   });
@@ -81,7 +84,7 @@ describe.each(testBackends)("vocabulary storage on $name", (backend) => {
       { rank: 2, word: "broken", vector: [Number.NaN, ...vectorNear([1], 99)] },
     ];
     await expect(saveVocabularyWords(db, { model: "bad", words })).rejects.toThrow();
-    expect(await db.prisma.vocabularyWord.count({ where: { model: "bad" } })).toBe(0);
+    expect(await vocabularyStore(db).query(`SELECT "word" FROM "vocabulary_words" WHERE "model" = 'bad'`)).toEqual([]);
     expect(await getVocabularyLoad(db, { model: "bad" })).toEqual({ wordsTarget: 2, wordsLoaded: 0, completed: false });
   });
 

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import type { Database } from "@/lib/db/connection";
 import { explainNearest, findNearestVocabularyWords } from "@/lib/db/queries";
 import { saveVocabularyWords, startVocabularyLoad } from "@/lib/db/vocabulary-queries";
+import { vocabularyStore } from "@/lib/db/vocabulary-store";
 import { GLOVE_MODEL_ID, loadGloveVocabulary } from "@/lib/embeddings/glove";
 import { getVocabularyStatus, loadVocabulary, requireVocabulary, type VocabularyStatus } from "@/lib/embeddings/vocabulary";
 import { normalize } from "@/lib/vectors";
@@ -70,9 +71,8 @@ describe.each(testBackends)("loadVocabulary on $name", (backend) => {
       ["indexing", wordsTarget],
       ["ready", wordsTarget],
     ]);
-    expect(await db.prisma.vocabularyWord.count()).toBe(wordsTarget);
-    const ranks = await db.prisma.vocabularyWord.aggregate({ _min: { rank: true }, _max: { rank: true } });
-    expect(ranks).toEqual({ _min: { rank: 1 }, _max: { rank: wordsTarget } });
+    const ranks = await vocabularyStore(db).query(`SELECT count(*)::int AS "count", min("rank") AS "min", max("rank") AS "max" FROM "vocabulary_words"`);
+    expect(ranks).toEqual([{ count: wordsTarget, min: 1, max: wordsTarget }]);
   });
 
   it.skipIf(!backend.enabled)("resumes an interrupted index build: all words in, status indexing, only the index is built", async () => {
@@ -109,7 +109,7 @@ describe.each(testBackends)("loadVocabulary on $name", (backend) => {
     await startVocabularyLoad(db, { model: GLOVE_MODEL_ID, wordsTarget });
     const error = await requireVocabulary(db).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: "unavailable:vocabulary" });
-    const pause = backend.name === "pglite" ? " While the index is built (about a minute) the server answers nothing else." : "";
+    const pause = vocabularyStore(db).sharesServerSession ? " While the index is built (about a minute) the server answers nothing else." : "";
     expect((error as Error).message).toBe(
       `The glove-100d vocabulary is being loaded into pgvector (0 of 1,000 words, 0%); this happens once.${pause} Retry in a few seconds.`,
     );
@@ -117,9 +117,10 @@ describe.each(testBackends)("loadVocabulary on $name", (backend) => {
   });
 
   it.skipIf(!backend.enabled)("after a failed load, waits a minute before trying again, and says why", async () => {
-    const build = db.runMaintenance;
+    const store = vocabularyStore(db);
+    const build = store.runMaintenance;
     let builds = 0;
-    db.runMaintenance = async () => {
+    store.runMaintenance = async () => {
       builds++;
       throw new Error("could not extend file: No space left on device");
     };
@@ -133,7 +134,7 @@ describe.each(testBackends)("loadVocabulary on $name", (backend) => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(builds).toBe(1); // the 503 did not start another load
     } finally {
-      db.runMaintenance = build;
+      store.runMaintenance = build;
       errors.mockRestore();
     }
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/lib/db/connection";
 import { explainNearest } from "@/lib/db/queries";
 import { vocabularyIndexName } from "@/lib/db/vocabulary-queries";
+import { vocabularyStore } from "@/lib/db/vocabulary-store";
 import { CEDICT_MODEL_ID, CEDICT_VOCABULARY_WORDS, cedictGlove } from "@/lib/embeddings/cedict/model";
 import { GLOVE_MODEL_ID } from "@/lib/embeddings/glove";
 import { solveAnalogy, searchNearest } from "@/lib/embeddings/search";
@@ -33,7 +34,10 @@ describe.each(testBackends)("cedict-glove-100d's vocabulary on $name", (backend)
     expect(await getVocabularyStatus(db, cedict)).toEqual({ state: "ready", wordsLoaded: CEDICT_VOCABULARY_WORDS, wordsTarget: CEDICT_VOCABULARY_WORDS });
     expect(await getVocabularyStatus(db, gloveWordModel)).toMatchObject({ state: "ready", wordsLoaded: 1000 });
     await expect(requireVocabulary(db, cedict)).resolves.toBeUndefined();
-    expect(await db.prisma.vocabularyWord.count({ where: { model: CEDICT_MODEL_ID } })).toBe(CEDICT_VOCABULARY_WORDS);
+    const [{ count }] = await vocabularyStore(db).query<{ count: number }>(`SELECT count(*)::int AS "count" FROM "vocabulary_words" WHERE "model" = $1`, [
+      CEDICT_MODEL_ID,
+    ]);
+    expect(count).toBe(CEDICT_VOCABULARY_WORDS);
     const vector = (await cedict.embed(["猫"]))[0];
     const cedictPlan = await explainNearest(db, { table: "vocabulary_words", model: CEDICT_MODEL_ID, vector, k: 5 });
     expect(cedictPlan).toContain(`Index Scan using ${vocabularyIndexName(CEDICT_MODEL_ID)}`);
