@@ -4,6 +4,7 @@ import { vector } from "@electric-sql/pglite-pgvector";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { AppError } from "../api/errors";
 import type { Database } from "./database";
 import { PrismaClient } from "./generated/prisma/client";
 import { scheduleIndexing, stopIndexing } from "./embedding-index";
@@ -93,8 +94,16 @@ async function openPostgres(url: string, session: Record<string, string>): Promi
 
 async function openPglite(dir: string, session: Record<string, string>): Promise<Database> {
   if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(dir, { extensions: { vector } });
-  logApplied(await runMigrations(pgliteScriptRunner(client), { lock: false }));
+  const client = await createPglite(dir);
+  try {
+    logApplied(await runMigrations(pgliteScriptRunner(client), { lock: false }));
+  } catch (error) {
+    await client.close().catch(() => {});
+    // A table PostgreSQL cannot read (XX001 data_corrupted, 58P01 a file missing, …): damaged files.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && /^(XX|58)/.test(code)) throw unopenable(dir, error);
+    throw error;
+  }
   for (const [name, value] of Object.entries(session)) {
     await client.exec(`SET ${name} = '${value}'`);
   }
@@ -117,6 +126,60 @@ async function openPglite(dir: string, session: Record<string, string>): Promise
     },
   };
   return db;
+}
+
+/**
+ * Why embedded database directories could not be opened, by path: trying again gives the same
+ * answer and costs ~0.5 s and ~10 MB of memory each time (measured), so a directory is not tried
+ * again until another takes its place (moved aside, restored).
+ */
+const unopenableDirs = new Map<string, { inode: number; error: AppError }>();
+
+/**
+ * Opens PGlite's files. Their damage (files truncated or overwritten; measured: PGlite.create
+ * rejects within 0.2–2 s, "PGlite failed to initialize properly" or a WebAssembly abort, and
+ * leaves the files as they were) becomes an `unavailable:database` error that says how to recover.
+ */
+async function createPglite(dir: string): Promise<PGlite> {
+  const known = unopenableDirs.get(dir);
+  if (known && known.inode === inodeOf(dir)) throw known.error;
+  try {
+    return await PGlite.create(dir, { extensions: { vector } });
+  } catch (error) {
+    // The file system's own refusal (permissions, a full disk) says more than "damaged" would.
+    if (typeof (error as { code?: unknown }).code === "string" && /^E[A-Z]+$/.test((error as { code: string }).code)) throw error;
+    throw unopenable(dir, error);
+  }
+}
+
+function inodeOf(dir: string): number {
+  return dir.startsWith("memory://") ? 0 : (fs.statSync(dir, { throwIfNoEntry: false })?.ino ?? -1);
+}
+
+/**
+ * The digest of the error a page throws when the embedded database cannot be opened: Next.js
+ * sends the browser a server error's digest, never its message, so app/error.tsx tells it by this.
+ */
+export const unopenableDatabaseDigest = "unavailable:database-files";
+
+/** Logs, once per directory, what cannot be opened and how to recover; the error every request then gets. */
+function unopenable(dir: string, cause: unknown): AppError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  console.error(
+    `[db] The embedded database in ${dir} (PGLITE_DIR) cannot be opened: its files are damaged or incomplete (${reason}). ` +
+      `Every request that needs it answers 503 until it can. To recover: stop the server; move the directory aside ` +
+      `(mv "${dir}" "${dir}.damaged"), which keeps it for a closer look; start the server, which creates an empty database ` +
+      `there; then load your latest dump, made with \`npm run export\`, with \`npm run import -- <file>\`.`,
+  );
+  const error = new AppError(
+    "unavailable:database",
+    "The embedded database (PGLITE_DIR) cannot be opened: its files are damaged or incomplete. To recover, stop the server, " +
+      "move the directory aside, start the server again (it creates an empty database) and load your latest dump made with " +
+      "`npm run export` through `npm run import -- <file>`; the server log names the directory.",
+    { cause },
+  );
+  unopenableDirs.set(dir, { inode: inodeOf(dir), error });
+  return Object.assign(error, { digest: unopenableDatabaseDigest });
 }
 
 function logApplied(names: string[]): void {

@@ -1,3 +1,4 @@
+import { AppError } from "../api/errors";
 import { getDatabase } from "../db/client";
 import { readMigrations } from "../db/migrate";
 import { builtInModelIds, resolveModel } from "../embeddings/registry";
@@ -50,8 +51,14 @@ async function checkDatabase(): Promise<ReadinessCheck[]> {
         : { name: "migrations", ok: false, detail: `Not applied yet: ${pending.map((migration) => migration.name).join(", ")}.` },
     ];
   } catch (error) {
-    const detail = error instanceof TimeoutError ? `No answer within ${databaseTimeoutMs / 1000} s (it may still be opening).` : "Not reachable, or could not be opened; the server log says why.";
-    if (!(error instanceof TimeoutError)) console.error("[ready] database check failed:", error);
+    // An AppError says what to do itself, e.g. that the embedded database's files are damaged and how to recover.
+    const detail =
+      error instanceof TimeoutError
+        ? `No answer within ${databaseTimeoutMs / 1000} s (it may still be opening).`
+        : error instanceof AppError
+          ? error.message
+          : "Not reachable, or could not be opened; the server log says why.";
+    if (!(error instanceof TimeoutError || error instanceof AppError)) console.error("[ready] database check failed:", error);
     return [
       { name: "database", ok: false, detail },
       { name: "migrations", ok: false, detail: "Unknown while the database is not reachable." },
