@@ -48,7 +48,12 @@ export interface VocabularyStatement {
  */
 export const vocabularyStoreOptions = { pgliteWorker: false };
 
-const stores = new WeakMap<Database, VocabularyStore>();
+/**
+ * On globalThis, like the database itself (client.ts): a dev-mode reload of this module must not
+ * open the vocabulary's directory a second time, which PGlite does not survive.
+ */
+const cache = globalThis as unknown as { embeddingsNotebookVocabularyStores?: WeakMap<Database, VocabularyStore> };
+const stores = (cache.embeddingsNotebookVocabularyStores ??= new WeakMap());
 
 /** The database's vocabulary store, made on first use (the worker thread starts on the first query). */
 export function vocabularyStore(db: Database): VocabularyStore {
