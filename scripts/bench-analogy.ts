@@ -55,7 +55,22 @@ function readQuestions(): Question[] {
   return questions;
 }
 
-async function ask(url: string, { a, b, c }: Question): Promise<{ status: number; answer?: string }> {
+/**
+ * One question; a kept-alive connection the server closed just as it was reused (its keep-alive
+ * timer ran out while the vocabulary index was built) is retried, up to twice: asking is idempotent.
+ */
+async function ask(url: string, question: Question, attempt = 0): Promise<{ status: number; answer?: string }> {
+  try {
+    return await askOnce(url, question);
+  } catch (error) {
+    if (attempt >= 2 || !(error instanceof TypeError)) throw error;
+    retries++;
+    return ask(url, question, attempt + 1);
+  }
+}
+let retries = 0;
+
+async function askOnce(url: string, { a, b, c }: Question): Promise<{ status: number; answer?: string }> {
   const response = await fetch(`${url}/api/analogy`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -74,7 +89,9 @@ try {
   // The vocabulary loads into pgvector on first use (503 with Retry-After meanwhile): not timed.
   const loadStarted = performance.now();
   for (;;) {
-    const { status } = await ask(app.url, { section: "", a: "man", b: "king", c: "woman", d: "queen" });
+    const { status } = await ask(app.url, { section: "", a: "man", b: "king", c: "woman", d: "queen" }).catch((error: Error) => {
+      throw new Error(`warm-up analogy failed (${error.message}); the server said:\n${app.output().slice(-3000)}`);
+    });
     if (status === 200) break;
     if (status !== 503) throw new Error(`warm-up analogy answered ${status}:\n${app.output().slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -104,6 +121,7 @@ try {
   const answered = questions.length - skipped - [...failures.values()].reduce((sum, count) => sum + count, 0);
   const accuracy = (100 * correct) / Math.max(1, answered);
   const requestsPerSecond = questions.length / seconds;
+  if (retries > 0) log(`${retries} request(s) retried after a connection reset`);
   if (failures.size > 0) log(`unexpected answers: ${[...failures].map(([status, count]) => `${count} × ${status}`).join(", ")}`);
 
   const results = [
