@@ -12,6 +12,7 @@
  * Usage: npm run eval:retrieval [-- --language en|zh] [-- --pages N] [-- --per-page 2]
  *        [-- --models use-lite,glove-100d] [-- --details ranks.jsonl] [-- --no-write]
  *        npm run eval:retrieval -- --corpus <dir> --questions <file.jsonl> [-- --models …] [-- --write]
+ *        npm run eval:retrieval -- --fusion-sweep: hybrid's fusion settings compared (fusion-sweep.ts)
  * A full built-in run writes BENCHMARKS.md ("Evaluation: retrieval quality"); a run limited by
  * --language or --pages only prints. A held-back corpus prints, and with --write fills its own
  * section. DATABASE_URL (or --database-url) runs on that PostgreSQL instead of a temporary PGlite.
@@ -25,6 +26,7 @@ import { assembleManCorpus, chineseRule, englishRule, ensureCorpusPackages, type
 import { parseQuestionLines, readCorpusDirectory } from "./eval-retrieval/held-back";
 import { buildManPageQuestions, type Language, type Question } from "./eval-retrieval/questions";
 import { formatCorpusSummary } from "./eval-retrieval/report";
+import { sweepFusion } from "./eval-retrieval/fusion-sweep";
 import { evaluateRankers, pagesUnreadableBy, type EvaluationRun } from "./eval-retrieval/run";
 import { loadWordNet } from "./eval-retrieval/wordnet";
 
@@ -160,6 +162,7 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const jobs = corpusDir ? [await heldBackJob(corpusDir, questionsFile!)] : await builtInJobs(language ? [language] : ["en", "zh"], { pages, perPage });
+  if (flag("fusion-sweep")) return fusionSweep(jobs, { loadAtStart, source, started, write: corpusDir === undefined && language === undefined && pages === undefined && !flag("no-write") });
   const summaries: string[] = [];
   for (const job of jobs) {
     const run = await evaluateRankers(job.corpus, job.questions, { models: job.models, databaseUrl, log });
@@ -180,6 +183,22 @@ async function main(): Promise<void> {
     log("figures written into BENCHMARKS.md");
   }
   process.exit(0); // use-lite's worker thread would keep the process alive
+}
+
+/** `--fusion-sweep`: hybrid search's fusion settings compared on each corpus (scripts/eval-retrieval/fusion-sweep.ts). */
+async function fusionSweep(jobs: Job[], { loadAtStart, source, started, write }: { loadAtStart: number; source: ReturnType<typeof sourceState>; started: number; write: boolean }): Promise<void> {
+  const tables: string[] = [];
+  for (const job of jobs) {
+    const table = await sweepFusion(job.corpus, job.questions, { models: job.models, log });
+    console.log(`\n#### ${job.title}\n\n${table}\n`);
+    tables.push(`#### ${job.title}\n\n${job.questions.length} questions.\n\n${table}`);
+  }
+  if (write) {
+    const machine = describeMachine({ loadAtStart, source, extraLines: [`the whole run took ${((performance.now() - started) / 60_000).toFixed(1)} min`] });
+    writeResults("retrieval-fusion", ["Run: `npm run eval:retrieval -- --fusion-sweep`", "", machine, "", ...tables].join("\n\n"), { heading: "Evaluation: hybrid search's fusion settings" });
+    log("figures written into BENCHMARKS.md");
+  }
+  process.exit(0);
 }
 
 main().catch((error: unknown) => {
