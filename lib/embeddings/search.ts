@@ -37,7 +37,8 @@ export async function searchNearest(
 ): Promise<SearchResults> {
   const model = await checkScope(db, modelId, scope, within);
   const readable = scope === "texts" ? await readableSources(db, model, within) : undefined;
-  const { vectors, warnings } = await embedTexts(db, { model: model.id, texts: [query] });
+  // A question is not stored in the shared cache: how fast it embeds must not tell anyone else it was asked.
+  const { vectors, warnings } = await embedTexts(db, { model: model.id, texts: [query], store: false });
   return { model, results: await nearestToVector(db, { model: model.id, vector: vectors[0], k, readable, exclude: [query] }), warnings };
 }
 
@@ -51,7 +52,7 @@ export async function solveAnalogy(
 ): Promise<SearchResults> {
   const model = await checkScope(db, modelId, scope, within);
   const readable = scope === "texts" ? await readableSources(db, model, within) : undefined;
-  const { vectors, warnings } = await embedTexts(db, { model: model.id, texts: [a, b, c] });
+  const { vectors, warnings } = await embedTexts(db, { model: model.id, texts: [a, b, c], store: false });
   const [va, vb, vc] = vectors;
   let target: number[];
   try {
