@@ -1,30 +1,43 @@
 import http from "node:http";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createScratchDatabase } from "../support/databases";
 import { startNginx, type ReverseProxy } from "../support/nginx";
 import { buildApp, startApp, type AppServer } from "../support/server";
 
 /**
  * Share links in a real deployment (issue 19, finding 1): reached through 127.0.0.1, through a
  * Host header, and behind a real nginx, every link in an API reply points where the client came
- * from, and Fork in a browser stays on the page's own origin.
+ * from, and Fork in a browser stays on the page's own origin. On the embedded database and, when
+ * TEST_DATABASE_URL is set, on PostgreSQL.
  */
-let app: AppServer;
-let proxy: ReverseProxy;
 let browser: Browser;
 
 beforeAll(async () => {
   await buildApp();
-  app = await startApp({ TRUSTED_PROXY_HOPS: "1" });
-  proxy = await startNginx(app.url);
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
 }, 600_000);
 
 afterAll(async () => {
   await browser?.close();
-  await proxy?.stop();
-  await app?.stop();
 });
+
+const postgresUrl = process.env.TEST_DATABASE_URL;
+if (!postgresUrl) console.warn("NOTICE: TEST_DATABASE_URL is not set: the reverse-proxy test on PostgreSQL is skipped.");
+const backends: { name: string; database(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> }[] = [
+  { name: "the embedded database", database: async () => ({ env: {}, drop: async () => {} }) },
+  ...(postgresUrl
+    ? [
+        {
+          name: "PostgreSQL",
+          database: async () => {
+            const scratch = await createScratchDatabase(postgresUrl);
+            return { env: { DATABASE_URL: scratch.url }, drop: scratch.drop };
+          },
+        },
+      ]
+    : []),
+];
 
 /** Saves an exploration through `base` (node:http, because fetch will not send a Host of our choosing). */
 function save(base: string, headers: Record<string, string> = {}): Promise<{ url: string; editUrl: string; slug: string }> {
@@ -41,7 +54,24 @@ function save(base: string, headers: Record<string, string> = {}): Promise<{ url
   });
 }
 
-describe("share links behind a reverse proxy", () => {
+describe.each(backends)("share links behind a reverse proxy, on $name", ({ database }) => {
+  let app: AppServer;
+  let proxy: ReverseProxy;
+  let drop = async () => {};
+
+  beforeAll(async () => {
+    const { env, drop: dropDatabase } = await database();
+    drop = dropDatabase;
+    app = await startApp({ TRUSTED_PROXY_HOPS: "1", ...env });
+    proxy = await startNginx(app.url);
+  }, 180_000);
+
+  afterAll(async () => {
+    await proxy?.stop();
+    await app?.stop();
+    await drop();
+  });
+
   it("point at 127.0.0.1 when the app was reached there, not at localhost", async () => {
     const direct = app.url.replace("localhost", "127.0.0.1");
     const saved = await save(direct);
