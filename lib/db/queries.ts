@@ -5,6 +5,7 @@ import type { Database } from "./database";
 import { scheduleIndexing } from "./embedding-index";
 import { Prisma } from "./generated/prisma/client";
 import { encodeBinaryCopy } from "./pg-copy";
+import { vocabularyStore } from "./vocabulary-store";
 
 /**
  * Every query of the app. pgvector columns are untyped `vector` so one table holds every model;
@@ -311,7 +312,7 @@ export async function findNearestVocabularyWords(
   const exclude = Prisma.sql`AND NOT ("word" = ANY(${excludeWords}::text[]))`;
   // Straight to the driver: this is the request path of every vocabulary search.
   const sql = nearestSql({ table: "vocabulary_words", model, vector, k, exclude });
-  return toScored(await db.query<NearestRow>(sql.text, sql.values));
+  return toScored(await vocabularyStore(db).query<NearestRow>(sql.text, sql.values));
 }
 
 /** The SQL plan of a nearest-neighbour search; tests check that it uses the HNSW index. */
@@ -319,7 +320,10 @@ export async function explainNearest(
   db: Database,
   args: { table: VectorTable; model: string; vector: number[]; k: number },
 ): Promise<string> {
-  return explainSql(db, args.table === "embeddings" ? nearestEmbeddingsSql(args) : nearestSql(args));
+  if (args.table === "embeddings") return explainSql(db, nearestEmbeddingsSql(args));
+  const sql = nearestSql(args);
+  const rows = await vocabularyStore(db).query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql.text}`, sql.values);
+  return rows.map((row) => row["QUERY PLAN"]).join("\n");
 }
 
 async function explainSql(db: Database, sql: Prisma.Sql): Promise<string> {

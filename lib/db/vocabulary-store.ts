@@ -41,12 +41,8 @@ export interface VocabularyStatement {
   copy?: Uint8Array<ArrayBuffer>;
 }
 
-/**
- * `pgliteWorker`: PGlite keeps its vocabularies in the worker's database. Off until the vocabulary
- * search (`findNearestVocabularyWords`, lib/db/queries.ts) reads through `vocabularyStore(db)`:
- * until then it reads the main database, which would hold no words.
- */
-export const vocabularyStoreOptions = { pgliteWorker: false };
+/** `pgliteWorker`: PGlite keeps its vocabularies in the worker's database (false: in the main one, as before; tests compare both). */
+export const vocabularyStoreOptions = { pgliteWorker: true };
 
 /**
  * On globalThis, like the database itself (client.ts): a dev-mode reload of this module must not

@@ -14,6 +14,7 @@ delete process.env.DATABASE_URL;
 delete process.env.HF_TOKEN;
 delete process.env.HF_ENDPOINT_URL;
 
+const { vocabularyStore } = await import("@/lib/db/vocabulary-store");
 const { getDatabase, closeDatabase } = await import("@/lib/db/client");
 const { loadVocabulary } = await import("@/lib/embeddings/vocabulary");
 const models = await import("@/app/api/models/route");
@@ -197,7 +198,9 @@ describe("POST /api/search", () => {
     const words = body.results.map((result) => result.text);
     expect(words).not.toContain("king");
     expect(words).toEqual(expect.arrayContaining(["queen", "prince"]));
-    expect(await db.prisma.vocabularyWord.count()).toBe(2000);
+    // Where the words live: the database itself, or on PGlite the vocabulary's own (vocabulary-store.ts).
+    const [{ count }] = await vocabularyStore(db).query<{ count: number }>(`SELECT count(*)::int AS "count" FROM "vocabulary_words"`);
+    expect(count).toBe(2000);
   });
 
   it("scope vocabulary with a sentence model: 400 explaining it needs glove-100d", async () => {

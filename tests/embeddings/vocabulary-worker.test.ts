@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/lib/db/connection";
-import { findNearestVocabularyWords } from "@/lib/db/queries";
+import { explainNearest, findNearestVocabularyWords } from "@/lib/db/queries";
 import { saveVocabularyWords, startVocabularyLoad } from "@/lib/db/vocabulary-queries";
-import { vocabularyStore, vocabularyStoreOptions, type VocabularyStore } from "@/lib/db/vocabulary-store";
+import { vocabularyStore, vocabularyStoreOptions } from "@/lib/db/vocabulary-store";
 import { GLOVE_MODEL_ID, loadGloveVocabulary } from "@/lib/embeddings/glove";
 import { getVocabularyStatus, loadVocabulary, requireVocabulary, type VocabularyStatus } from "@/lib/embeddings/vocabulary";
 import { normalize } from "@/lib/vectors";
@@ -18,12 +18,12 @@ async function unitVectorOf(word: string): Promise<number[]> {
 }
 
 /** The app's vocabulary search (its SQL, from lib/db/queries.ts) run against the store, with the plan it got. */
-async function searchStore(db: Database, store: VocabularyStore, word: string): Promise<{ words: string[]; plan: string }> {
-  let sql = { text: "", values: [] as unknown[] };
-  const throughStore = { ...db, query: <Row>(text: string, values: unknown[]) => ((sql = { text, values }), store.query<Row>(text, values)) };
-  const results = await findNearestVocabularyWords(throughStore, { model: GLOVE_MODEL_ID, vector: await unitVectorOf(word), k: 3, excludeWords: [word] });
-  const plan = await store.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql.text}`, sql.values);
-  return { words: results.map((result) => result.text), plan: plan.map((row) => row["QUERY PLAN"]).join("\n") };
+/** The nearest words and the query's plan, both through the database's vocabulary store. */
+async function searchStore(db: Database, word: string): Promise<{ words: string[]; plan: string }> {
+  const vector = await unitVectorOf(word);
+  const results = await findNearestVocabularyWords(db, { model: GLOVE_MODEL_ID, vector, k: 3, excludeWords: [word] });
+  const plan = await explainNearest(db, { table: "vocabulary_words", model: GLOVE_MODEL_ID, vector, k: 3 });
+  return { words: results.map((result) => result.text), plan };
 }
 
 /** A PGlite database in a new directory, with or without the vocabulary in a worker thread. */
@@ -127,16 +127,15 @@ describe("the vocabulary in a PGlite of its own, in a worker thread", () => {
 
   it("finds the same nearest words by exact scan before the index exists and through it after", async () => {
     const db = await open(newDir());
-    const store = vocabularyStore(db);
     const glove = await loadGloveVocabulary();
     const words = [...glove.entries({ limit: wordsTarget })].map(({ rank, word, vector }) => ({ rank, word, vector: normalize(vector) }));
     await startVocabularyLoad(db, { model: GLOVE_MODEL_ID, wordsTarget });
     await saveVocabularyWords(db, { model: GLOVE_MODEL_ID, words });
-    const before = await searchStore(db, store, "king");
+    const before = await searchStore(db, "king");
     expect(before.plan).not.toMatch(/vocabulary_words_hnsw/);
 
     await loadVocabulary(db, { onProgress: () => {} }); // all words in: builds the index only
-    const after = await searchStore(db, store, "king");
+    const after = await searchStore(db, "king");
     expect(after.plan).toMatch(/Index Scan using vocabulary_words_hnsw_100/);
     // Among the 1,000 most frequent words; "prince" and "queen" come later.
     expect(before.words).toEqual(["son", "father", "ii"]);
@@ -157,7 +156,7 @@ describe("the vocabulary in a PGlite of its own, in a worker thread", () => {
     const progress: VocabularyStatus[] = [];
     await loadVocabulary(reopened, { onProgress: (status) => progress.push(status) });
     expect(progress).toEqual([]); // complete: nothing loaded again
-    expect((await searchStore(reopened, vocabularyStore(reopened), "king")).words).toEqual(["son", "father", "ii"]);
+    expect((await searchStore(reopened, "king")).words).toEqual(["son", "father", "ii"]);
   });
 
   it("reports a new directory's vocabulary absent without creating its database", async () => {
