@@ -41,8 +41,9 @@ const triedForSuggestions = 20;
 
 /**
  * How `model` reads `texts`: throws `unreadable:texts` (400) naming the texts it cannot read and
- * the models here that can, and returns a warning for each text with unknown pieces (at most
- * `maxWarnings`, in input order, each text once). Models without `read()` pass everything.
+ * the models here that can, and returns a warning for each text with unknown pieces and each text
+ * longer than the model reads (at most `maxWarnings`, in input order, each text and code once).
+ * Models without `read()` pass everything.
  */
 export async function checkReadable(model: EmbeddingModel, texts: string[]): Promise<TextWarning[]> {
   if (!model.read) return [];

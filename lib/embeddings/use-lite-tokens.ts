@@ -108,8 +108,9 @@ export async function readUseLite(texts: string[]): Promise<TextReading[]> {
     // A text whose every character is a piece on its own has a segmentation with no unknown piece,
     // which the tokenizer finds; and a piece is at least one character, so a text that short cannot
     // pass the model's limit: no need to tokenize it.
-    const short = [...collapsed].length < useLiteMaxTokens;
-    if (short && [...collapsed.normalize("NFKC")].every((char) => char === " " || singleCharacters.has(char))) {
+    const characters = [...collapsed.normalize("NFKC")]; // what the tokenizer cuts (NFKC may lengthen: ﬁ → fi)
+    const short = characters.length < useLiteMaxTokens;
+    if (short && characters.every((char) => char === " " || singleCharacters.has(char))) {
       readings.push({ readable: meaningful.test(collapsed), unknown: [] });
     } else {
       readings.push(await readByTokens(collapsed));
