@@ -4,6 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { postgresClusterUnavailableReason, startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster";
+import { readReply, type Reply } from "../support/http-reply";
 import { buildApp, launchServer, type ServerProcess } from "../support/server";
 
 /**
@@ -43,13 +44,6 @@ async function launchApp(env: Record<string, string>): Promise<AppProcess> {
   return app;
 }
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-}
-
 /** One request with a client-side deadline: a server that hangs fails the test instead of stalling it. */
 async function call(app: AppProcess, method: string, route: string, body?: unknown, seconds = 20): Promise<Reply> {
   let response: Response;
@@ -63,14 +57,7 @@ async function call(app: AppProcess, method: string, route: string, body?: unkno
   } catch (error) {
     throw new Error(`${method} ${route} gave no answer within ${seconds} s (${(error as Error).message})`);
   }
-  const text = await response.text();
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // an HTML page
-  }
-  return { status: response.status, headers: response.headers, text, json };
+  return readReply(response);
 }
 
 /** Calls `attempt` until it returns true or `seconds` pass; returns how long it took. */
