@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, open, rm } from "node:fs/promises";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -71,24 +70,34 @@ function receiveMultipart(request: Request, contentType: string, target: string,
     }
     const fields: Record<string, string> = {};
     let file: Promise<{ bytes: number; filename?: string; mediaType?: string }> | undefined;
+    let fileStream: NodeJS.ReadableStream & { destroy(error?: Error): void } | undefined;
     let failed = false;
+    // The caller removes the target file once this rejects, so a write still under way must
+    // have stopped (and its file must exist) first, or the file is created after the removal.
     const fail = (error: unknown) => {
       if (failed) return;
       failed = true;
-      reject(error);
+      fileStream?.destroy();
+      Promise.resolve(file).then(() => reject(error), () => reject(error));
     };
     parser.on("field", (name, value, info) => {
       if (info.valueTruncated) fail(new AppError("payload_too_large:mapping", `The form field "${name}" is longer than ${importLimits.maxFieldBytes / 1024} KB.`));
       else fields[name] = value;
     });
     parser.on("file", (name, stream, info) => {
-      if (name !== "file" || file) {
+      if (name !== "file" || file || failed) {
         stream.resume();
         if (name !== "file") fail(new AppError("bad_request:file", `The form sends a file as "${name}"; send it as "file".`));
         return;
       }
+      fileStream = stream;
       file = writeLimited(stream, target, maxFileBytes).then((bytes) => ({ bytes, filename: info.filename || undefined, mediaType: info.mimeType || undefined }));
-      file.catch(fail);
+      file.catch((error) => {
+        if (!failed) {
+          failed = true;
+          reject(error);
+        }
+      });
     });
     parser.on("filesLimit", () => fail(new AppError("bad_request:file", "Send one file per import.")));
     parser.on("error", (error) => fail(new AppError("bad_request:file", `The multipart/form-data request cannot be read: ${(error as Error).message}.`)));
@@ -113,7 +122,11 @@ async function writeLimited(source: NodeJS.ReadableStream, target: string, maxBy
       else callback(null, chunk);
     },
   });
-  await pipeline(source, count, createWriteStream(target));
+  // Opened before anything is read, so that once this settles the file exists and nothing is
+  // still creating it: removing it afterwards always removes it.
+  // The write stream closes the handle when it finishes or is destroyed.
+  const handle = await open(target, "w");
+  await pipeline(source, count, handle.createWriteStream());
   return bytes;
 }
 

@@ -51,6 +51,16 @@ describe("receiveImport(request, { dir })", () => {
     expect(leftBehind().length).toBe(before);
   });
 
+  it("leaves nothing on disk when many refused uploads run at once, or a form field is refused before the file", async () => {
+    const big = Array.from({ length: 40 }, (_, i) =>
+      appErrorOf(receiveImport(i % 2 ? formRequest({ file: { name: "big.csv", content: "x".repeat(50_000) } }) : new Request("http://localhost/x", { method: "POST", body: "y".repeat(50_000) }), { dir, maxFileBytes: 1_000 })),
+    );
+    expect((await Promise.all(big)).map((error) => error.status)).toEqual(Array(40).fill(413));
+    const longField = await appErrorOf(receiveImport(formRequest({ fields: { mapping: "m".repeat(70 * 1024) }, file: { name: "a.csv", content: csv } }), { dir }));
+    expect(longField).toMatchObject({ code: "payload_too_large:mapping", status: 413 });
+    expect(leftBehind()).toEqual([]);
+  });
+
   it("says what is missing: no file part, a file under another name, an empty file, no body", async () => {
     expect((await appErrorOf(receiveImport(formRequest({ fields: { mapping: "{}" } }), { dir }))).message).toBe('The form has no file: send it as the part named "file".');
     expect((await appErrorOf(receiveImport(formRequest({ file: { name: "a.csv", content: csv, field: "upload" } }), { dir }))).message).toBe('The form sends a file as "upload"; send it as "file".');
