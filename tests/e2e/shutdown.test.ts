@@ -171,7 +171,7 @@ function texts(prefix: string, count: number, words = 12): string[] {
 }
 
 const load = { embeds: 6, textsPerEmbed: 50, saves: 20, itemsPerSave: 5 } as const;
-const job = { documents: 60, paragraphsPerDocument: 15 } as const;
+const job = { documents: 24, paragraphsPerDocument: 15 } as const;
 
 /** The embeds and saves of `load`, all written to the server before this resolves. */
 async function startLoad(base: string, tag: string) {
@@ -184,7 +184,7 @@ async function startLoad(base: string, tag: string) {
   return { saves, embeds };
 }
 
-/** A collection with an upload job (~240 chunks), running by the time this resolves. */
+/** A collection with an upload job (~100 chunks), running by the time this resolves. */
 async function startJob(base: string, tag: string): Promise<{ url: string; key: string; collection: string }> {
   const created = await call(base, "POST", "/api/collections", { name: `${tag} shutdown`, model: "use-lite" });
   expect(created.status, JSON.stringify(created.json)).toBe(201);
