@@ -39,7 +39,7 @@ const scored = z.object({ text: z.string(), score: z.number().describe("Cosine s
 const modelInfo = z.object({
   id: z.string(),
   dims: z.number().int().nullable(),
-  kind: z.enum(["sentence", "word"]),
+  kind: z.enum(["sentence", "word", "own"]),
   local: z.boolean(),
   available: z
     .boolean()

@@ -2,6 +2,7 @@ import { AppError } from "../api/errors";
 import { cedictGlove } from "./cedict/model";
 import { huggingFaceFamily } from "./huggingface";
 import { localModelFamily } from "./local";
+import { ownVectorsFamily } from "./own";
 import type { EmbeddingModel, ModelFamily, ModelInfo } from "./types";
 import { useLite } from "./use-lite";
 import { gloveWordModel } from "./vocabulary";
@@ -11,7 +12,7 @@ export const defaultModelId = "use-lite";
 
 // One line per model, one per family.
 const builtInModels: EmbeddingModel[] = [useLite, gloveWordModel, cedictGlove];
-const families: ModelFamily[] = [huggingFaceFamily, localModelFamily];
+const families: ModelFamily[] = [huggingFaceFamily, localModelFamily, ownVectorsFamily];
 
 const localModels = new Map(builtInModels.map((model) => [model.info().id, model]));
 
@@ -41,9 +42,10 @@ export function resolveModel(id: string = defaultModelId): EmbeddingModel {
   );
 }
 
-/** The built-in models, each family's listed ids, and every family model used so far. */
+/** The built-in models, each family's listed ids, and every family model used so far (but own vectors'). */
 export function listModels(): ModelInfo[] {
-  const familyIds = new Set([...families.flatMap((family) => family.listed()), ...familyModels.keys()]);
+  const used = [...familyModels.keys()].filter((id) => !families.find(({ prefix }) => id.startsWith(prefix))?.unlisted);
+  const familyIds = new Set([...families.flatMap((family) => family.listed()), ...used]);
   return [...localModels.values(), ...[...familyIds].map((id) => resolveModel(id))].map((model) => model.info());
 }
 

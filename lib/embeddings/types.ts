@@ -1,5 +1,6 @@
 /** What kind of input a model is meant for; drives UI hints and which features apply (analogies need words). */
-export type ModelKind = "sentence" | "word";
+/** `own`: vectors imported with a collection's rows (lib/embeddings/own/), which no model here makes. */
+export type ModelKind = "sentence" | "word" | "own";
 
 /**
  * What a model can read. `scripts` are Unicode script names (`Latin`, `Han`, …) and `languages`
@@ -127,6 +128,8 @@ export interface ModelFamily {
   create(id: string): EmbeddingModel;
   /** Ids GET /api/models lists even before anyone used them (suggestions, models found on disk). */
   listed(): string[];
+  /** True when GET /api/models must not list the ids people used (they name private collections' vectors). */
+  unlisted?: boolean;
 }
 
 /** One token of a text as an embedding model sees it (POST /api/tokens with `model`). */
