@@ -1,0 +1,87 @@
+import { chunkPublicId } from "./collection-queries";
+import type { Database } from "./connection";
+import { Prisma } from "./generated/prisma/client";
+
+/**
+ * Reads for exporting a collection (lib/export/collection/): what its columns are, then its
+ * chunks in pages by chunk id, each page one short query, so an export of 1M rows holds one page
+ * in memory and never keeps the embedded database's one connection for long.
+ */
+
+/** A metadata key of a collection's chunks and the JSON types its values have (`string`, `number`, `boolean`, …). */
+export interface MetadataKeyTypes {
+  key: string;
+  types: string[];
+}
+
+/** The shape of a collection's export: its metadata keys (in code point order) and the dimensions of its vectors. */
+export interface ExportShape {
+  metadata: MetadataKeyTypes[];
+  /** The stored vectors' dimensions, when they all have the same; null when there are none (or they differ). */
+  dims: number | null;
+  /** Chunks that have a vector. */
+  vectors: number;
+}
+
+/**
+ * Every metadata key of the collection's chunks (a chunk carries its document's metadata) with
+ * the JSON types of its values, and what its vectors are. Two scans of the collection's chunks.
+ */
+export async function getExportShape(db: Database, { collectionId }: { collectionId: bigint }): Promise<ExportShape> {
+  const keys = await db.prisma.$queryRaw<{ key: string; types: string[] }[]>`
+    SELECT m."key" AS "key", array_agg(DISTINCT jsonb_typeof(m."value") ORDER BY jsonb_typeof(m."value")) AS "types"
+    FROM "collection_chunks" c, jsonb_each(c."metadata") m
+    WHERE c."collection_id" = ${collectionId}
+    GROUP BY m."key"
+    ORDER BY m."key" COLLATE "C"`;
+  const [dims] = await db.prisma.$queryRaw<{ min: number | null; max: number | null; count: bigint }[]>`
+    SELECT min("dims") AS "min", max("dims") AS "max", count(*) AS "count"
+    FROM "collection_chunks"
+    WHERE "collection_id" = ${collectionId} AND "embedding" IS NOT NULL`;
+  return {
+    metadata: keys.map((row) => ({ key: row.key, types: row.types })),
+    dims: dims.min !== null && dims.min === dims.max ? dims.min : null,
+    vectors: Number(dims.count),
+  };
+}
+
+/** One chunk as an export writes it. */
+export interface ExportChunkRow {
+  /** The chunk's database id: the page cursor, never written out. */
+  cursor: bigint;
+  /** `<documentId>.<position>`, as the API names chunks. */
+  chunkId: string;
+  documentId: string;
+  text: string;
+  metadata: Prisma.JsonObject;
+  x: number | null;
+  y: number | null;
+  /** pgvector's text form (`[0.1,-0.2,…]`, which is also JSON); null when the chunk has no vector or none was asked for. */
+  vector: string | null;
+}
+
+/** Up to `limit` chunks of a collection after the chunk `afterId`, in chunk id order; vectors only when asked. */
+export async function listExportChunksAfter(
+  db: Database,
+  { collectionId, afterId, limit, withVectors }: { collectionId: bigint; afterId: bigint; limit: number; withVectors: boolean },
+): Promise<ExportChunkRow[]> {
+  const embedding = withVectors ? Prisma.sql`c."embedding"::text` : Prisma.sql`NULL::text`;
+  const rows = await db.prisma.$queryRaw<
+    { id: bigint; document_public_id: string; position: number; text: string; metadata: Prisma.JsonObject; x: number | null; y: number | null; embedding: string | null }[]
+  >`
+    SELECT c."id", d."public_id" AS "document_public_id", c."position", c."text", c."metadata", c."x", c."y", ${embedding} AS "embedding"
+    FROM "collection_chunks" c JOIN "collection_documents" d ON d."id" = c."document_id"
+    WHERE c."collection_id" = ${collectionId} AND c."id" > ${afterId}
+    ORDER BY c."id"
+    LIMIT ${limit}`;
+  return rows.map((row) => ({
+    cursor: row.id,
+    chunkId: chunkPublicId(row.document_public_id, row.position),
+    documentId: row.document_public_id,
+    text: row.text,
+    metadata: row.metadata,
+    x: row.x,
+    y: row.y,
+    vector: row.embedding,
+  }));
+}
