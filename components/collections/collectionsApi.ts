@@ -1,4 +1,4 @@
-import { callApi } from "@/components/notebook/client";
+import { ApiError, callApi } from "@/components/notebook/client";
 import type { CollectionAccess, CollectionInfo, SearchResult } from "@/lib/collections/schemas";
 import type { JobCount, JobInfo } from "@/lib/jobs/service";
 import type { SearchMode } from "@/lib/hybrid-search/modes";
@@ -76,17 +76,84 @@ export async function startUploadJob(id: string, key: string, documents: { text:
   return (await callApi<{ job: UploadJob }>(`${collectionUrl(id)}/documents`, { body: { documents }, editKey: key, headers: { prefer: "respond-async" } })).job;
 }
 
-export async function fetchJob(id: string, key: string, jobId: string): Promise<UploadJob> {
-  return (await callApi<{ job: UploadJob }>(`${collectionUrl(id)}/jobs/${encodeURIComponent(jobId)}`, { method: "GET", editKey: key })).job;
+/** One file of an import job: pending until read; then its rows, what was stored, and the rows the model could not read. */
+export interface ImportJobFile {
+  index: number;
+  label?: string;
+  status: "pending" | "imported" | "failed" | "cancelled" | "skipped";
+  rows?: number;
+  stored?: number;
+  duplicates?: number;
+  /** Rows kept without a vector (off the map): their count and the first 100 row numbers. */
+  unreadable?: { count: number; rows: number[] };
+  truncated?: { rows: number; maxTokens: number; message: string };
+  error?: { code: string; message: string };
 }
 
-export async function fetchJobs(id: string, key: string): Promise<UploadJob[]> {
-  return (await callApi<{ jobs: UploadJob[] }>(`${collectionUrl(id)}/jobs`, { method: "GET", editKey: key })).jobs;
+/** An import job (kind "import") as the API reports it; `files` only from GET …/jobs/{job} and DELETE. */
+export type ImportJob = Omit<JobInfo, "progress"> & {
+  progress: { files: JobCount; rows: JobCount; rowsPerSecond: number | null; etaSeconds: number | null };
+  files?: ImportJobFile[];
+};
+
+/** What an import's columns become (lib/imports/mapping.ts importMappingSchema). */
+export interface ImportMappingInput {
+  text?: string;
+  id?: string;
+  metadata: Record<string, "string" | "number" | "boolean" | "date">;
+  vector?: string;
+  x?: string;
+  y?: string;
+}
+
+/**
+ * Sends a file to import as multipart/form-data (never read whole here: the browser streams it),
+ * reporting the bytes sent; the reply (202) is the job, queued before any row is read. XHR rather
+ * than fetch, because only XHR reports an upload's progress.
+ */
+export function startImportJob(
+  id: string,
+  key: string,
+  { file, mapping, format, onSent }: { file: File; mapping: ImportMappingInput; format?: string; onSent?: (sent: number, total: number) => void },
+): { job: Promise<ImportJob>; abort: () => void } {
+  const form = new FormData();
+  form.append("mapping", JSON.stringify(mapping));
+  if (format) form.append("format", format);
+  form.append("file", file, file.name);
+  const request = new XMLHttpRequest();
+  const job = new Promise<ImportJob>((resolve, reject) => {
+    request.open("POST", `${collectionUrl(id)}/imports`);
+    request.setRequestHeader("authorization", `Bearer ${key}`);
+    request.responseType = "json";
+    request.upload.onprogress = (event) => onSent?.(event.loaded, event.lengthComputable ? event.total : file.size);
+    request.onload = () => {
+      const reply = request.response as { job?: ImportJob; error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null;
+      if (request.status >= 200 && request.status < 300 && reply?.job) return resolve(reply.job);
+      reject(new ApiError(request.status, reply?.error?.code ?? "unknown", reply?.error?.message ?? `The import was refused (HTTP ${request.status}).`, reply?.error?.details));
+    };
+    request.onerror = () => reject(new Error("The file could not be sent: the connection to the server failed."));
+    request.onabort = () => reject(new ApiError(0, "aborted", "Sending the file was stopped."));
+    request.send(form);
+  });
+  return { job, abort: () => request.abort() };
+}
+
+/** Any job of the collection, as GET …/jobs/{job} reports it: an upload's or an import's. */
+export type CollectionJob = UploadJob | ImportJob;
+
+export async function fetchJob<J extends CollectionJob = UploadJob>(id: string, key: string, jobId: string): Promise<J> {
+  return (await callApi<{ job: J }>(`${collectionUrl(id)}/jobs/${encodeURIComponent(jobId)}`, { method: "GET", editKey: key })).job;
+}
+
+/** The collection's jobs, newest first; `kind` keeps one kind ("documents" for uploads, "import"). */
+export async function fetchJobs<J extends CollectionJob = UploadJob>(id: string, key: string, kind?: string): Promise<J[]> {
+  const { jobs } = await callApi<{ jobs: J[] }>(`${collectionUrl(id)}/jobs`, { method: "GET", editKey: key });
+  return kind === undefined ? jobs : jobs.filter((job) => job.kind === kind);
 }
 
 /** Cancels a job; the reply lists what it stored before it stopped. */
-export async function cancelJob(id: string, key: string, jobId: string): Promise<UploadJob> {
-  return (await callApi<{ job: UploadJob }>(`${collectionUrl(id)}/jobs/${encodeURIComponent(jobId)}`, { method: "DELETE", editKey: key })).job;
+export async function cancelJob<J extends CollectionJob = UploadJob>(id: string, key: string, jobId: string): Promise<J> {
+  return (await callApi<{ job: J }>(`${collectionUrl(id)}/jobs/${encodeURIComponent(jobId)}`, { method: "DELETE", editKey: key })).job;
 }
 
 export function deleteDocument(id: string, key: string, documentId: string): Promise<void> {

@@ -1,10 +1,10 @@
 import { ApiError } from "@/components/notebook/client";
-import { cancelJob, fetchJob, type JobDocument, type UploadJob } from "./collectionsApi";
+import { cancelJob, fetchJob, type CollectionJob, type JobDocument, type UploadJob } from "./collectionsApi";
 import type { FileOutcome } from "./sendBatch";
 
-/** Following an upload job from the page: what became of each document, and polling until it ends. */
+/** Following a job from the page (an upload's or an import's): what became of each document, and polling until it ends. */
 
-export function isFinished(job: UploadJob): boolean {
+export function isFinished(job: Pick<CollectionJob, "state">): boolean {
   return job.state !== "queued" && job.state !== "running";
 }
 
@@ -32,11 +32,11 @@ function outcomeOf(document: JobDocument): FileOutcome {
   }
 }
 
-export interface FollowTarget {
+export interface FollowTarget<J extends CollectionJob = UploadJob> {
   collectionId: string;
   writeKey: string;
   /** Every reply, as it comes. */
-  onUpdate: (job: UploadJob) => void;
+  onUpdate: (job: J) => void;
   /** Asked before each poll: true cancels the job (once) and follows it until it has stopped. */
   shouldCancel: () => boolean;
   /** Between polls, in ms (default 500). */
@@ -48,14 +48,17 @@ export interface FollowTarget {
  * restarting, a network blip) is tried again after a pause; a refused key or a job that no longer
  * exists (its collection deleted) ends the following with that error.
  */
-export async function followJob(jobId: string, { collectionId, writeKey, onUpdate, shouldCancel, pollMs = 500 }: FollowTarget): Promise<UploadJob> {
+export async function followJob<J extends CollectionJob = UploadJob>(
+  jobId: string,
+  { collectionId, writeKey, onUpdate, shouldCancel, pollMs = 500 }: FollowTarget<J>,
+): Promise<J> {
   let cancelSent = false;
   for (;;) {
     try {
-      let job = await fetchJob(collectionId, writeKey, jobId);
+      let job = await fetchJob<J>(collectionId, writeKey, jobId);
       if (!isFinished(job) && !cancelSent && shouldCancel()) {
         cancelSent = true;
-        job = await cancelJob(collectionId, writeKey, jobId);
+        job = await cancelJob<J>(collectionId, writeKey, jobId);
       }
       onUpdate(job);
       if (isFinished(job)) return job;

@@ -1,4 +1,5 @@
 import { chunkingSchema, collectionLimits } from "@/lib/collections/schemas";
+import { importLimits } from "@/lib/imports/upload";
 
 /**
  * The collections API's limits as plain numbers, for the forms and the uploader to show and
@@ -17,6 +18,10 @@ export interface CollectionLimits {
   /** Characters per document, after NFC normalisation. */
   maxDocumentLength: number;
   maxMetadataValueLength: number;
+  /** Metadata values a document (an imported row) keeps; an imported row's id counts as one. */
+  maxMetadataKeys: number;
+  /** Largest file an import takes, in bytes. */
+  maxImportBytes: number;
 }
 
 export function readCollectionLimits(): CollectionLimits {
@@ -29,6 +34,8 @@ export function readCollectionLimits(): CollectionLimits {
     maxJobBodyBytes: collectionLimits.maxJobBodyBytes,
     maxDocumentLength: collectionLimits.maxDocumentLength,
     maxMetadataValueLength: collectionLimits.maxMetadataValueLength,
+    maxMetadataKeys: collectionLimits.maxMetadataKeys,
+    maxImportBytes: importLimits.maxFileBytes,
   };
 }
 

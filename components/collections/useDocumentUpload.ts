@@ -141,7 +141,7 @@ export function useDocumentUpload({
   /** Follows the collection's unfinished jobs, oldest first (started before a reload, or in another tab). */
   const resume = useCallback(async () => {
     if (busy.current) return;
-    const unfinished = (await fetchJobs(collectionId, writeKey)).filter((job) => !isFinished(job)).reverse();
+    const unfinished = (await fetchJobs(collectionId, writeKey, "documents")).filter((job) => !isFinished(job)).reverse();
     if (unfinished.length === 0 || busy.current) return;
     const results: FileResult[] = [];
     const steps: Step[] = [];
