@@ -10,6 +10,7 @@ import { deleteDocument } from "./collectionsApi";
 import { DeleteCollectionPanel } from "./DeleteCollectionPanel";
 import { DocumentsTable } from "./DocumentsTable";
 import { KeyPrompt } from "./KeyPrompt";
+import { ImportPanel } from "./ImportPanel";
 import { exampleFilter } from "./parseFilter";
 import type { CollectionLimits } from "./limits";
 import { SearchPanel } from "./SearchPanel";
@@ -52,13 +53,22 @@ export function CollectionView({ id, limits }: { id: string; limits: CollectionL
 
   const { info, documents, access, notice } = state;
   const writeKey = access === "write" ? key : null;
+  // Its own vectors' space has no model here: no text can be embedded into it (uploads), and a search by text is by keyword.
+  const ownVectors = info.model.startsWith("own:");
   return (
     <div className="collection">
       <CollectionHeader info={info} />
       {notice && <p className="status error">{notice}</p>}
       <AccessPanel id={id} access={access} currentKey={key} onKey={tryKey} onForget={forgetKeys} />
-      {writeKey && <UploadPanel collectionId={id} writeKey={writeKey} limits={limits} onUploaded={refresh} />}
-      <SearchPanel collectionId={id} collectionKey={key} disabled={info.chunks === 0} filterPlaceholder={exampleFilter(documents.at(-1)?.metadata)} />
+      {writeKey && !ownVectors && <UploadPanel collectionId={id} writeKey={writeKey} limits={limits} onUploaded={refresh} />}
+      {writeKey && <ImportPanel collectionId={id} writeKey={writeKey} ownVectors={ownVectors} limits={limits} onImported={refresh} />}
+      <SearchPanel
+        collectionId={id}
+        collectionKey={key}
+        disabled={info.chunks === 0}
+        ownVectors={ownVectors}
+        filterPlaceholder={exampleFilter(documents.at(-1)?.metadata)}
+      />
       <DocumentsTable collectionId={id} collectionKey={key} documents={documents} onDelete={writeKey ? removeDocument : undefined} />
       {writeKey && <DeleteCollectionPanel id={id} name={info.name} documents={info.documents} writeKey={writeKey} />}
     </div>

@@ -3,8 +3,24 @@
 import { useId, useState, type DragEvent } from "react";
 import { acceptedExtensions } from "./uploadPlan";
 
-/** Pick files with the keyboard or mouse, or drop them here; hands over every file, checks come later. */
-export function FileDropZone({ disabled, onFiles }: { disabled: boolean; onFiles: (files: File[]) => void }) {
+const documentFiles = {
+  title: "Drop .txt or .md files here",
+  accept: [...acceptedExtensions, "text/plain", "text/markdown"].join(","),
+  multiple: true,
+  buttonLabel: "Choose files",
+  hint: "Several at once. Each file becomes one document, with its file name and first heading as metadata.",
+};
+
+/**
+ * Pick files with the keyboard or mouse, or drop them here; hands over every file, checks come
+ * later. The words and accepted types default to the document upload's.
+ */
+export function FileDropZone({
+  disabled,
+  onFiles,
+  ...options
+}: { disabled: boolean; onFiles: (files: File[]) => void } & Partial<typeof documentFiles>) {
+  const { title, accept, multiple, buttonLabel, hint } = { ...documentFiles, ...options };
   const [dragging, setDragging] = useState(false);
   const hintId = useId();
 
@@ -25,15 +41,15 @@ export function FileDropZone({ disabled, onFiles }: { disabled: boolean; onFiles
       onDragLeave={() => setDragging(false)}
       onDrop={drop}
     >
-      <p className="drop-zone-title">Drop .txt or .md files here</p>
+      <p className="drop-zone-title">{title}</p>
       <label className={`button secondary file-button${disabled ? " disabled" : ""}`}>
-        Choose files
+        {buttonLabel}
         <input
           type="file"
           className="visually-hidden"
-          multiple
+          multiple={multiple}
           disabled={disabled}
-          accept={[...acceptedExtensions, "text/plain", "text/markdown"].join(",")}
+          accept={accept}
           aria-describedby={hintId}
           onChange={(event) => {
             const files = [...(event.currentTarget.files ?? [])];
@@ -44,7 +60,7 @@ export function FileDropZone({ disabled, onFiles }: { disabled: boolean; onFiles
         />
       </label>
       <p className="hint" id={hintId}>
-        Several at once. Each file becomes one document, with its file name and first heading as metadata.
+        {hint}
       </p>
     </div>
   );
