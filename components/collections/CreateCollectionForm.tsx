@@ -9,6 +9,23 @@ import type { CollectionLimits } from "./limits";
 
 const number = (value: number) => value.toLocaleString("en");
 
+/** The model select's value for "my own vectors": the collection's model becomes own:<name>. */
+const ownVectorsChoice = "own:";
+
+/**
+ * A collection name as an own-vectors name (own:<name>): 1–64 letters, digits, "_", "." or "-";
+ * other characters become "-", and an empty result "vectors".
+ */
+export function ownVectorsName(name: string): string {
+  const slug = name
+    .normalize("NFC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}_.-]+/gu, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^[-.]+|[-.]+$/g, "");
+  return [...slug].slice(0, 64).join("").replace(/[-.]+$/, "") || "vectors";
+}
+
 /** Name, model, visibility and chunking of a new collection; the server's own checks have the last word. */
 export function CreateCollectionForm({
   models,
@@ -22,6 +39,10 @@ export function CreateCollectionForm({
   const [name, setName] = useState("");
   const [model, setModel] = useState(() => (models.find((candidate) => candidate.available) ?? models[0]).id);
   const [isPublic, setIsPublic] = useState(false);
+  // The own vectors' name follows the collection's name until typed.
+  const [ownName, setOwnName] = useState<string | null>(null);
+  const ownVectors = model === ownVectorsChoice;
+  const vectorsName = ownName ?? ownVectorsName(name);
   const selectedModel = models.find((candidate) => candidate.id === model);
   const defaults = defaultChunking(selectedModel ?? {});
   // The model's defaults until the person types their own; the overlap follows the size until typed.
@@ -35,7 +56,7 @@ export function CreateCollectionForm({
     event.preventDefault();
     setStatus({ busy: true });
     try {
-      onCreated(await createCollection({ name, model, public: isPublic, chunking: { size, overlap } }));
+      onCreated(await createCollection({ name, model: ownVectors ? `${ownVectorsChoice}${vectorsName}` : model, public: isPublic, chunking: { size, overlap } }));
     } catch (error) {
       setStatus({ busy: false, error: (error as Error).message });
     }
@@ -64,11 +85,34 @@ export function CreateCollectionForm({
                 {modelOptionLabel(candidate)}
               </option>
             ))}
+            <option value={ownVectorsChoice}>My own vectors (import a file with a vector column)</option>
           </select>
           <p className="hint" id="collection-model-hint">
-            {selectedModel?.description} Every chunk is embedded with it; it can't be changed later.
+            {ownVectors
+              ? "The vectors come with your file, from a model this server does not have; their dimension is the first import's. Search is then by keyword, or by a vector: no model here turns a question into their space."
+              : `${selectedModel?.description ?? ""} Every chunk is embedded with it; it can't be changed later.`}
           </p>
         </div>
+        {ownVectors && (
+          <div className="field">
+            <label htmlFor="collection-vectors-name">Where the vectors come from</label>
+            <div className="inline-row prefixed">
+              <span className="prefix">own:</span>
+              <input
+                id="collection-vectors-name"
+                required
+                maxLength={64}
+                pattern="[\p{L}\p{N}_.\-]{1,64}"
+                value={vectorsName}
+                onChange={(event) => setOwnName(event.target.value)}
+                aria-describedby="collection-vectors-name-hint"
+              />
+            </div>
+            <p className="hint" id="collection-vectors-name-hint">
+              A name for the model that made them (e.g. minilm-papers), kept as the collection&apos;s model own:{vectorsName}: 1–64 letters, digits, &quot;_&quot;, &quot;.&quot; or &quot;-&quot;.
+            </p>
+          </div>
+        )}
         <div className="field">
           <span className="field-title">Who can search</span>
           <label className="checkbox">
@@ -79,46 +123,49 @@ export function CreateCollectionForm({
             {isPublic ? "Anyone with its id can list and search it. Changes still need the write key." : "Private: listing and searching need the read key (or the write key)."}
           </p>
         </div>
-        <fieldset className="field wide chunking">
-          <legend>Chunking</legend>
-          <div className="chunking-inputs">
-            <label className="inline" htmlFor="chunk-size">
-              Chunk size
-              <input
-                id="chunk-size"
-                type="number"
-                required
-                min={limits.chunkSize.min}
-                max={limits.chunkSize.max}
-                step={50}
-                value={size}
-                onChange={(event) => setChosen({ ...chosen, size: event.target.valueAsNumber })}
-              />
-              <span className="unit">characters</span>
-            </label>
-            <label className="inline" htmlFor="chunk-overlap">
-              Overlap
-              <input
-                id="chunk-overlap"
-                type="number"
-                required
-                min={limits.chunkOverlap.min}
-                max={maxOverlap}
-                step={10}
-                value={overlap}
-                onChange={(event) => setChosen({ ...chosen, overlap: event.target.valueAsNumber })}
-              />
-              <span className="unit">characters</span>
-            </label>
-          </div>
-          <p className="hint" id="chunking-hint">
-            Documents are cut at paragraphs, then sentences, into chunks of at most this size ({number(limits.chunkSize.min)}–{number(limits.chunkSize.max)}; default for{" "}
-            {model} {number(defaults.size)}); consecutive chunks share the overlap ({number(limits.chunkOverlap.min)} to half the size; default{" "}
-            {number(defaults.overlap)}). Smaller chunks give more precise passages, bigger ones more context.
-            {selectedModel?.maxTokens !== undefined &&
-              ` ${model} reads the first ${number(selectedModel.maxTokens)} tokens of a chunk (its default size fits in them); a longer chunk's vector stands for its beginning, while keyword search reads all of it.`}
-          </p>
-        </fieldset>
+        {/* Own vectors come one per row, with the file: there is nothing to cut. */}
+        {!ownVectors && (
+          <fieldset className="field wide chunking">
+            <legend>Chunking</legend>
+            <div className="chunking-inputs">
+              <label className="inline" htmlFor="chunk-size">
+                Chunk size
+                <input
+                  id="chunk-size"
+                  type="number"
+                  required
+                  min={limits.chunkSize.min}
+                  max={limits.chunkSize.max}
+                  step={50}
+                  value={size}
+                  onChange={(event) => setChosen({ ...chosen, size: event.target.valueAsNumber })}
+                />
+                <span className="unit">characters</span>
+              </label>
+              <label className="inline" htmlFor="chunk-overlap">
+                Overlap
+                <input
+                  id="chunk-overlap"
+                  type="number"
+                  required
+                  min={limits.chunkOverlap.min}
+                  max={maxOverlap}
+                  step={10}
+                  value={overlap}
+                  onChange={(event) => setChosen({ ...chosen, overlap: event.target.valueAsNumber })}
+                />
+                <span className="unit">characters</span>
+              </label>
+            </div>
+            <p className="hint" id="chunking-hint">
+              Documents are cut at paragraphs, then sentences, into chunks of at most this size ({number(limits.chunkSize.min)}–{number(limits.chunkSize.max)}; default for{" "}
+              {model} {number(defaults.size)}); consecutive chunks share the overlap ({number(limits.chunkOverlap.min)} to half the size; default{" "}
+              {number(defaults.overlap)}). Smaller chunks give more precise passages, bigger ones more context.
+              {selectedModel?.maxTokens !== undefined &&
+                ` ${model} reads the first ${number(selectedModel.maxTokens)} tokens of a chunk (its default size fits in them); a longer chunk's vector stands for its beginning, while keyword search reads all of it.`}
+            </p>
+          </fieldset>
+        )}
       </div>
       <div className="form-actions">
         <button type="submit" disabled={status.busy}>

@@ -14,18 +14,21 @@ export function SearchPanel({
   collectionId,
   collectionKey,
   disabled,
+  ownVectors = false,
   filterPlaceholder,
 }: {
   collectionId: string;
   collectionKey: string | null;
   disabled: boolean;
+  /** The collection holds vectors imported with its rows (model own:…): no model turns a question into their space. */
+  ownVectors?: boolean;
   /** A filter that fits this collection's metadata, e.g. `filename=notes.md`. */
   filterPlaceholder: string;
 }) {
   const [query, setQuery] = useState("");
   const [k, setK] = useState(defaultK);
   const [filter, setFilter] = useState("");
-  const [mode, setMode] = useState<SearchMode>("hybrid");
+  const [mode, setMode] = useState<SearchMode>(ownVectors ? "keyword" : "hybrid");
   const [state, setState] = useState<{ busy: boolean; error?: string; mode?: SearchMode; results?: SearchResult[]; asked?: string; filtered?: boolean }>({ busy: false });
 
   async function search(event: FormEvent) {
@@ -43,6 +46,11 @@ export function SearchPanel({
   return (
     <section className="panel search-panel" aria-labelledby="search-title">
       <h2 id="search-title">Search</h2>
+      {ownVectors && (
+        <p className="hint" role="note">
+          These vectors came with the file: no model here turns a question into their space. Search by keyword, or by a vector.
+        </p>
+      )}
       <form onSubmit={search}>
         <label htmlFor="search-query">Question or phrase</label>
         <div className="inline-row">
