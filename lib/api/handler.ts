@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { isDatabaseUnavailable } from "../db/unavailable";
 import { AppError } from "./errors";
 import { limits } from "./limits";
 import { enforceRateLimit, type RateLimitKind } from "./rate-limit";
@@ -131,22 +132,6 @@ function typeName(value: unknown): string {
 
 function bodyTooLarge(maxBytes: number): AppError {
   return new AppError("payload_too_large:body", `Request body is larger than ${maxBytes / 1024 / 1024} MB; send fewer or shorter texts.`);
-}
-
-/**
- * Errors that mean "the database went away", not "the request was wrong". EPIPE: a pooled
- * connection written to after the server closed it (a query sent as PostgreSQL dies); 57P02: the
- * server is restarting after a crash.
- */
-const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "57P01", "57P02", "57P03", "08006", "08001", "P1001", "P1017"]);
-
-export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current = error; current; current = (current as { cause?: unknown }).cause) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && unavailableCodes.has(code)) return true;
-    if (current instanceof Error && /connection (terminated|refused)|Can't reach database|Query read timeout|timeout exceeded when trying to connect/i.test(current.message)) return true;
-  }
-  return false;
 }
 
 function describe(request?: Request): string {

@@ -1,6 +1,7 @@
 import os from "node:os";
 import { AppError } from "../api/errors";
-import { isDatabaseUnavailable } from "../api/handler";
+import { readConfig } from "../config";
+import { isDatabaseUnavailable } from "../db/unavailable";
 import type { Database } from "../db/database";
 import {
   claimJob,
@@ -40,6 +41,13 @@ export interface JobRunnerOptions {
   pollMs?: number;
   /** The kinds this runner runs, by name. Default: every kind of the registry. */
   kinds?: Record<string, JobKind>;
+  /** The machine whose files this runner can read (jobs with a `fileHost` param run only there). Default `jobFileHost()`. */
+  host?: string;
+}
+
+/** This machine's name for jobs whose input is a file on its disk: JOB_FILE_HOST, else the hostname. */
+export function jobFileHost(): string {
+  return readConfig().JOB_FILE_HOST ?? os.hostname();
 }
 
 export const jobRunnerDefaults = { leaseMs: 30_000, heartbeatMs: 5_000, pollMs: 5_000 } as const;
@@ -52,6 +60,7 @@ export class JobRunner {
   private readonly heartbeatMs: number;
   private readonly pollMs: number;
   private readonly kinds: Record<string, JobKind>;
+  private readonly host: string;
   private stopped = false;
   private loop: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -61,13 +70,14 @@ export class JobRunner {
 
   constructor(
     private readonly db: Database,
-    { owner = defaultOwner(), leaseMs = jobRunnerDefaults.leaseMs, heartbeatMs = jobRunnerDefaults.heartbeatMs, pollMs = jobRunnerDefaults.pollMs, kinds = jobKinds }: JobRunnerOptions = {},
+    { owner = defaultOwner(), leaseMs = jobRunnerDefaults.leaseMs, heartbeatMs = jobRunnerDefaults.heartbeatMs, pollMs = jobRunnerDefaults.pollMs, kinds = jobKinds, host = jobFileHost() }: JobRunnerOptions = {},
   ) {
     this.owner = owner;
     this.leaseMs = leaseMs;
     this.heartbeatMs = heartbeatMs;
     this.pollMs = pollMs;
     this.kinds = kinds;
+    this.host = host;
   }
 
   /**
@@ -133,7 +143,7 @@ export class JobRunner {
     while (!this.stopped) {
       let job: JobRow | null;
       try {
-        job = await claimJob(this.db, { owner: this.owner, leaseMs: this.leaseMs, kinds: Object.keys(this.kinds) });
+        job = await claimJob(this.db, { owner: this.owner, leaseMs: this.leaseMs, kinds: Object.keys(this.kinds), host: this.host });
       } catch (error) {
         console.error("[jobs] could not look for jobs; trying again later:", error);
         return;
@@ -256,9 +266,9 @@ export class JobRunner {
   }
 }
 
-/** The error a failed job reports: an AppError's own, or a generic one (details are only logged). */
-function describeFailure(error: unknown): { code: string; message: string } {
-  if (error instanceof AppError) return { code: error.code, message: error.message };
+/** The error a failed job reports: an AppError's own (with its details, e.g. the row and column), or a generic one (what went wrong is only logged). */
+function describeFailure(error: unknown): { code: string; message: string; details?: JsonObject } {
+  if (error instanceof AppError) return { code: error.code, message: error.message, ...(error.details ? { details: error.details as JsonObject } : {}) };
   return { code: "internal:job", message: "The job stopped after an error on our side; what it had stored is kept." };
 }
 

@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { isAppError } from "@/lib/api/errors";
-import { isDatabaseUnavailable } from "@/lib/api/handler";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { getDatabase } from "@/lib/db/client";
 import type { Exploration } from "@/lib/explorations/schemas";
 import { readExploration } from "@/lib/explorations/service";

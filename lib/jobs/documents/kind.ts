@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { AppError } from "../../api/errors";
-import { isDatabaseUnavailable } from "../../api/handler";
+import { isDatabaseUnavailable } from "../../db/unavailable";
 import { chunkText, type Chunk } from "../../collections/chunker";
 import { contentHash, insertNewDocuments, truncationNote } from "../../collections/ingest";
 import type { NewDocument } from "../../db/collection-queries";
