@@ -22,6 +22,13 @@ const envSchema = z.object({
    * onnx/model.onnx. Default `<DATA_DIR>/models`.
    */
   MODELS_DIR: z.string().min(1).optional(),
+  /** Where files sent for import wait until their import job is done with them. Default `<DATA_DIR>/imports`. */
+  IMPORTS_DIR: z.string().min(1).optional(),
+  /**
+   * This machine's name for jobs whose input is a file on its disk (imports): such a job runs only
+   * on servers with the same name. Default the hostname; give servers sharing IMPORTS_DIR one name.
+   */
+  JOB_FILE_HOST: z.string().min(1).max(200).optional(),
   /**
    * Whether a `local:` model whose files are missing may download them, once, from `HF_ENDPOINT`
    * ("1"/"true"/"yes"/"on" or "0"/"false"/"no"/"off"). Default off: the app never goes online by itself.
@@ -63,7 +70,7 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
 });
 
-export type AppConfig = z.infer<typeof envSchema> & { dataDir: string; pgliteDir: string; modelsDir: string };
+export type AppConfig = z.infer<typeof envSchema> & { dataDir: string; pgliteDir: string; modelsDir: string; importsDir: string };
 
 /** Parses `env` (default `process.env`); throws an error listing every bad variable. */
 export function readConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -78,5 +85,6 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     ? parsed.data.PGLITE_DIR
     : path.resolve(/* turbopackIgnore: true */ parsed.data.PGLITE_DIR ?? path.join(dataDir, "pglite"));
   const modelsDir = path.resolve(/* turbopackIgnore: true */ parsed.data.MODELS_DIR ?? path.join(dataDir, "models"));
-  return { ...parsed.data, dataDir, pgliteDir, modelsDir };
+  const importsDir = path.resolve(/* turbopackIgnore: true */ parsed.data.IMPORTS_DIR ?? path.join(dataDir, "imports"));
+  return { ...parsed.data, dataDir, pgliteDir, modelsDir, importsDir };
 }

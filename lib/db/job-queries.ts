@@ -110,7 +110,12 @@ export async function countCompletedJobItems(db: Database, { jobId }: { jobId: b
  * server died), for `owner` for `leaseMs`. SKIP LOCKED: runners claiming at the same moment take
  * different jobs, and the claim of one re-checks the row the other has just taken.
  */
-export async function claimJob(db: Database, { owner, leaseMs, kinds }: { owner: string; leaseMs: number; kinds: string[] }): Promise<JobRow | null> {
+/**
+ * Claims the oldest job a runner of `kinds` on `host` may run: queued, or running on an expired
+ * lease. A job whose params name a `fileHost` (an import, whose file is on the disk of the server
+ * that received it) is claimed only by runners on that host.
+ */
+export async function claimJob(db: Database, { owner, leaseMs, kinds, host }: { owner: string; leaseMs: number; kinds: string[]; host: string }): Promise<JobRow | null> {
   const claimed = await db.prisma.$queryRaw<{ id: bigint }[]>`
     UPDATE "jobs" SET
       "state" = 'running', "lease_owner" = ${owner}, "lease_expires_at" = now() + ${leaseMs} * interval '1 millisecond',
@@ -118,6 +123,7 @@ export async function claimJob(db: Database, { owner, leaseMs, kinds }: { owner:
     WHERE "id" = (
       SELECT "id" FROM "jobs"
       WHERE ("state" = 'queued' OR ("state" = 'running' AND "lease_expires_at" < now())) AND "kind" = ANY(${kinds}::text[])
+        AND coalesce("params"->>'fileHost', ${host}) = ${host}
       ORDER BY "id" LIMIT 1
       FOR UPDATE SKIP LOCKED)
     RETURNING "id"`;

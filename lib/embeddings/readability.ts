@@ -73,6 +73,14 @@ export async function keepReadable<T extends { text: string }>(model: EmbeddingM
   return results.filter((_, i) => readings[i].readable);
 }
 
+/** The texts of `texts` that `model` cannot read (an import stores their rows without a vector instead of failing). */
+export async function unreadableTexts(model: EmbeddingModel, texts: string[]): Promise<Set<string>> {
+  if (!model.read || texts.length === 0) return new Set();
+  const distinct = [...new Set(texts)];
+  const readings = await readThroughMemo(model, distinct);
+  return new Set(distinct.filter((_, i) => !readings[i].readable));
+}
+
 /**
  * The texts of `texts` longer than `model` reads (its `maxTokens`), uncapped, unlike the warnings:
  * an upload counts them per document. Cheap after `checkReadable` saw the same texts (memoised).

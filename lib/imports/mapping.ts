@@ -35,6 +35,27 @@ export const importMappingSchema = z
 
 export type ImportMapping = z.infer<typeof importMappingSchema>;
 
+/** The `mapping` field of an import request (JSON text), checked; 400 `bad_request:mapping` naming what is wrong. */
+export function parseMappingField(text: string | undefined): ImportMapping {
+  if (text === undefined || text.trim() === "") {
+    throw new AppError("bad_request:mapping", 'The import has no mapping: send a "mapping" field with JSON naming the columns, e.g. {"text": "description", "metadata": ["section"]}.');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new AppError("bad_request:mapping", `mapping is not valid JSON: ${(error as Error).message}.`);
+  }
+  const parsed = importMappingSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = ["mapping", ...issue.path.map(String)].join(".");
+    const message = issue.code === "unrecognized_keys" ? `has unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => JSON.stringify(key.slice(0, 40))).join(", ")}` : issue.message;
+    throw new AppError("bad_request:mapping", `${where} ${message}.`);
+  }
+  return parsed.data;
+}
+
 /** One row as the collection stores it. */
 export interface MappedRow {
   row: number;

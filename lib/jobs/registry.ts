@@ -1,4 +1,5 @@
 import { documentsJob } from "./documents/kind";
+import { importJob } from "./imports/kind";
 import type { JobKind } from "./types";
 
 /**
@@ -7,4 +8,5 @@ import type { JobKind } from "./types";
  */
 export const jobKinds: Record<string, JobKind> = {
   [documentsJob.kind]: documentsJob,
+  [importJob.kind]: importJob,
 };

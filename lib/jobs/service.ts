@@ -36,7 +36,8 @@ export interface JobInfo {
    * should still take at that rate (`etaSeconds`, null when unknown or finished).
    */
   progress: Record<string, JobCount | number | null>;
-  error: { code: string; message: string } | null;
+  /** Why it failed; `details` where the error has them (an import's `row` and `column`, `storedThroughRow`). */
+  error: { code: string; message: string; details?: JsonObject } | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

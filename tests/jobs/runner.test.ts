@@ -124,7 +124,7 @@ describe.skipIf(!postgresBackend.enabled)("job runners of several servers on one
     const queued = await Promise.all(Array.from({ length: 12 }, (_, i) => queueTexts(servers[0], row, [sentence(1_000 + i)])));
     const claimAll = async (db: Database, owner: string) => {
       const claimed: string[] = [];
-      for (let job = await claimJob(db, { owner, leaseMs: 60_000, kinds: ["documents"] }); job; job = await claimJob(db, { owner, leaseMs: 60_000, kinds: ["documents"] })) claimed.push(job.publicId);
+      for (let job = await claimJob(db, { owner, leaseMs: 60_000, kinds: ["documents"], host: "here" }); job; job = await claimJob(db, { owner, leaseMs: 60_000, kinds: ["documents"], host: "here" })) claimed.push(job.publicId);
       return claimed;
     };
     const [a, b] = await Promise.all([claimAll(servers[0], "a"), claimAll(servers[1], "b")]);
@@ -154,11 +154,11 @@ describe.skipIf(!postgresBackend.enabled)("job runners of several servers on one
   it("a job whose lease expired goes to another runner, and the first one's writes are refused from then on", async () => {
     const row = await makeCollection(servers[0]);
     const queued = await queueTexts(servers[0], row, [sentence(3_000)]);
-    const stalled = (await claimJob(servers[0], { owner: "a", leaseMs: 200, kinds: ["documents"] }))!;
+    const stalled = (await claimJob(servers[0], { owner: "a", leaseMs: 200, kinds: ["documents"], host: "here" }))!;
     expect(stalled.publicId).toBe(queued.id);
-    expect(await claimJob(servers[1], { owner: "b", leaseMs: 60_000, kinds: ["documents"] })).toBeNull();
+    expect(await claimJob(servers[1], { owner: "b", leaseMs: 60_000, kinds: ["documents"], host: "here" })).toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 400));
-    const taken = (await claimJob(servers[1], { owner: "b", leaseMs: 60_000, kinds: ["documents"] }))!;
+    const taken = (await claimJob(servers[1], { owner: "b", leaseMs: 60_000, kinds: ["documents"], host: "here" }))!;
     expect(taken.publicId).toBe(queued.id);
     const progress = { itemsDone: 1, unitsDone: 1 };
     expect(await renewJobLease(servers[0], { jobId: stalled.id, owner: "a", leaseMs: 60_000, progress })).toBeNull();

@@ -1,0 +1,117 @@
+import { chunkSearchTerms } from "../hybrid-search/tsvector";
+import { createSlug } from "../keys";
+import { toSql } from "../vectors";
+import type { Database } from "./connection";
+import { Prisma } from "./generated/prisma/client";
+
+/**
+ * Rows of an imported table (lib/jobs/imports/): each row one document of one chunk, stored a
+ * batch per transaction, tagged with its job and row number so that an import resumes after its
+ * last stored row and a failed one can be taken back out.
+ */
+
+export interface ImportedRow {
+  row: number;
+  /** Identifies the row within the collection: a second row with the same hash is not stored. */
+  contentHash: string;
+  /** "" when the file has no text column (own vectors only). */
+  text: string;
+  metadata: Record<string, string | number | boolean>;
+  /** L2-normalised; null when the model could not read the row's text (kept off the map and out of vector search). */
+  vector: number[] | null;
+  position: { x: number; y: number } | null;
+}
+
+/**
+ * Stores a batch of rows in one transaction (a few hundred rows: milliseconds, so the embedded
+ * database's one connection is never held for long). A row whose hash the collection already holds
+ * is left out. Returns how many were stored.
+ */
+export async function insertImportedRows(db: Database, { collectionId, jobId, rows }: { collectionId: bigint; jobId: bigint; rows: ImportedRow[] }): Promise<number> {
+  if (rows.length === 0) return 0;
+  return db.prisma.$transaction(async (tx) => {
+    const documents = rows.map(
+      (row) =>
+        Prisma.sql`(${collectionId}, ${createSlug()}, ${row.contentHash}, ${row.text}, ${JSON.stringify(row.metadata)}::jsonb, ${jobId}, ${row.row})`,
+    );
+    const inserted = await tx.$queryRaw<{ id: bigint; import_row: number }[]>`
+      INSERT INTO "collection_documents" ("collection_id", "public_id", "content_hash", "text", "metadata", "import_job_id", "import_row")
+      VALUES ${Prisma.join(documents)}
+      ON CONFLICT ("collection_id", "content_hash") DO NOTHING
+      RETURNING "id", "import_row"`;
+    if (inserted.length === 0) return 0;
+    const byRow = new Map(rows.map((row) => [row.row, row]));
+    const chunks = inserted.map(({ id, import_row }) => {
+      const row = byRow.get(import_row)!;
+      const search = chunkSearchTerms(row.text);
+      const vector = row.vector ? Prisma.sql`${toSql(row.vector)}::vector` : Prisma.sql`NULL`;
+      return Prisma.sql`(${collectionId}, ${id}, 0, ${row.text}, 0, ${row.text.length}, ${JSON.stringify(row.metadata)}::jsonb,
+        ${row.vector?.length ?? 0}, ${vector}, ${search.tsvector}::tsvector, ${search.length}, ${row.position?.x ?? null}::real, ${row.position?.y ?? null}::real)`;
+    });
+    await tx.$executeRaw`
+      INSERT INTO "collection_chunks"
+        ("collection_id", "document_id", "position", "text", "start_offset", "end_offset", "metadata", "dims", "embedding",
+         "search_terms", "search_length", "x", "y")
+      VALUES ${Prisma.join(chunks)}`;
+    return inserted.length;
+  });
+}
+
+/** The last row number this job has stored (0 when none): a resumed import goes on after it. */
+export async function lastImportedRow(db: Database, { jobId }: { jobId: bigint }): Promise<number> {
+  const rows = await db.prisma.$queryRaw<{ last: number | null }[]>`
+    SELECT max("import_row") AS "last" FROM "collection_documents" WHERE "import_job_id" = ${jobId}`;
+  return rows[0]?.last ?? 0;
+}
+
+export interface ImportTally {
+  stored: number;
+  /** Rows stored without a vector (the model could not read their text), and the first of their numbers. */
+  unreadable: { count: number; rows: number[] };
+}
+
+/** What the job has stored, counted from the rows themselves (so it holds across restarts). */
+export async function tallyImport(db: Database, { jobId, listed }: { jobId: bigint; listed: number }): Promise<ImportTally> {
+  const [counts] = await db.prisma.$queryRaw<{ stored: bigint; unreadable: bigint }[]>`
+    SELECT count(*) AS "stored", count(*) FILTER (WHERE c."embedding" IS NULL) AS "unreadable"
+    FROM "collection_documents" d JOIN "collection_chunks" c ON c."document_id" = d."id"
+    WHERE d."import_job_id" = ${jobId}`;
+  const unreadable = await db.prisma.$queryRaw<{ import_row: number }[]>`
+    SELECT d."import_row" FROM "collection_documents" d JOIN "collection_chunks" c ON c."document_id" = d."id"
+    WHERE d."import_job_id" = ${jobId} AND c."embedding" IS NULL
+    ORDER BY d."import_row" LIMIT ${listed}`;
+  return { stored: Number(counts.stored), unreadable: { count: Number(counts.unreadable), rows: unreadable.map((row) => row.import_row) } };
+}
+
+/** The texts of the rows this job stored with a vector, after `afterRow`, in row order: a page at a time. */
+export async function importedTexts(db: Database, { jobId, afterRow, limit }: { jobId: bigint; afterRow: number; limit: number }): Promise<{ row: number; text: string }[]> {
+  const rows = await db.prisma.$queryRaw<{ import_row: number; text: string }[]>`
+    SELECT d."import_row", d."text" FROM "collection_documents" d JOIN "collection_chunks" c ON c."document_id" = d."id"
+    WHERE d."import_job_id" = ${jobId} AND d."import_row" > ${afterRow} AND c."embedding" IS NOT NULL
+    ORDER BY d."import_row" LIMIT ${limit}`;
+  return rows.map((row) => ({ row: row.import_row, text: row.text }));
+}
+
+/** The dimension of the vectors a collection holds (null while it holds none). */
+export async function collectionVectorDims(db: Database, { collectionId }: { collectionId: bigint }): Promise<number | null> {
+  const rows = await db.prisma.$queryRaw<{ dims: number }[]>`
+    SELECT "dims" FROM "collection_chunks" WHERE "collection_id" = ${collectionId} AND "embedding" IS NOT NULL LIMIT 1`;
+  return rows[0]?.dims ?? null;
+}
+
+/** Deletes the rows a job stored (discarding a failed import); returns how many. */
+export async function deleteImportedRows(db: Database, { jobId }: { jobId: bigint }): Promise<number> {
+  return db.prisma.collectionDocument.deleteMany({ where: { importJobId: jobId } }).then((result) => result.count);
+}
+
+/** How many chunks (rows) a collection holds. */
+export async function countCollectionChunks(db: Database, { collectionId }: { collectionId: bigint }): Promise<number> {
+  return db.prisma.collectionChunk.count({ where: { collectionId } });
+}
+
+/** The files of import jobs in these states (a sweep of the imports folder keeps them). */
+export async function filesOfImportJobs(db: Database, { states }: { states: string[] }): Promise<string[]> {
+  const rows = await db.prisma.$queryRaw<{ file: string | null }[]>`
+    SELECT "params"->>'file' AS "file" FROM "jobs" WHERE "kind" = 'import' AND "state" = ANY(${states}::text[])`;
+  return rows.flatMap((row) => (row.file ? [row.file] : []));
+}
