@@ -104,7 +104,9 @@ export function ImportMappingForm({
               <tr key={row.row}>
                 <td className="row-number">{row.row}</td>
                 {columns.map((column) => (
-                  <td key={column.name}>{previewCell(row.values[column.name])}</td>
+                  <td key={column.name} className={`kind-${column.kind}`}>
+                    {previewCell(row.values[column.name])}
+                  </td>
                 ))}
               </tr>
             ))}

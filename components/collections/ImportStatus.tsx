@@ -6,7 +6,7 @@ import { describeTimeLeft } from "./UploadStatus";
 import type { ImportState } from "./useImport";
 
 const number = (value: number) => value.toLocaleString("en");
-const megabytes = (bytes: number) => `${number(Math.round(bytes / 1024 ** 2))} MB`;
+const size = (bytes: number) => (bytes < 1024 ** 2 ? `${number(Math.ceil(bytes / 1024))} KB` : `${number(Math.round(bytes / 1024 ** 2))} MB`);
 
 /** An import under way (sending the file, then the job's rows, speed and time left, Cancel), then what it stored. */
 export function ImportStatus({ state, onCancel, onDone }: { state: ImportState; onCancel: () => void; onDone: () => void }) {
@@ -21,7 +21,7 @@ export function ImportStatus({ state, onCancel, onDone }: { state: ImportState; 
             <>
               <progress value={sending.total === 0 ? 1 : sending.sent / sending.total} max={1} aria-label="Sending the file" />
               <span data-testid="import-progress">
-                Sending {state.fileName}: {megabytes(sending.sent)} of {megabytes(sending.total)}
+                Sending {state.fileName}: {size(sending.sent)} of {size(sending.total)}
               </span>
             </>
           ) : (

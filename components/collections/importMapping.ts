@@ -21,11 +21,12 @@ export interface MappingChoice {
   metadata: Record<string, MetadataType>;
 }
 
-const idNames = ["id", "_id", "uuid", "key"];
+/** Names an id column goes by: id, _id, uuid, key, or ending in _id, -id or " id" (ticket_id). */
+const idName = /^(_?id|uuid|key)$|[_\- ]id$/i;
 
 /**
  * Pre-selected: the text column with the longest values (of the string columns), an id column
- * named id, _id, uuid or key, the first vector column, columns named x and y (numbers), and every
+ * (named like one, its values in the preview present and unique), the first vector column, columns named x and y (numbers), and every
  * other column of a plain kind as metadata with its kind as type, up to `maxMetadataKeys`.
  */
 export function defaultMapping(columns: ColumnInfo[], rows: ImportRow[], { maxMetadataKeys }: { maxMetadataKeys: number }): MappingChoice {
@@ -36,7 +37,12 @@ export function defaultMapping(columns: ColumnInfo[], rows: ImportRow[], { maxMe
     const length = meanLength(column.name);
     return length > best.length ? { name: column.name, length } : best;
   }, { name: "", length: 0 }).name;
-  const id = named(idNames, ["string", "number"]);
+  const id =
+    columns.find((column) => {
+      if (!idName.test(column.name) || (column.kind !== "string" && column.kind !== "number")) return false;
+      const values = rows.map(({ values }) => String(values[column.name] ?? "").trim());
+      return !values.includes("") && new Set(values).size === values.length; // an id is unique, as the import checks
+    })?.name ?? "";
   const vector = columns.find((column) => column.kind === "vector")?.name ?? "";
   const x = named(["x"], ["number"]);
   const y = x ? named(["y"], ["number"]) : "";

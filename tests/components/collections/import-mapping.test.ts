@@ -41,6 +41,17 @@ describe("defaultMapping(columns, rows)", () => {
     ];
     expect(defaultMapping(plain, [], { maxMetadataKeys: 3 })).toEqual({ text: "", id: "id", vector: "", x: "", y: "", metadata: { a: "boolean", b: "date" } });
   });
+
+  it("takes a column named like an id (ticket_id) only when its values in the preview are present and unique", () => {
+    const ids: ColumnInfo[] = [
+      { name: "parent_id", kind: "string" },
+      { name: "ticket_id", kind: "string" },
+      { name: "body", kind: "string" },
+    ];
+    const sample = (parents: string[]) => parents.map((parent, i) => ({ row: i + 1, values: { parent_id: parent, ticket_id: `T-${i}`, body: "some text" } }));
+    expect(defaultMapping(ids, sample(["a", "a"]), { maxMetadataKeys: 20 }).id).toBe("ticket_id");
+    expect(defaultMapping(ids, sample(["a", "b"]), { maxMetadataKeys: 20 }).id).toBe("parent_id");
+  });
 });
 
 describe("mappingProblems(choice)", () => {
