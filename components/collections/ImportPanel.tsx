@@ -61,17 +61,20 @@ export function ImportPanel({
           )}
         </>
       )}
+      {/* Hidden, not unmounted, while the import runs: "Back to the file" after a refusal keeps the choices made. */}
       {state.preview && (
-        <ImportMappingForm
-          key={`${state.fileName}-${state.preview.bytesRead}`}
-          preview={state.preview}
-          fileName={state.fileName}
-          ownVectors={ownVectors}
-          maxMetadataKeys={limits.maxMetadataKeys}
-          disabled={following}
-          onImport={start}
-          onOtherFile={clear}
-        />
+        <div hidden={following}>
+          <ImportMappingForm
+            key={`${state.fileName}-${state.preview.bytesRead}`}
+            preview={state.preview}
+            fileName={state.fileName}
+            ownVectors={ownVectors}
+            maxMetadataKeys={limits.maxMetadataKeys}
+            disabled={following}
+            onImport={start}
+            onOtherFile={clear}
+          />
+        </div>
       )}
       <ImportStatus state={state} onCancel={cancel} onDone={state.job?.state === "done" || !state.preview ? clear : again} />
     </section>
