@@ -1,5 +1,5 @@
 import { chunkingSchema, collectionLimits } from "@/lib/collections/schemas";
-import { importLimits } from "@/lib/imports/upload";
+import { importLimits } from "@/lib/imports/limits";
 
 /**
  * The collections API's limits as plain numbers, for the forms and the uploader to show and

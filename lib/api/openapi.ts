@@ -3,6 +3,7 @@ import { addDocumentsSchema, collectionLimits, collectionMapSchema, collectionSe
 import { generateRequestSchema } from "../embeddings/generation";
 import { tokensRequestSchema } from "../embeddings/tokens";
 import { searchModes } from "../hybrid-search/modes";
+import { importLimits } from "../imports/limits";
 import { createExplorationSchema, projectRequestSchema, updateExplorationSchema } from "../explorations/schemas";
 import { nextTokensRequestSchema } from "../next-token/generate";
 import { embeddingsRequestSchema } from "../openai-api/schema";
@@ -28,7 +29,9 @@ interface Operation {
   /** Bearer key needed: "required" for writes, "optional" where public resources need none. */
   auth?: "required" | "optional";
   /** `media`: the body's types when it is a file, not JSON (a download). */
-  success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType; media?: string[] };
+  success: { status: 200 | 201 | 202 | 204; description: string; schema?: z.ZodType; media?: string[] };
+  /** A file sent as multipart/form-data (a `file` part and these fields) or as the request body itself (the fields in the query). */
+  upload?: { fields: { name: string; description: string; enum?: string[] }[] };
   /** A 202 the operation answers instead when the work goes on in the background. */
   accepted?: { description: string; schema: z.ZodType };
   errors: number[];
@@ -191,6 +194,36 @@ const jobWithDocuments = job.extend({
     .describe("Per document, in upload order: added and duplicate carry the same fields as a synchronous upload's reply."),
 });
 
+const rowsCount = z.object({ done: z.number().int(), total: z.number().int().nullable().describe("Null until every row has been read and checked.") });
+const importJob = job.extend({
+  kind: z.literal("import"),
+  progress: z.object({
+    files: count,
+    rows: rowsCount,
+    rowsPerSecond: z.number().nullable().describe("Rows per second of the current run; null until measurable."),
+    etaSeconds: z.number().int().nullable(),
+  }),
+  error: z
+    .object({ code: z.string(), message: z.string(), details: z.object({ row: z.number().int().optional(), column: z.string().optional(), storedThroughRow: z.number().int().optional() }).optional() })
+    .nullable()
+    .describe("Why it failed: a bad row names its row and column (nothing is stored then); a failure while storing says which rows are stored."),
+});
+const importJobWithFiles = importJob.extend({
+  files: z.array(
+    z.object({
+      index: z.number().int(),
+      label: z.string().optional().describe("The file's name."),
+      status: z.enum(["pending", "imported", "cancelled", "skipped"]),
+      rows: z.number().int().optional(),
+      stored: z.number().int().optional(),
+      duplicates: z.number().int().optional().describe("Rows whose id the collection already held: not stored again."),
+      unreadable: z.object({ count: z.number().int(), rows: z.array(z.number().int()).describe("The first 100 row numbers.") }).optional().describe("Rows stored without a vector: the model cannot read their text. Off the map; found by keyword."),
+      truncated: z.object({ rows: z.number().int(), maxTokens: z.number().int(), message: z.string() }).optional(),
+    }),
+  ),
+});
+const importMappingField = "The mapping, as JSON: " + JSON.stringify({ text: "description", id: "package", metadata: { section: "string", year: "number" }, vector: "embedding", x: "x", y: "y" }) + ". text: the column embedded and searched; id: unique per row (a row whose id the collection holds is not stored again); metadata: a list of columns, or columns with a type (string, number, boolean, date); vector: the rows' own vectors (own:<name> collections only); x, y: their own map position.";
+
 const slugParam = { name: "slug", description: "The exploration's share slug." };
 const idParam = { name: "id", description: "The collection's id." };
 const pathParamDescriptions: Record<string, string> = { slug: slugParam.description, id: idParam.description, documentId: "The document's id, as uploads and GET …/documents answer it (404 for any other, and for another collection's).", job: "The job's id." };
@@ -221,7 +254,8 @@ export const operations: Operation[] = [
   { method: "delete", path: "/api/collections/{id}", tag: "Collections", summary: "Delete a collection with all its documents", auth: "required", success: { status: 204, description: "Deleted" }, errors: [401, 403, 404] },
   { method: "post", path: "/api/collections/{id}/documents", tag: "Collections", summary: "Chunk, embed and store documents (an identical document is not stored twice); with Prefer: respond-async, as a background job", body: addDocumentsSchema, auth: "required", headers: [{ name: "Prefer", description: `respond-async: queue the upload as a background job and answer 202 at once; it may then hold up to ${collectionLimits.maxDocumentsPerJob.toLocaleString("en")} documents in ${collectionLimits.maxJobBodyBytes / 1024 / 1024} MB, and its chunks are not limited. Without it the upload is stored before the reply: up to ${collectionLimits.maxDocumentsPerRequest} documents and ${collectionLimits.maxChunksPerRequest.toLocaleString("en")} chunks.`, schema: { type: "string", examples: ["respond-async"] } }], success: { status: 201, description: "Per document: id, chunk count, whether it was a duplicate", schema: z.object({ documents: z.array(z.object({ documentId, chunks: z.number().int(), duplicate: z.boolean(), truncated: truncatedChunks })) }) }, accepted: { description: "Queued as a background job (Prefer: respond-async); Location is the job's address", schema: z.object({ job }) }, errors: [400, 401, 403, 404, 413, 503] },
   { method: "get", path: "/api/collections/{id}/jobs", tag: "Collections", summary: "The collection's background jobs: every unfinished one and the 20 most recent finished, newest first", auth: "optional", success: { status: 200, description: "Jobs with their progress", schema: z.object({ jobs: z.array(job) }) }, errors: [401, 403, 404] },
-  { method: "get", path: "/api/collections/{id}/jobs/{job}", tag: "Collections", summary: "A job's state and progress (documents, chunks, chunks/s, ETA), and each document's outcome", auth: "optional", success: { status: 200, description: "The job", schema: z.object({ job: jobWithDocuments }) }, errors: [401, 403, 404] },
+  { method: "post", path: "/api/collections/{id}/imports", tag: "Collections", summary: `Import a table (CSV, TSV, JSONL or Parquet, up to ${importLimits.maxFileBytes / 1024 ** 3} GB), each row a document of one chunk, as a background job. Every row is checked before any is stored; rows the model cannot read are kept without a vector. A collection holds at most ${importLimits.maxCollectionRows.pglite.toLocaleString("en")} rows on the embedded database, ${importLimits.maxCollectionRows.postgres.toLocaleString("en")} on PostgreSQL.`, auth: "required", query: [{ name: "mapping", description: "With the file as the body: the mapping (see the form field).", schema: { type: "string" } }, { name: "format", description: "With the file as the body: csv, tsv, jsonl or parquet (else from filename or Content-Type).", schema: { type: "string", enum: ["csv", "tsv", "jsonl", "parquet"] } }, { name: "filename", description: "With the file as the body: its name, shown with the job.", schema: { type: "string" } }], upload: { fields: [{ name: "mapping", description: importMappingField }, { name: "format", description: "csv, tsv, jsonl or parquet; default: from the file's name or type.", enum: ["csv", "tsv", "jsonl", "parquet"] }] }, success: { status: 202, description: "Queued; Location is the job's address", schema: z.object({ job: importJob }) }, errors: [400, 401, 403, 404, 413] },
+  { method: "get", path: "/api/collections/{id}/jobs/{job}", tag: "Collections", summary: "A job's state and progress (documents and chunks for an upload, files and rows for an import, per second, ETA), and each item's outcome", auth: "optional", success: { status: 200, description: "The job", schema: z.object({ job: z.union([jobWithDocuments, importJobWithFiles]) }) }, errors: [401, 403, 404] },
   { method: "delete", path: "/api/collections/{id}/jobs/{job}", tag: "Collections", summary: "Cancel a job: it stops between documents; those already stored stay (listed as added)", auth: "required", success: { status: 200, description: "Cancelled (or it had finished meanwhile)", schema: z.object({ job: jobWithDocuments }) }, accepted: { description: "Still finishing the document under way after 10 s; it stops after it", schema: z.object({ job: jobWithDocuments }) }, errors: [401, 403, 404, 409] },
   { method: "get", path: "/api/collections/{id}/documents", tag: "Collections", summary: "The documents: preview, size, chunk count and metadata", auth: "optional", success: { status: 200, description: "In the order they were added", schema: z.object({ documents: z.array(z.object({ documentId, preview: z.string(), characters: z.number().int(), chunks: z.number().int(), metadata: z.record(z.string(), z.unknown()), createdAt: z.string() })) }) }, errors: [401, 403, 404] },
   { method: "delete", path: "/api/collections/{id}/documents/{documentId}", tag: "Collections", summary: "Remove a document and its chunks", auth: "required", success: { status: 204, description: "Deleted" }, errors: [401, 403, 404] },
@@ -252,6 +286,22 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, u
 
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const uploadBody = (fields: NonNullable<Operation["upload"]>["fields"]) => ({
+    required: true,
+    content: {
+      "multipart/form-data": {
+        schema: {
+          type: "object",
+          required: ["file", "mapping"],
+          properties: {
+            file: { type: "string", format: "binary", description: "The file, streamed to disk as it arrives (never held in memory)." },
+            ...Object.fromEntries(fields.map(({ name, description, enum: values }) => [name, { type: "string", description, ...(values ? { enum: values } : {}) }])),
+          },
+        },
+      },
+      "application/octet-stream": { schema: { type: "string", format: "binary", description: `The file itself, with ${fields.map(({ name }) => name).join(", ")} in the query string.` } },
+    },
+  });
   for (const operation of operations) {
     const parameters = [
       ...[...operation.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
@@ -286,6 +336,7 @@ export function openApiDocument(): Record<string, unknown> {
       tags: [operation.tag],
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(operation.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(operation.body, "input") } } } } : {}),
+      ...(operation.upload ? { requestBody: uploadBody(operation.upload.fields) } : {}),
       ...(operation.auth === "required" ? { security: [{ bearerKey: [] }] } : operation.auth === "optional" ? { security: [{}, { bearerKey: [] }] } : {}),
       responses,
     };

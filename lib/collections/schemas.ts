@@ -35,7 +35,8 @@ const metadataValue = z.union([
   z.boolean(),
 ]);
 
-const metadataKey = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "keys must be 1–64 letters, digits, '_', '.' or '-'");
+// Letters of any script: a table imported with a column 发布日期 keeps it as its key (lib/imports/mapping.ts).
+const metadataKey = z.string().regex(/^[\p{L}\p{N}_.-]{1,64}$/u, "keys must be 1–64 letters, digits, '_', '.' or '-'");
 
 export const metadataSchema = z
   .record(metadataKey, metadataValue)
@@ -112,7 +113,7 @@ export const collectionSearchSchema = z.strictObject({
     .enum(searchModes)
     .optional()
     .describe(
-      "hybrid (default for a text query): the vector and keyword lists fused by reciprocal rank; vector: cosine similarity only (the only mode for a vector query); keyword: BM25 over the chunks' words only.",
+      "hybrid (default for a text query): the vector and keyword lists fused by reciprocal rank; vector: cosine similarity only (the only mode for a vector query); keyword: BM25 over the chunks' words only (the default for a text query of an own:<name> collection, whose vectors no model here can match a text to).",
     ),
   minScore: z
     .number()

@@ -13,6 +13,8 @@ import {
 } from "../db/collection-queries";
 import type { Database } from "../db/connection";
 import { listDocumentsAfter } from "../db/dump";
+import { collectionVectorDims } from "../db/import-queries";
+import { isOwnVectorsModel, ownVectorsMessage } from "../embeddings/own";
 import { resolveModel } from "../embeddings/registry";
 import { embedTexts } from "../embeddings/service";
 import { searchCollectionChunks, type ChunkSearch } from "../hybrid-search/search";
@@ -148,12 +150,14 @@ export async function searchCollection(
   { id, key, query, k, mode: asked, minScore, filter = {} }: { id: string; key: string | null } & CollectionSearchInput,
 ): Promise<{ model: string } & ChunkSearch> {
   const row = await findReadable(db, id, key);
-  const mode = asked ?? (typeof query === "string" ? "hybrid" : "vector");
+  const ownVectors = isOwnVectorsModel(row.model);
+  const mode = asked ?? (typeof query !== "string" ? "vector" : ownVectors ? "keyword" : "hybrid");
   if (typeof query !== "string" && mode !== "vector") {
     throw new AppError("bad_request:mode", `${mode} search needs a text query: a vector has no words to match. Send a text, or mode "vector".`);
   }
+  if (typeof query === "string" && ownVectors && mode !== "keyword") throw new AppError("bad_request:mode", ownVectorsMessage(row.model));
   const question = typeof query === "string" ? query : undefined;
-  const vector = mode === "keyword" ? undefined : question !== undefined ? await embedQuestion(db, row, question) : queryVector(row, query as number[]);
+  const vector = mode === "keyword" ? undefined : question !== undefined ? await embedQuestion(db, row, question) : await queryVector(db, row, query as number[]);
   const search = await searchCollectionChunks(db, { collectionId: row.id, mode, vector, question, k, minScore, filter });
   return { model: row.model, ...search, results: search.results.map((result) => ({ ...result, metadata: result.metadata as SearchResult["metadata"] })) };
 }
@@ -203,11 +207,12 @@ export async function mapCollection(
 
 /** A question asked of a collection, embedded without entering the shared cache. */
 async function embedQuestion(db: Database, row: CollectionRow, question: string): Promise<number[]> {
+  if (isOwnVectorsModel(row.model)) throw new AppError("bad_request:question", ownVectorsMessage(row.model));
   return (await embedTexts(db, { model: row.model, texts: [question], store: false })).vectors[0];
 }
 
-function queryVector(row: CollectionRow, query: number[]): number[] {
-  const dims = resolveModel(row.model).info().dims;
+async function queryVector(db: Database, row: CollectionRow, query: number[]): Promise<number[]> {
+  const dims = isOwnVectorsModel(row.model) ? await collectionVectorDims(db, { collectionId: row.id }) : resolveModel(row.model).info().dims;
   if (dims !== null && query.length !== dims) {
     throw new AppError("bad_request:query", `query has ${query.length} numbers; ${row.model} vectors have ${dims}.`);
   }

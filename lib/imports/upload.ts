@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import busboy from "busboy";
 import { AppError } from "../api/errors";
+import { importLimits } from "./limits";
 
 /**
  * An import's file, streamed from the request to a file on this server's disk, never held in
@@ -14,13 +15,6 @@ import { AppError } from "../api/errors";
  * a browser form sends them, parsed by busboy) or as the request body itself, with `mapping` and
  * `format` in the query string. Never base64 inside JSON.
  */
-
-export const importLimits = {
-  /** Largest file, in bytes. */
-  maxFileBytes: 2 * 1024 ** 3,
-  /** Largest form field (the mapping's JSON), in bytes. */
-  maxFieldBytes: 64 * 1024,
-} as const;
 
 export interface ReceivedImport {
   /** Where the file now is; the caller removes it (`discard`) once the import is done with it. */

@@ -72,6 +72,7 @@ const routes = {
   document: await import("@/app/api/collections/[id]/documents/[documentId]/route"),
   chunks: await import("@/app/api/collections/[id]/chunks/route"),
   collectionExport: await import("@/app/api/collections/[id]/export/route"),
+  imports: await import("@/app/api/collections/[id]/imports/route"),
   collectionMap: await import("@/app/api/collections/[id]/map/route"),
   collectionSearch: await import("@/app/api/collections/[id]/search/route"),
   jobs: await import("@/app/api/collections/[id]/jobs/route"),
@@ -121,6 +122,7 @@ const endpoints = [
   endpoint("DELETE /api/collections/{id}/documents/{documentId}", routes.document.DELETE),
   endpoint("GET /api/collections/{id}/chunks", routes.chunks.GET),
   endpoint("GET /api/collections/{id}/export", routes.collectionExport.GET),
+  endpoint("POST /api/collections/{id}/imports", routes.imports.POST),
   endpoint("POST /api/collections/{id}/map", routes.collectionMap.POST),
   endpoint("POST /api/collections/{id}/search", routes.collectionSearch.POST),
   endpoint("GET /api/collections/{id}/jobs", routes.jobs.GET),
@@ -506,6 +508,7 @@ describe("API fuzzing", () => {
       { name: "DELETE /api/explorations/{slug}", params: { slug: fixtures.pets.slug }, wrong: [fixtures.other.editKey, fixtures.notes.writeKey] },
       { name: "DELETE /api/collections/{id}", params: { id: fixtures.notes.id }, wrong: [fixtures.notes.readKey, fixtures.scratch.writeKey, fixtures.pets.editKey] },
       { name: "POST /api/collections/{id}/documents", params: { id: fixtures.notes.id }, body: { documents: [{ text: "Smuggled in." }] }, wrong: [fixtures.notes.readKey, fixtures.scratch.writeKey] },
+      { name: "POST /api/collections/{id}/imports", params: { id: fixtures.notes.id }, body: { smuggled: "in" }, wrong: [fixtures.notes.readKey, fixtures.scratch.writeKey] },
       { name: "DELETE /api/collections/{id}/documents/{documentId}", params: { id: fixtures.notes.id, documentId: fixtures.notes.documentId }, wrong: [fixtures.notes.readKey, fixtures.scratch.writeKey] },
       // Reads of a private collection: neither of its own keys is in `wrong`.
       { name: "GET /api/collections/{id}", params: { id: fixtures.notes.id }, wrong: [fixtures.scratch.readKey, fixtures.scratch.writeKey] },

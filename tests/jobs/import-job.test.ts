@@ -8,7 +8,7 @@ import { getCollectionByPublicId, type CollectionRow } from "@/lib/db/collection
 import type { Database } from "@/lib/db/connection";
 import { importJob } from "@/lib/jobs/imports/kind";
 import { queueImport } from "@/lib/jobs/imports/queue";
-import { importLimits } from "@/lib/jobs/imports/limits";
+import { importLimits } from "@/lib/imports/limits";
 import { JobRunner } from "@/lib/jobs/runner";
 import { toJobInfo } from "@/lib/jobs/service";
 import type { JobKind } from "@/lib/jobs/types";

@@ -1,11 +1,7 @@
 import { AppError } from "../../api/errors";
 import type { Database } from "../../db/connection";
 import { countCollectionChunks } from "../../db/import-queries";
-
-export const importLimits = {
-  /** Rows (chunks) a collection may hold, by database: the embedded one runs in the app's own process and memory. */
-  maxCollectionRows: { pglite: 100_000, postgres: 1_000_000 },
-} as const;
+import { importLimits } from "../../imports/limits";
 
 /** Refuses (413) an import that would take the collection past its database's limit. */
 export async function checkRoom(db: Database, collectionId: bigint, adding: number): Promise<void> {
