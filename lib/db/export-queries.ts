@@ -56,18 +56,25 @@ export interface ExportChunkRow {
   metadata: Prisma.JsonObject;
   x: number | null;
   y: number | null;
-  /** pgvector's text form (`[0.1,-0.2,…]`, which is also JSON); null when the chunk has no vector or none was asked for. */
-  vector: string | null;
+  /**
+   * As asked: pgvector's text form (`[0.1,-0.2,…]`, which is also JSON), or its numbers (float32,
+   * read from pgvector's binary form, much cheaper than parsing text); null when the chunk has no
+   * vector or none was asked for.
+   */
+  vector: string | number[] | null;
 }
+
+/** How a page carries vectors: none, as text, or as numbers. */
+export type ExportVectors = "none" | "text" | "numbers";
 
 /** Up to `limit` chunks of a collection after the chunk `afterId`, in chunk id order; vectors only when asked. */
 export async function listExportChunksAfter(
   db: Database,
-  { collectionId, afterId, limit, withVectors }: { collectionId: bigint; afterId: bigint; limit: number; withVectors: boolean },
+  { collectionId, afterId, limit, vectors }: { collectionId: bigint; afterId: bigint; limit: number; vectors: ExportVectors },
 ): Promise<ExportChunkRow[]> {
-  const embedding = withVectors ? Prisma.sql`c."embedding"::text` : Prisma.sql`NULL::text`;
+  const embedding = { none: Prisma.sql`NULL::text`, text: Prisma.sql`c."embedding"::text`, numbers: Prisma.sql`vector_send(c."embedding"::vector)` }[vectors];
   const rows = await db.prisma.$queryRaw<
-    { id: bigint; document_public_id: string; position: number; text: string; metadata: Prisma.JsonObject; x: number | null; y: number | null; embedding: string | null }[]
+    { id: bigint; document_public_id: string; position: number; text: string; metadata: Prisma.JsonObject; x: number | null; y: number | null; embedding: string | Uint8Array | null }[]
   >`
     SELECT c."id", d."public_id" AS "document_public_id", c."position", c."text", c."metadata", c."x", c."y", ${embedding} AS "embedding"
     FROM "collection_chunks" c JOIN "collection_documents" d ON d."id" = c."document_id"
@@ -82,6 +89,16 @@ export async function listExportChunksAfter(
     metadata: row.metadata,
     x: row.x,
     y: row.y,
-    vector: row.embedding,
+    vector: row.embedding instanceof Uint8Array ? fromVectorSend(row.embedding) : row.embedding,
   }));
+}
+
+/** pgvector's binary form: int16 dimensions, int16 unused, then each float4, big-endian. */
+function fromVectorSend(bytes: Uint8Array): number[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dims = bytes.byteLength >= 4 ? view.getInt16(0) : -1;
+  if (dims < 0 || bytes.byteLength !== 4 + 4 * dims) throw new Error(`Not a pgvector binary value: ${bytes.byteLength} bytes`);
+  const numbers = new Array<number>(dims);
+  for (let i = 0; i < dims; i++) numbers[i] = view.getFloat32(4 + 4 * i);
+  return numbers;
 }

@@ -10,7 +10,7 @@ import type { ExportChunkRow, ExportShape } from "../../db/export-queries";
 /** What a column holds; it picks the Parquet type, and how CSV writes a value as text. */
 export type ColumnKind = "string" | "float" | "double" | "boolean" | "vector";
 
-/** A value as it leaves the database: metadata is JSON, a vector is pgvector's text (which is JSON too). */
+/** A value as it leaves the database: metadata is JSON, a vector pgvector's text (JSON too) or its numbers. */
 export type ExportValue = string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown };
 
 export interface ExportColumn {

@@ -1,7 +1,7 @@
 import { AppError } from "../../api/errors";
 import { findReadable } from "../../collections/service";
 import type { Database } from "../../db/connection";
-import { getExportShape, listExportChunksAfter, type ExportChunkRow } from "../../db/export-queries";
+import { getExportShape, listExportChunksAfter, type ExportChunkRow, type ExportVectors } from "../../db/export-queries";
 import { exportColumns, maxMetadataColumns } from "./columns";
 import { asciiHeaderValue, contentDisposition } from "./download";
 import { exportFormats, type ExportFormat } from "./formats";
@@ -65,7 +65,7 @@ export async function exportCollection(
     );
   }
   const columns = exportColumns(shape, { vectors });
-  const pages = chunkPages(db, { collectionId: row.id, withVectors: vectors });
+  const pages = chunkPages(db, { collectionId: row.id, vectors: vectors ? format.vectorsAs : "none" });
   const pieces = format.write(pages, { collection: { id: row.publicId, name: row.name, model: row.model }, dims: shape.dims, columns });
   return {
     body: pullStream(pieces, `export of collection ${row.publicId}`),
@@ -80,9 +80,9 @@ export async function exportCollection(
 }
 
 /** The collection's chunks in pages of `exportPageRows`, in chunk id order; each page is read when the previous one has been used. */
-async function* chunkPages(db: Database, { collectionId, withVectors }: { collectionId: bigint; withVectors: boolean }): AsyncGenerator<ExportChunkRow[]> {
+async function* chunkPages(db: Database, { collectionId, vectors }: { collectionId: bigint; vectors: ExportVectors }): AsyncGenerator<ExportChunkRow[]> {
   for (let afterId = 0n; ; ) {
-    const page = await listExportChunksAfter(db, { collectionId, afterId, limit: exportPageRows, withVectors });
+    const page = await listExportChunksAfter(db, { collectionId, afterId, limit: exportPageRows, vectors });
     if (page.length > 0) yield page;
     if (page.length < exportPageRows) return;
     afterId = page[page.length - 1].cursor;

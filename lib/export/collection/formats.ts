@@ -1,4 +1,4 @@
-import type { ExportChunkRow } from "../../db/export-queries";
+import type { ExportChunkRow, ExportVectors } from "../../db/export-queries";
 import type { ExportColumn } from "./columns";
 import { writeCsv } from "./csv";
 import { writeJsonl } from "./jsonl";
@@ -22,12 +22,14 @@ export interface ExportFormat {
   id: "csv" | "jsonl" | "parquet";
   extension: string;
   mediaType: string;
+  /** How its writer wants vectors: text (copied into CSV and JSON as it is) or numbers (Parquet's floats). */
+  vectorsAs: Exclude<ExportVectors, "none">;
   write: ExportWriter;
 }
 
 /** The formats a collection exports as; each is one the app's import reads (lib/imports/formats/). */
 export const exportFormats: readonly ExportFormat[] = [
-  { id: "csv", extension: "csv", mediaType: "text/csv; charset=utf-8", write: writeCsv },
-  { id: "jsonl", extension: "jsonl", mediaType: "application/x-ndjson", write: writeJsonl },
-  { id: "parquet", extension: "parquet", mediaType: "application/vnd.apache.parquet", write: writeParquet },
+  { id: "csv", extension: "csv", mediaType: "text/csv; charset=utf-8", vectorsAs: "text", write: writeCsv },
+  { id: "jsonl", extension: "jsonl", mediaType: "application/x-ndjson", vectorsAs: "text", write: writeJsonl },
+  { id: "parquet", extension: "parquet", mediaType: "application/vnd.apache.parquet", vectorsAs: "numbers", write: writeParquet },
 ];

@@ -14,7 +14,7 @@ export const writeJsonl: ExportWriter = async function* (pages, { columns }) {
     for (const row of page) {
       const fields = columns.map((column, i) => {
         const value = column.value(row);
-        return names[i] + (column.kind === "vector" && value !== null ? (value as string) : JSON.stringify(value));
+        return names[i] + (column.kind === "vector" && typeof value === "string" ? value : JSON.stringify(value));
       });
       text += `{${fields.join(",")}}\n`;
     }
