@@ -20,7 +20,11 @@ function encodeRfc5987(text: string): string {
   return encodeURIComponent(text.toWellFormed()).replace(/['()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** A header value as is when it is printable ASCII, else percent-encoded UTF-8 (header values are bytes). */
+/**
+ * A header value in printable ASCII (header values are bytes): other characters, and "%" once
+ * there are any, percent-encoded as UTF-8, so decodeURIComponent gives the value back.
+ */
 export function asciiHeaderValue(value: string): string {
-  return /^[\x20-\x7E]*$/.test(value) ? value : encodeURIComponent(value.toWellFormed());
+  if (/^[\x20-\x7E]*$/.test(value)) return value;
+  return value.toWellFormed().replace(/[^\x20-\x7E]|%/gu, (char) => encodeURIComponent(char));
 }
