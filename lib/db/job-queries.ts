@@ -294,3 +294,24 @@ export async function cancelJob(
 async function settlePendingItems(tx: Prisma.TransactionClient, jobId: bigint, result: Prisma.InputJsonObject): Promise<void> {
   await tx.jobItem.updateMany({ where: { jobId, result: { equals: Prisma.DbNull } }, data: { result, input: Prisma.DbNull } });
 }
+
+/**
+ * Puts a failed job back in the queue, its items left unprocessed by the failure (`skipped`) pending
+ * again: a kind that can go on from where it stopped (an import) resumes. False unless it had failed.
+ */
+export async function requeueFailedJob(db: Database, { jobId }: { jobId: bigint }): Promise<boolean> {
+  return db.prisma.$transaction(async (tx) => {
+    const requeued = await tx.job.updateMany({
+      where: { id: jobId, state: "failed" },
+      data: { state: "queued", error: Prisma.DbNull, finishedAt: null, cancelRequested: false },
+    });
+    if (requeued.count === 0) return false;
+    await tx.jobItem.updateMany({ where: { jobId, result: { path: ["status"], equals: "skipped" } }, data: { result: Prisma.DbNull } });
+    return true;
+  });
+}
+
+/** Replaces the result of one of a job's items. */
+export async function setJobItemResult(db: Database, { jobId, position, result }: { jobId: bigint; position: number; result: Prisma.InputJsonObject }): Promise<void> {
+  await db.prisma.jobItem.update({ where: { jobId_position: { jobId, position } }, data: { result } });
+}

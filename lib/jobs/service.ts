@@ -125,12 +125,12 @@ export async function cancelCollectionJob(
   return { job: await withItems(db, row, job), stopped: job.state !== "running" };
 }
 
-async function withItems(db: Database, row: CollectionRow, job: JobRow): Promise<JobInfo & Record<string, unknown>> {
+export async function withItems(db: Database, row: CollectionRow, job: JobRow): Promise<JobInfo & Record<string, unknown>> {
   const names = jobKinds[job.kind]?.names ?? { items: "items" };
   return { ...toJobInfo(row.publicId, job), [names.items]: (await listJobItems(db, { jobId: job.id })).map(toItemResult) };
 }
 
-async function findJob(db: Database, row: CollectionRow, jobId: string): Promise<JobRow> {
+export async function findJob(db: Database, row: CollectionRow, jobId: string): Promise<JobRow> {
   const job = isWellFormedSlug(jobId) ? await getJobByPublicId(db, { collectionId: row.id, publicId: jobId }) : null;
   if (!job) throw new AppError("not_found:job", `Collection ${row.publicId} has no job "${jobId.slice(0, 20)}".`);
   return job;

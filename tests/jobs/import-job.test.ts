@@ -8,6 +8,7 @@ import { getCollectionByPublicId, type CollectionRow } from "@/lib/db/collection
 import type { Database } from "@/lib/db/connection";
 import { importJob } from "@/lib/jobs/imports/kind";
 import { queueImport } from "@/lib/jobs/imports/queue";
+import { discardImport, resumeImport } from "@/lib/jobs/imports/service";
 import { importLimits } from "@/lib/imports/limits";
 import { JobRunner } from "@/lib/jobs/runner";
 import { toJobInfo } from "@/lib/jobs/service";
@@ -16,6 +17,7 @@ import { receiveImport } from "@/lib/imports/upload";
 import { fromSql } from "@/lib/vectors";
 import { appErrorOf } from "../support/app-errors";
 import { testBackends, useScratchDatabase } from "../support/databases";
+import { failureMarker, injectedFailureMessage, installFailureTrigger } from "../support/inject-failure";
 import { resultsOf, runToEnd, waitForJob } from "./helpers";
 
 /**
@@ -28,9 +30,9 @@ import { resultsOf, runToEnd, waitForJob } from "./helpers";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "notebook-import-job-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function collection(db: Database, model: string): Promise<CollectionRow> {
-  const { collection: created } = await createCollection(db, { name: `Import ${model}`, model, public: false });
-  return (await getCollectionByPublicId(db, { publicId: created.id }))!;
+async function collection(db: Database, model: string): Promise<CollectionRow & { writeKey: string }> {
+  const { collection: created, writeKey } = await createCollection(db, { name: `Import ${model}`, model, public: false });
+  return { ...(await getCollectionByPublicId(db, { publicId: created.id }))!, writeKey };
 }
 
 async function queue(db: Database, row: CollectionRow, body: BodyInit, query: Record<string, string>) {
@@ -56,11 +58,11 @@ async function storedRows(db: Database, row: CollectionRow) {
 /** A deterministic unit-ish vector per row: `dims` numbers. */
 const vectorOf = (i: number, dims: number) => Array.from({ length: dims }, (_, d) => Math.sin(i * 0.37 + d * 1.3) + (d === i % dims ? 2 : 0));
 
-function parquetOf(rows: number, dims: number, { badRow }: { badRow?: number } = {}): ArrayBuffer {
+function parquetOf(rows: number, dims: number, { badRow, titles = (row) => `标题 ${row}` }: { badRow?: number; titles?: (row: number) => string } = {}): ArrayBuffer {
   return parquetWriteBuffer({
     columnData: [
       { name: "key", data: Array.from({ length: rows }, (_, i) => `k${i + 1}`), type: "STRING" },
-      { name: "title", data: Array.from({ length: rows }, (_, i) => `标题 ${i + 1}`), type: "STRING" },
+      { name: "title", data: Array.from({ length: rows }, (_, i) => titles(i + 1)), type: "STRING" },
       { name: "embedding", data: Array.from({ length: rows }, (_, i) => vectorOf(i + 1, i + 1 === badRow ? dims - 1 : dims)), type: "JSON" },
       { name: "px", data: Array.from({ length: rows }, (_, i) => i * 0.5), type: "DOUBLE" },
       { name: "py", data: Array.from({ length: rows }, (_, i) => -i), type: "DOUBLE" },
@@ -153,6 +155,37 @@ describe.each(testBackends)("import jobs on $name", (backend) => {
     const failed = await runToEnd(db, row, repeated.id);
     expect(failed.error).toMatchObject({ message: 'row 3: column "key" repeats the id "a" of row 1; ids must be unique in the file.' });
     expect(await storedRows(db, row)).toEqual([]);
+  });
+
+  it.skipIf(!backend.enabled)("a failure while storing keeps the batches stored before it and says so; resumed, it goes on after them; discarded, its rows are gone", async () => {
+    const row = await collection(db, "own:interrupted");
+    await installFailureTrigger(db, { tables: ["collection_chunks"] });
+    const file = parquetOf(1_200, 4, { titles: (n) => (n === 700 ? failureMarker : `row ${n}`) });
+    const queued = await queue(db, row, file, { format: "parquet", mapping: JSON.stringify({ text: "title", id: "key", vector: "embedding" }) });
+    const failed = await runToEnd(db, row, queued.id);
+    expect(failed.state).toBe("failed");
+    expect(failed.error).toMatchObject({
+      code: "internal:job",
+      message: "The import stopped after an error on our side. Rows 1–500 are stored, the rest are not: resume the job to go on, or discard it to take them out.",
+      details: { storedThroughRow: 500 },
+    });
+    expect(JSON.stringify(failed.error)).not.toContain(injectedFailureMessage);
+    expect((await storedRows(db, row)).map((each) => each.import_row)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+
+    await db.prisma.$executeRawUnsafe(`DROP TRIGGER "collection_chunks_fail_on_marker" ON "collection_chunks"`);
+    const target = { id: row.publicId, key: row.writeKey, jobId: queued.id };
+    expect((await resumeImport(db, target)).state).toBe("queued");
+    const resumed = await runToEnd(db, row, queued.id);
+    expect(resumed.state).toBe("done");
+    expect((await resultsOf(db, resumed))[0]).toMatchObject({ status: "imported", rows: 1_200, stored: 1_200 });
+    expect((await storedRows(db, row)).map((each) => each.import_row)).toEqual(Array.from({ length: 1_200 }, (_, i) => i + 1));
+    expect((await appErrorOf(resumeImport(db, target))).message).toBe(`Import ${queued.id} is done: only a failed import can be resumed.`);
+
+    const { discardedRows, job } = await discardImport(db, target);
+    expect(discardedRows).toBe(1_200);
+    expect(job.files).toMatchObject([{ status: "discarded", discardedRows: 1_200 }]);
+    expect(await storedRows(db, row)).toEqual([]);
+    expect((await appErrorOf(discardImport(db, { ...target, key: "wrong" }))).status).toBe(403);
   });
 
   it.skipIf(!backend.enabled)("refuses at once what the first rows already show: vectors into a model's collection, no vectors into own:, another dimension, a missing column", async () => {
