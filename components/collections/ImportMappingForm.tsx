@@ -31,7 +31,7 @@ export function ImportMappingForm({
   onOtherFile: () => void;
 }) {
   const [choice, setChoice] = useState<MappingChoice>(() => defaultMapping(preview.columns, preview.rows, { maxMetadataKeys }));
-  const problems = mappingProblems(choice, { ownVectors, maxMetadataKeys });
+  const problems = mappingProblems(choice, { ownVectors, maxMetadataKeys, columns: preview.columns, rowsRead: preview.rowsRead });
   const problemsId = useId();
   const { columns } = preview;
   const numbers = columns.filter((column) => column.kind === "number" || column.kind === "empty");

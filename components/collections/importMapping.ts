@@ -64,9 +64,17 @@ export function metadataTypeOf(kind: ColumnInfo["kind"]): MetadataType | undefin
 }
 
 /** What stops the import as chosen, in words; empty when it may start. */
-export function mappingProblems(choice: MappingChoice, { ownVectors, maxMetadataKeys }: { ownVectors: boolean; maxMetadataKeys: number }): string[] {
+export function mappingProblems(
+  choice: MappingChoice,
+  { ownVectors, maxMetadataKeys, columns = [], rowsRead = 0 }: { ownVectors: boolean; maxMetadataKeys: number; columns?: ColumnInfo[]; rowsRead?: number },
+): string[] {
   const problems: string[] = [];
   if (ownVectors && !choice.vector) problems.push("This collection holds your own vectors: choose the column that holds each row's vector.");
+  const vector = columns.find((column) => column.name === choice.vector);
+  // Without dims, the rows read disagree on the length (a Parquet schema alone, with no rows read, says nothing of it).
+  if (vector?.kind === "vector" && vector.dims === undefined && rowsRead > 0) {
+    problems.push(`Column "${vector.name}" holds vectors of different lengths in the first ${rowsRead} rows; every row's vector must have the same length.`);
+  }
   if (!choice.text && !choice.vector) problems.push("Choose a text column, a vector column, or both.");
   if (Boolean(choice.x) !== Boolean(choice.y)) problems.push("x and y go together: choose both or neither.");
   const kept = Object.keys(choice.metadata).length + (choice.id && !("id" in choice.metadata) ? 1 : 0);

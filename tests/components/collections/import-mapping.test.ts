@@ -64,6 +64,11 @@ describe("mappingProblems(choice)", () => {
       "Choose a text column, a vector column, or both.",
       "x and y go together: choose both or neither.",
     ]);
+    const mixed: ColumnInfo[] = [{ name: "embedding", kind: "vector" }];
+    expect(mappingProblems({ ...choice, vector: "embedding" }, { ownVectors: true, maxMetadataKeys: 20, columns: mixed, rowsRead: 200 })).toEqual([
+      'Column "embedding" holds vectors of different lengths in the first 200 rows; every row\'s vector must have the same length.',
+    ]);
+    expect(mappingProblems({ ...choice, vector: "embedding" }, { ownVectors: true, maxMetadataKeys: 20, columns: mixed, rowsRead: 0 })).toEqual([]);
     expect(mappingProblems({ ...choice, id: "ID", metadata: { a: "string", b: "string" } }, { ownVectors: false, maxMetadataKeys: 2 })).toEqual([
       "A row keeps at most 2 metadata values (the id counts as one); 3 are chosen.",
     ]);
