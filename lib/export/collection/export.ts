@@ -1,7 +1,7 @@
 import { AppError } from "../../api/errors";
 import { findReadable } from "../../collections/service";
 import type { Database } from "../../db/connection";
-import { getExportShape, listExportChunksAfter, type ExportChunkRow, type ExportVectors } from "../../db/export-queries";
+import { getExportShape, listExportChunksAfter, type ExportChunkRow, type ExportShape, type ExportVectors } from "../../db/export-queries";
 import { exportColumns, maxMetadataColumns } from "./columns";
 import { asciiHeaderValue, contentDisposition } from "./download";
 import { exportFormats, type ExportFormat } from "./formats";
@@ -12,9 +12,9 @@ import { pullStream } from "./stream";
  * metadata and, when asked, its vector, as CSV, JSON Lines or Parquet. Streamed: chunks are read
  * in pages by chunk id as the download asks for them (`exportPageRows` at a time), so memory
  * follows a page, whatever the collection's size. No transaction spans the export (on the embedded
- * database it would hold the one connection for the whole download): a chunk added meanwhile
- * appears if it comes after the page being read, one deleted meanwhile may still appear; none
- * appears twice.
+ * database it would hold the one connection for the whole download): the export holds the chunks
+ * that were there when it began and are still there when their page is read; a chunk added
+ * meanwhile is left out, and none appears twice.
  */
 
 /** Chunks per query. */
@@ -65,7 +65,7 @@ export async function exportCollection(
     );
   }
   const columns = exportColumns(shape, { vectors });
-  const pages = chunkPages(db, { collectionId: row.id, vectors: vectors ? format.vectorsAs : "none" });
+  const pages = chunkPages(db, { collectionId: row.id, chunkIds: shape.chunkIds, vectors: vectors ? format.vectorsAs : "none" });
   const pieces = format.write(pages, { collection: { id: row.publicId, name: row.name, model: row.model }, dims: shape.dims, columns });
   return {
     body: pullStream(pieces, `export of collection ${row.publicId}`),
@@ -79,10 +79,17 @@ export async function exportCollection(
   };
 }
 
-/** The collection's chunks in pages of `exportPageRows`, in chunk id order; each page is read when the previous one has been used. */
-async function* chunkPages(db: Database, { collectionId, vectors }: { collectionId: bigint; vectors: ExportVectors }): AsyncGenerator<ExportChunkRow[]> {
-  for (let afterId = 0n; ; ) {
-    const page = await listExportChunksAfter(db, { collectionId, afterId, limit: exportPageRows, vectors });
+/**
+ * The collection's chunks as they were when the export began (its first to its last chunk id then),
+ * in pages of `exportPageRows` in chunk id order; each page is read when the previous one has been used.
+ */
+async function* chunkPages(
+  db: Database,
+  { collectionId, chunkIds, vectors }: { collectionId: bigint; chunkIds: ExportShape["chunkIds"]; vectors: ExportVectors },
+): AsyncGenerator<ExportChunkRow[]> {
+  if (!chunkIds) return;
+  for (let afterId = chunkIds.first - 1n; ; ) {
+    const page = await listExportChunksAfter(db, { collectionId, afterId, lastId: chunkIds.last, limit: exportPageRows, vectors });
     if (page.length > 0) yield page;
     if (page.length < exportPageRows) return;
     afterId = page[page.length - 1].cursor;
