@@ -25,7 +25,7 @@ export function ImportStatus({ state, onCancel, onDone }: { state: ImportState; 
               </span>
             </>
           ) : (
-            job && <JobProgress job={job} />
+            job && <JobProgress job={job} fileName={state.fileName} />
           )}
           <button type="button" className="secondary small" onClick={onCancel} disabled={state.cancelling}>
             {state.cancelling ? "Stopping…" : "Cancel"}
@@ -50,14 +50,15 @@ export function ImportStatus({ state, onCancel, onDone }: { state: ImportState; 
   );
 }
 
-function JobProgress({ job }: { job: ImportJob }) {
+function JobProgress({ job, fileName }: { job: ImportJob; fileName: string }) {
   const { rows, rowsPerSecond, etaSeconds } = job.progress;
   return (
     <>
       <progress {...(rows.total ? { value: rows.done / rows.total, max: 1 } : {})} aria-label="Import progress" />
       <span data-testid="import-progress">
-        {job.state === "queued" ? "Waiting to start" : <>{number(rows.done)} {rows.total !== null ? <>of {number(rows.total)} </> : null}rows</>}
-        {rowsPerSecond !== null && <> · {number(rowsPerSecond)} rows/s</>}
+        {fileName}:{" "}
+        {job.state === "queued" ? "waiting to start" : <>{number(rows.done)} {rows.total !== null ? <>of {number(rows.total)} </> : null}rows</>}
+        {rowsPerSecond !== null && <> · {number(rowsPerSecond < 10 ? rowsPerSecond : Math.round(rowsPerSecond))} rows/s</>}
         {etaSeconds !== null && <> · {describeTimeLeft(etaSeconds)}</>}
         {job.cancelRequested && <> · stopping</>}
       </span>
