@@ -63,8 +63,10 @@ export interface ExportChunkRow {
   y: number | null;
   /**
    * As asked: pgvector's text form (`[0.1,-0.2,…]`, which is also JSON), or its numbers (float32,
-   * read from pgvector's binary form, much cheaper than parsing text); null when the chunk has no
-   * vector or none was asked for.
+   * read from pgvector's binary form, sent as base64: a page of 2,000 × 384 numbers took 78 ms on
+   * PGlite and 43 ms on PostgreSQL, against 176 and 125 ms as text parsed with JSON.parse, and 518
+   * and 48 ms as bytea, which the PGlite adapter passes slowly); null when the chunk has no vector
+   * or none was asked for.
    */
   vector: string | number[] | null;
 }
@@ -87,11 +89,11 @@ export async function listExportChunksAfter(
   db: Database,
   { collectionId, afterId, lastId, limit, vectors }: { collectionId: bigint; afterId: bigint; lastId: bigint; limit: number; vectors: ExportVectors },
 ): Promise<ExportChunkRow[]> {
-  const embedding = { none: Prisma.sql`NULL::text`, text: Prisma.sql`c."embedding"::text`, numbers: Prisma.sql`vector_send(c."embedding"::vector)` }[vectors];
+  const embedding = { none: Prisma.sql`NULL::text`, text: Prisma.sql`c."embedding"::text`, numbers: Prisma.sql`encode(vector_send(c."embedding"::vector), 'base64')` }[vectors];
   const [, rows] = await db.prisma.$transaction([
     db.prisma.$executeRaw`SET LOCAL enable_sort = off`,
     db.prisma.$queryRaw<
-      { id: bigint; document_public_id: string; position: number; text: string; metadata: Prisma.JsonObject; x: number | null; y: number | null; embedding: string | Uint8Array | null }[]
+      { id: bigint; document_public_id: string; position: number; text: string; metadata: Prisma.JsonObject; x: number | null; y: number | null; embedding: string | null }[]
     >`
       SELECT c."id", d."public_id" AS "document_public_id", c."position", c."text", c."metadata", c."x", c."y", ${embedding} AS "embedding"
       FROM "collection_chunks" c JOIN "collection_documents" d ON d."id" = c."document_id"
@@ -107,16 +109,15 @@ export async function listExportChunksAfter(
     metadata: row.metadata,
     x: row.x,
     y: row.y,
-    vector: row.embedding instanceof Uint8Array ? fromVectorSend(row.embedding) : row.embedding,
+    vector: vectors === "numbers" && row.embedding !== null ? fromVectorSend(Buffer.from(row.embedding, "base64")) : row.embedding,
   }));
 }
 
 /** pgvector's binary form: int16 dimensions, int16 unused, then each float4, big-endian. */
-function fromVectorSend(bytes: Uint8Array): number[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const dims = bytes.byteLength >= 4 ? view.getInt16(0) : -1;
+function fromVectorSend(bytes: Buffer): number[] {
+  const dims = bytes.byteLength >= 4 ? bytes.readInt16BE(0) : -1;
   if (dims < 0 || bytes.byteLength !== 4 + 4 * dims) throw new Error(`Not a pgvector binary value: ${bytes.byteLength} bytes`);
   const numbers = new Array<number>(dims);
-  for (let i = 0; i < dims; i++) numbers[i] = view.getFloat32(4 + 4 * i);
+  for (let i = 0; i < dims; i++) numbers[i] = bytes.readFloatBE(4 + 4 * i);
   return numbers;
 }
