@@ -26,6 +26,23 @@ export function normalize(vector: ArrayLike<number>): number[] {
 }
 
 /**
+ * `normalize` for vectors that are stored in binary (a bulk COPY writes float32s): the same unit
+ * vector without the shortest-decimal rounding, which is for vectors sent as JSON and costs 40× as
+ * much (1.7 s for 10,000 rows of 384 numbers).
+ */
+export function normalizeToFloat32(vector: ArrayLike<number>): Float32Array {
+  let largest = 0;
+  for (let i = 0; i < vector.length; i++) largest = Math.max(largest, Math.abs(vector[i]));
+  if (!Number.isFinite(largest) || largest === 0) {
+    throw new Error(`Cannot normalise a vector whose largest component is ${largest}: it has no direction.`);
+  }
+  let sum = 0;
+  for (let i = 0; i < vector.length; i++) sum += (vector[i] / largest) ** 2;
+  const length = Math.sqrt(sum) * largest;
+  return Float32Array.from(vector, (value) => value / length);
+}
+
+/**
  * The shortest decimal that reads back as the same float32: what PostgreSQL prints for a float4
  * (and pgvector for each element). `Math.fround` alone gives the float32's exact binary value,
  * e.g. 0.04419417306780815 where PostgreSQL prints 0.044194173.

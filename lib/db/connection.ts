@@ -1,8 +1,11 @@
 import fs from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { AppError } from "../api/errors";
 import type { Database } from "./database";
@@ -72,6 +75,21 @@ async function openPostgres(url: string, session: Record<string, string>): Promi
     kind: "postgres",
     prisma,
     query: async <Row>(text: string, values: unknown[]) => (await pool.query(text, values)).rows as Row[],
+    async copyIn({ setup, table, rows, finish }) {
+      const client = await pool.connect();
+      try {
+        await client.query(`BEGIN; ${setup}`);
+        await pipeline(Readable.from([rows]), client.query(copyFrom(`COPY ${table} FROM STDIN WITH (FORMAT binary)`)));
+        const finished = await client.query(finish);
+        await client.query("COMMIT");
+        return finished.rowCount ?? 0;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
     async runMaintenance(statements) {
       const client = new pg.Client({ connectionString: url, options, connectionTimeoutMillis: connectTimeoutMs });
       await client.connect();
@@ -113,6 +131,12 @@ async function openPglite(dir: string, session: Record<string, string>): Promise
     prisma,
     pglite: client,
     query: async <Row>(text: string, values: unknown[]) => (await client.query<Row>(text, values)).rows,
+    copyIn: ({ setup, table, rows, finish }) =>
+      client.transaction(async (tx) => {
+        await tx.exec(setup);
+        await tx.query(`COPY ${table} FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([rows]) });
+        return (await tx.query(finish)).affectedRows ?? 0;
+      }),
     async runMaintenance(statements) {
       // PGlite has one session for everything: `transaction` holds it until COMMIT or ROLLBACK, so
       // no request queued behind a failing build runs inside its aborted transaction.

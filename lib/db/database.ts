@@ -19,6 +19,13 @@ export interface Database {
   /** The embedded client (PGlite only), for what Prisma cannot pass: a COPY from a blob. */
   pglite?: PGlite;
   /**
+   * A bulk load in one transaction: `setup` (e.g. a temporary staging table), then a binary COPY
+   * of `rows` (lib/db/pg-copy.ts) into `table`, then `finish` (e.g. an INSERT … SELECT from the
+   * staging table); resolves to the rows `finish` changed. Parse-free on both backends: PGlite
+   * reads the COPY from a blob, PostgreSQL from the connection (pg-copy-streams).
+   */
+  copyIn(load: { setup: string; table: string; rows: Uint8Array<ArrayBuffer>; finish: string }): Promise<number>;
+  /**
    * Runs statements (`;`-separated, so `SET LOCAL` applies) as one transaction, without the
    * per-query timeout: for index builds that take a minute. On PostgreSQL on a session of its own.
    */

@@ -5,8 +5,8 @@
  * Format: https://www.postgresql.org/docs/current/sql-copy.html#SQL-COPY-BINARY-FORMAT
  */
 
-/** One column value: `int4` for integers, `text` for strings, `vector` (pgvector) for float arrays. */
-export type CopyValue = { int4: number } | { text: string } | { vector: ArrayLike<number> };
+/** One column value: `int4` for integers, `float4` for reals, `text` for strings, `vector` (pgvector) for float arrays, `null` for NULL. */
+export type CopyValue = { int4: number } | { float4: number } | { text: string } | { vector: ArrayLike<number> } | null;
 
 const signature = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]; // "PGCOPY\n\377\r\n\0"
 const headerBytes = signature.length + 4 + 4; // + flags + header extension length
@@ -16,7 +16,7 @@ const encoder = new TextEncoder();
 export function encodeBinaryCopy(rows: readonly (readonly CopyValue[])[]): Uint8Array<ArrayBuffer> {
   const encoded = rows.map((row) => row.map(encodeValue));
   let size = headerBytes + 2;
-  for (const row of encoded) size += 2 + row.reduce((sum, field) => sum + 4 + field.byteLength, 0);
+  for (const row of encoded) size += 2 + row.reduce((sum, field) => sum + 4 + (field?.byteLength ?? 0), 0);
   const bytes = new Uint8Array(size);
   const view = new DataView(bytes.buffer);
   bytes.set(signature, 0); // flags and extension length stay 0
@@ -25,6 +25,11 @@ export function encodeBinaryCopy(rows: readonly (readonly CopyValue[])[]): Uint8
     view.setInt16(at, row.length);
     at += 2;
     for (const field of row) {
+      if (field === null) {
+        view.setInt32(at, -1); // a NULL: length −1 and no bytes
+        at += 4;
+        continue;
+      }
       view.setInt32(at, field.byteLength);
       bytes.set(field, at + 4);
       at += 4 + field.byteLength;
@@ -34,8 +39,15 @@ export function encodeBinaryCopy(rows: readonly (readonly CopyValue[])[]): Uint8
   return bytes;
 }
 
-function encodeValue(value: CopyValue): Uint8Array {
+function encodeValue(value: CopyValue): Uint8Array | null {
+  if (value === null) return null;
   if ("text" in value) return encoder.encode(value.text);
+  if ("float4" in value) {
+    if (!Number.isFinite(value.float4)) throw new Error(`COPY: a real must be finite, not ${value.float4}.`);
+    const bytes = new Uint8Array(4);
+    new DataView(bytes.buffer).setFloat32(0, value.float4);
+    return bytes;
+  }
   if ("int4" in value) {
     if (!Number.isInteger(value.int4) || Math.abs(value.int4) > 2 ** 31 - 1) {
       throw new Error(`COPY: an int4 must be a whole number within ±2,147,483,647, not ${value.int4}.`);

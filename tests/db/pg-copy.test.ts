@@ -18,6 +18,12 @@ describe("encodeBinaryCopy", () => {
     ]);
   });
 
+  it("writes a NULL as length -1 with no bytes, and a float4 as its four big-endian bytes", () => {
+    const row = [...encodeBinaryCopy([[null, { float4: -1.5 }]]).subarray(19, -2)];
+    expect(row).toEqual([0, 2, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 4, 0xbf, 0xc0, 0, 0]);
+    expect(() => encodeBinaryCopy([[{ float4: Number.POSITIVE_INFINITY }]])).toThrow("a real must be finite, not Infinity.");
+  });
+
   it("rejects what PostgreSQL would refuse, naming the value", () => {
     expect(() => encodeBinaryCopy([[{ vector: [0, Number.NaN] }]])).toThrow("vector element 1 is NaN; pgvector takes finite numbers only.");
     expect(() => encodeBinaryCopy([[{ vector: [] }]])).toThrow("a vector must have 1 to 16,000 dimensions, not 0.");

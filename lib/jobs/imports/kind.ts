@@ -8,7 +8,7 @@ import { resolveModel } from "../../embeddings/registry";
 import { embedTexts } from "../../embeddings/service";
 import { RowMapper, type ImportMapping, type MappedRow } from "../../imports/mapping";
 import { resolveImportFormat } from "../../imports/registry";
-import { normalize } from "../../vectors";
+import { normalizeToFloat32 } from "../../vectors";
 import type { JobKind, JobRun, JsonObject } from "../types";
 import { checkRoom } from "./limits";
 
@@ -135,9 +135,9 @@ async function storeRows(job: JobRun, params: ImportParams): Promise<boolean> {
 
 /** The batch as stored: own vectors normalised, or texts embedded (unreadable ones without a vector). Null when stopped. */
 async function withVectors(job: JobRun, params: ImportParams, batch: MappedRow[]): Promise<ImportedRow[] | null> {
-  const vectors = new Map<number, number[] | null>();
+  const vectors = new Map<number, ArrayLike<number> | null>();
   if (params.dims !== null) {
-    for (const row of batch) vectors.set(row.row, normalize(row.vector!));
+    for (const row of batch) vectors.set(row.row, normalizeToFloat32(row.vector!));
   } else {
     const model = resolveModel(params.model);
     const texts = batch.map((row) => row.text!);
