@@ -28,7 +28,7 @@ export function ImportPanel({
   limits: CollectionLimits;
   onImported: () => void;
 }) {
-  const { state, choose, start, resume, cancel, clear, again } = useImport({ collectionId, writeKey, maxFileBytes: limits.maxImportBytes, onFinished: onImported });
+  const { state, choose, start, resume, resumeFailed, discard, cancel, clear, again } = useImport({ collectionId, writeKey, maxFileBytes: limits.maxImportBytes, onFinished: onImported });
   useEffect(() => {
     resume().catch((error) => console.error("Could not look for imports under way:", error));
   }, [resume]);
@@ -76,7 +76,13 @@ export function ImportPanel({
           />
         </div>
       )}
-      <ImportStatus state={state} onCancel={cancel} onDone={state.job?.state === "done" || !state.preview ? clear : again} />
+      <ImportStatus
+        state={state}
+        onCancel={cancel}
+        onDone={state.job?.state === "done" || !state.preview ? clear : again}
+        onResume={resumeFailed}
+        onDiscard={discard}
+      />
     </section>
   );
 }

@@ -9,7 +9,21 @@ const number = (value: number) => value.toLocaleString("en");
 const size = (bytes: number) => (bytes < 1024 ** 2 ? `${number(Math.ceil(bytes / 1024))} KB` : `${number(Math.round(bytes / 1024 ** 2))} MB`);
 
 /** An import under way (sending the file, then the job's rows, speed and time left, Cancel), then what it stored. */
-export function ImportStatus({ state, onCancel, onDone }: { state: ImportState; onCancel: () => void; onDone: () => void }) {
+export function ImportStatus({
+  state,
+  onCancel,
+  onDone,
+  onResume,
+  onDiscard,
+}: {
+  state: ImportState;
+  onCancel: () => void;
+  onDone: () => void;
+  /** Goes on with a failed import after its last stored row. */
+  onResume: () => void;
+  /** Takes an ended import's stored rows back out. */
+  onDiscard: () => void;
+}) {
   const { sending, job } = state;
   if (!sending && !job && !state.error) return null;
   const running = sending !== null || (job !== null && !isFinished(job));
@@ -41,6 +55,16 @@ export function ImportStatus({ state, onCancel, onDone }: { state: ImportState; 
       {job && isFinished(job) && <ImportResult job={job} fileName={state.fileName} />}
       {!running && (
         <div className="form-actions">
+          {job && canResume(job) && (
+            <button type="button" className="small" onClick={onResume}>
+              Resume after row {number(job.progress.rows.done)}
+            </button>
+          )}
+          {job && partlyStored(job) > 0 && (
+            <button type="button" className="secondary small" onClick={onDiscard}>
+              Discard its {number(partlyStored(job))} stored rows
+            </button>
+          )}
           <button type="button" className="secondary small" onClick={onDone}>
             {job?.state === "done" ? "Import another file" : "Back to the file"}
           </button>
@@ -66,9 +90,25 @@ function JobProgress({ job, fileName }: { job: ImportJob; fileName: string }) {
   );
 }
 
+/**
+ * Rows a failed or cancelled import left in the collection: it stores them in order, so they are
+ * rows 1 to `rows.done` (the file's result counts them only when it completes). 0 once discarded.
+ */
+function partlyStored(job: ImportJob): number {
+  if (job.state === "done" || job.files?.[0]?.status === "discarded") return 0;
+  return job.progress.rows.done;
+}
+
+/** A failed import whose cause was not in the file (a bad row would fail again): it may go on. */
+function canResume(job: ImportJob): boolean {
+  return job.state === "failed" && job.files?.[0]?.status !== "discarded" && !(job.error?.code ?? "").startsWith("bad_request:");
+}
+
 function ImportResult({ job, fileName }: { job: ImportJob; fileName: string }) {
   const file: ImportJobFile | undefined = job.files?.[0];
-  const stored = file?.stored ?? 0;
+  const discarded = file?.status === "discarded";
+  const stored = job.state === "done" ? (file?.stored ?? 0) : partlyStored(job);
+  const kept = stored > 0 ? `Rows 1–${number(stored)} are in the collection, the rest are not.` : "Nothing was stored.";
   const headline = {
     done: `Imported ${fileName}`,
     failed: `The import of ${fileName} failed`,
@@ -86,10 +126,14 @@ function ImportResult({ job, fileName }: { job: ImportJob; fileName: string }) {
       {job.state === "failed" && job.error && (
         <p className="status error" role="alert">
           {job.error.message}
-          {stored > 0 ? ` The ${number(stored)} rows stored before it stay in the collection.` : " Nothing was stored."}
         </p>
       )}
-      {job.state === "cancelled" && <p className="hint">{stored > 0 ? `The ${number(stored)} rows stored before it stopped stay in the collection.` : "Nothing was stored."}</p>}
+      {discarded ? (
+        <p className="hint">Discarded: its {number(file?.discardedRows ?? 0)} stored rows were taken back out; the collection is as it was before it.</p>
+      ) : (
+        // A failure while storing says itself what is stored ("Rows 1–4,000 are stored, …").
+        (job.state === "cancelled" || (job.state === "failed" && !/\bstored\b/.test(job.error?.message ?? ""))) && <p className="hint">{kept}</p>
+      )}
       {file?.unreadable && file.unreadable.count > 0 && <UnreadableRows unreadable={file.unreadable} />}
       {file?.truncated && (
         <p className="hint" role="note">

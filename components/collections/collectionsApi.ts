@@ -80,7 +80,7 @@ export async function startUploadJob(id: string, key: string, documents: { text:
 export interface ImportJobFile {
   index: number;
   label?: string;
-  status: "pending" | "imported" | "failed" | "cancelled" | "skipped";
+  status: "pending" | "imported" | "failed" | "cancelled" | "skipped" | "discarded";
   rows?: number;
   stored?: number;
   duplicates?: number;
@@ -88,6 +88,8 @@ export interface ImportJobFile {
   unreadable?: { count: number; rows: number[] };
   truncated?: { rows: number; maxTokens: number; message: string };
   error?: { code: string; message: string };
+  /** Rows taken back out by a discard. */
+  discardedRows?: number;
 }
 
 /** An import job (kind "import") as the API reports it; `files` only from GET …/jobs/{job} and DELETE. */
@@ -136,6 +138,16 @@ export function startImportJob(
     request.send(form);
   });
   return { job, abort: () => request.abort() };
+}
+
+/** A failed import back in the queue: it goes on after the last row it stored. */
+export async function resumeImportJob(id: string, key: string, jobId: string): Promise<ImportJob> {
+  return (await callApi<{ job: ImportJob }>(`${collectionUrl(id)}/jobs/${encodeURIComponent(jobId)}/resume`, { editKey: key })).job;
+}
+
+/** An ended import's rows taken back out of the collection. */
+export async function discardImportJob(id: string, key: string, jobId: string): Promise<{ job: ImportJob; discardedRows: number }> {
+  return callApi(`${collectionUrl(id)}/jobs/${encodeURIComponent(jobId)}/discard`, { editKey: key });
 }
 
 /** Any job of the collection, as GET …/jobs/{job} reports it: an upload's or an import's. */

@@ -3,7 +3,7 @@
 import { useCallback, useRef, useState } from "react";
 import { ApiError } from "@/components/notebook/client";
 import { previewImportFile, type FilePreview } from "@/lib/imports/browser-preview";
-import { fetchJob, fetchJobs, startImportJob, type ImportJob, type ImportMappingInput } from "./collectionsApi";
+import { discardImportJob, fetchJob, fetchJobs, resumeImportJob, startImportJob, type ImportJob, type ImportMappingInput } from "./collectionsApi";
 import { followJob, isFinished } from "./followJob";
 
 export interface ImportState {
@@ -36,7 +36,8 @@ export function isImportRunning(state: ImportState): boolean {
  * One import at a time from the collection's page: `choose(file)` previews its head, `start(mapping)`
  * sends it (the server streams it to disk and answers with a job before reading a row), then the
  * job is followed until it ends. `resume()` follows an import still running after a reload;
- * `cancel()` stops sending, or cancels the job (what it stored stays, as the job reports).
+ * `cancel()` stops sending, or cancels the job (what it stored stays, as the job reports);
+ * `resumeFailed()` and `discard()` go on with a failed import, or take an ended one's rows out.
  */
 export function useImport({ collectionId, writeKey, maxFileBytes, onFinished }: { collectionId: string; writeKey: string; maxFileBytes: number; onFinished: () => void }) {
   const [state, setState] = useState<ImportState>(idle);
@@ -119,6 +120,38 @@ export function useImport({ collectionId, writeKey, maxFileBytes, onFinished }: 
     }
   }, [collectionId, writeKey, follow, onFinished]);
 
+  /** A failed import goes on after the last row it stored, followed again. */
+  const resumeFailed = useCallback(async () => {
+    const { job } = state;
+    if (busy.current || !job) return;
+    busy.current = true;
+    cancelRequested.current = false;
+    try {
+      update({ error: null });
+      await follow(await resumeImportJob(collectionId, writeKey, job.id));
+      onFinished();
+    } catch (error) {
+      update({ error: (error as Error).message });
+    } finally {
+      busy.current = false;
+    }
+  }, [collectionId, writeKey, follow, onFinished, state]);
+
+  /** The rows an ended import stored are taken back out: the collection is as it was before it. */
+  const discard = useCallback(async () => {
+    const { job } = state;
+    if (busy.current || !job) return;
+    busy.current = true;
+    try {
+      update({ error: null, job: (await discardImportJob(collectionId, writeKey, job.id)).job });
+      onFinished();
+    } catch (error) {
+      update({ error: (error as Error).message });
+    } finally {
+      busy.current = false;
+    }
+  }, [collectionId, writeKey, onFinished, state]);
+
   const cancel = useCallback(() => {
     cancelRequested.current = true;
     abortSending.current?.();
@@ -133,5 +166,5 @@ export function useImport({ collectionId, writeKey, maxFileBytes, onFinished }: 
     if (!busy.current) setState((previous) => ({ ...previous, job: null, error: null, sending: null, cancelling: false }));
   }, []);
 
-  return { state, choose, start, resume, cancel, clear, again };
+  return { state, choose, start, resume, resumeFailed, discard, cancel, clear, again };
 }
