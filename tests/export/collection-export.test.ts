@@ -24,6 +24,7 @@ delete process.env.DATABASE_URL;
 
 const { getDatabase, closeDatabase } = await import("@/lib/db/client");
 const { exportPageRows } = await import("@/lib/export/collection/export");
+const { getExportShape } = await import("@/lib/db/export-queries");
 const collections = await import("@/app/api/collections/route");
 const documents = await import("@/app/api/collections/[id]/documents/route");
 const exportRoute = await import("@/app/api/collections/[id]/export/route");
@@ -245,6 +246,27 @@ describe.each(testBackends)("collection export on $name", (backend) => {
       });
       expect(rows.filter((row) => row.values.flag !== null && row.values.flag !== "" && row.values.flag !== undefined)).toHaveLength(5);
     }
+  });
+
+  it.skipIf(!backend.enabled)("getExportShape() reads keys, types and dims slice by slice, and finds a key only some slices hold", async () => {
+    const db = await getDatabase();
+    const [{ id }] = await select<{ id: bigint }>(`SELECT id FROM collections WHERE public_id = $1`, big.id);
+    const whole = await getExportShape(db, { collectionId: id });
+    const sliced = await getExportShape(db, { collectionId: id, sliceIds: 700 });
+    expect(sliced).toEqual(whole);
+    expect(sliced.metadata).toEqual([
+      { key: "flag", types: ["boolean"] },
+      { key: "n", types: ["number"] },
+    ]);
+    expect(sliced.dims).toBe(3);
+    expect(sliced.chunkIds!.last - sliced.chunkIds!.first).toBe(4_999n);
+    const notesShape = await getExportShape(db, { collectionId: (await select<{ id: bigint }>(`SELECT id FROM collections WHERE public_id = $1`, notes.id))[0].id, sliceIds: 1 });
+    expect(notesShape.metadata).toEqual([
+      { key: "reviewed", types: ["boolean"] },
+      { key: "topic", types: ["string"] },
+      { key: "year", types: ["number"] },
+      { key: "发布日期", types: ["string"] },
+    ]);
   });
 
   it.skipIf(!backend.enabled)("an empty collection exports a header (CSV), nothing (JSON Lines) and a valid empty Parquet file", async () => {
