@@ -11,7 +11,8 @@ import { pullStream } from "./stream";
  * A collection as a file (issue 16): every chunk with its id, document, text, map position,
  * metadata and, when asked, its vector, as CSV, JSON Lines or Parquet. Streamed: chunks are read
  * in pages by chunk id as the download asks for them (`exportPageRows` at a time), so memory
- * follows a page, whatever the collection's size. No transaction spans the export (on the embedded
+ * follows a page, whatever the collection's size (measured with 384-d vectors on PostgreSQL: RSS
+ * +270 MB for CSV at 200k and at 1M rows, +362 and +382 MB for Parquet). No transaction spans the export (on the embedded
  * database it would hold the one connection for the whole download): the export holds the chunks
  * that were there when it began and are still there when their page is read; a chunk added
  * meanwhile is left out, and none appears twice.
