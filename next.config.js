@@ -9,8 +9,9 @@ const securityHeaders = [
     key: "Content-Security-Policy",
     value: [
       "default-src 'self'",
-      // next dev's hot reloading evaluates code; production never needs eval.
-      `script-src 'self' 'unsafe-inline'${process.env.NODE_ENV === "development" ? " 'unsafe-eval'" : ""}`,
+      // next dev's hot reloading evaluates code; production never needs eval. 'wasm-unsafe-eval'
+      // lets WebAssembly compile (the import preview decompresses Parquet with it) and nothing else.
+      `script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'${process.env.NODE_ENV === "development" ? " 'unsafe-eval'" : ""}`,
       "style-src 'self' 'unsafe-inline'",
       "img-src 'self' data: blob:",
       "font-src 'self'",

@@ -6,7 +6,7 @@ import "./docs.css";
 export const metadata: Metadata = { title: "API · Embeddings notebook" };
 
 type Schema = { type?: string | string[]; description?: string; properties?: Record<string, Schema>; required?: string[]; items?: Schema; enum?: unknown[]; anyOf?: Schema[]; default?: unknown; minimum?: number; maximum?: number; minItems?: number; maxItems?: number; maxLength?: number };
-type Operation = { summary: string; tags: string[]; parameters?: { name: string; in: string; description: string }[]; requestBody?: { content: { "application/json": { schema: Schema } } }; responses: Record<string, { description: string }>; security?: Record<string, unknown>[] };
+type Operation = { summary: string; tags: string[]; parameters?: { name: string; in: string; description: string }[]; requestBody?: { content: Record<string, { schema: Schema }> }; responses: Record<string, { description: string }>; security?: Record<string, unknown>[] };
 
 // GET /docs – the API reference, rendered from the same OpenAPI document /api/openapi.json serves
 export default function ApiDocsPage() {
@@ -38,7 +38,7 @@ export default function ApiDocsPage() {
                   </p>
                 )}
                 {operation.parameters && <Parameters parameters={operation.parameters} />}
-                {operation.requestBody && <Body schema={operation.requestBody.content["application/json"].schema} />}
+                {operation.requestBody && <RequestBody content={operation.requestBody.content} />}
                 <ul className="responses">
                   {Object.entries(operation.responses).map(([status, response]) => (
                     <li key={status}>
@@ -72,11 +72,19 @@ function Parameters({ parameters }: { parameters: { name: string; in: string; de
   );
 }
 
-function Body({ schema }: { schema: Schema }) {
+/** A JSON body's fields; a file upload's form fields (multipart/form-data), which can also be sent as the body itself. */
+function RequestBody({ content }: { content: Record<string, { schema: Schema }> }) {
+  const json = content["application/json"];
+  if (json) return <Body schema={json.schema} caption="Request body" />;
+  const form = content["multipart/form-data"];
+  return form ? <Body schema={form.schema} caption={`Request body: multipart/form-data${content["application/octet-stream"] ? ", or the file itself as the body" : ""}`} /> : null;
+}
+
+function Body({ schema, caption }: { schema: Schema; caption: string }) {
   const required = new Set(schema.required ?? []);
   return (
     <table className="fields">
-      <caption>Request body</caption>
+      <caption>{caption}</caption>
       <tbody>
         {Object.entries(schema.properties ?? {}).map(([name, field]) => (
           <tr key={name}>

@@ -27,6 +27,8 @@ export const collectionLimits = {
   maxMetadataValueLength: 500,
   /** Chunks listed per page by GET …/chunks. */
   maxChunksPerPage: 2_000,
+  /** Documents listed per page by GET …/documents (the default page is this long). */
+  maxDocumentsPerPage: 1_000,
 } as const;
 
 const metadataValue = z.union([

@@ -88,9 +88,24 @@ export async function removeDocument(db: Database, { id, key, documentId }: { id
   }
 }
 
-export async function listCollectionDocuments(db: Database, { id, key }: { id: string; key: string | null }): Promise<DocumentSummary[]> {
+export interface DocumentsPage {
+  documents: DocumentSummary[];
+  /** Pass as `after` for the next page; null on the last. */
+  next: string | null;
+  /** Documents in the collection. */
+  total: number;
+}
+
+/** A page of the collection's documents (a table imported row by row may hold 100,000). */
+export async function listCollectionDocuments(
+  db: Database,
+  { id, key, limit = collectionLimits.maxDocumentsPerPage, after }: { id: string; key: string | null; limit?: number; after?: string },
+): Promise<DocumentsPage> {
   const row = await findReadable(db, id, key);
-  return listDocuments(db, { collectionId: row.id });
+  const [page, counts] = await Promise.all([listDocuments(db, { collectionId: row.id, limit: limit + 1, after }), countCollectionContents(db, { collectionId: row.id })]);
+  if (page === null) throw new AppError("bad_request:after", `after names no document of collection ${row.publicId}: pass the "next" of the page before.`);
+  const documents = page.slice(0, limit);
+  return { documents, next: page.length > limit ? documents[documents.length - 1].documentId : null, total: counts.documents };
 }
 
 /** Characters of documents `countDocumentTokens` tokenizes per call (10 of the longest documents; ~0.5 s with o200k_base, ~2 s with qwen3). */

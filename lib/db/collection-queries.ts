@@ -183,14 +183,28 @@ export interface DocumentSummary {
   createdAt: string;
 }
 
-export async function listDocuments(db: Database, { collectionId }: { collectionId: bigint }): Promise<DocumentSummary[]> {
+/**
+ * Up to `limit` documents in the order they were added, after the document `after` (a public id;
+ * from the first when absent). Null when the collection has no document `after`.
+ */
+export async function listDocuments(
+  db: Database,
+  { collectionId, limit, after }: { collectionId: bigint; limit: number; after?: string },
+): Promise<DocumentSummary[] | null> {
+  let afterId = 0n;
+  if (after !== undefined) {
+    const found = await db.prisma.collectionDocument.findUnique({ where: { collectionId_publicId: { collectionId, publicId: after } }, select: { id: true } });
+    if (!found) return null;
+    afterId = found.id;
+  }
   const rows = await db.prisma.$queryRaw<{ public_id: string; preview: string; characters: number; chunks: bigint; metadata: Prisma.JsonObject; created_at: Date }[]>`
     SELECT d."public_id", left(d."text", 160) AS "preview", length(d."text") AS "characters",
            (SELECT count(*) FROM "collection_chunks" c WHERE c."document_id" = d."id") AS "chunks",
            d."metadata", d."created_at"
     FROM "collection_documents" d
-    WHERE d."collection_id" = ${collectionId}
-    ORDER BY d."id"`;
+    WHERE d."collection_id" = ${collectionId} AND d."id" > ${afterId}
+    ORDER BY d."id"
+    LIMIT ${limit}`;
   return rows.map((row) => ({
     documentId: row.public_id,
     preview: row.preview,

@@ -23,6 +23,7 @@ const oneJob = await import("@/app/api/collections/[id]/jobs/[job]/route");
 const search = await import("@/app/api/collections/[id]/search/route");
 const map = await import("@/app/api/collections/[id]/map/route");
 const models = await import("@/app/api/models/route");
+const documents = await import("@/app/api/collections/[id]/documents/route");
 
 type Created = { id: string; readKey: string; writeKey: string; collection: { model: string } };
 type Job = {
@@ -96,6 +97,19 @@ describe("POST /api/collections/:id/imports", () => {
     expect(found.body.results[0]).toMatchObject({ text: "VPN drops every few minutes; reconnecting works\nbut only for a while", metadata: { id: "T-3", 优先级: "high", 发布日期: "2024-05-03T00:00:00.000Z" } });
     const chinese = await searchCollection(collection.id, { query: "打印机", mode: "keyword" }, collection.readKey);
     expect(chinese.body.results.map((result) => result.metadata.id)).toEqual(["T-1"]);
+    // The documents come a page at a time: a table may hold 100,000 rows.
+    const page = async (query: string) =>
+      readJson<{ documents: { metadata: Record<string, unknown> }[]; next: string | null; total: number } & ErrorReply>(
+        await documents.GET(new Request(`http://localhost/api/collections/${collection.id}/documents?${query}`, { headers: auth(collection.readKey) }), context({ id: collection.id })),
+      );
+    const first = await page("limit=3");
+    expect(first.body.documents.map((document) => document.metadata.id)).toEqual(["T-1", "T-2", "T-3"]);
+    expect(first.body).toMatchObject({ total: 4, next: expect.any(String) });
+    const second = await page(`limit=3&after=${first.body.next}`);
+    expect(second.body.documents.map((document) => document.metadata.id)).toEqual(["T-4"]);
+    expect(second.body.next).toBeNull();
+    expect((await page("after=nonexistent00000")).body.error).toMatchObject({ code: "bad_request:after" });
+    expect((await page("limit=0")).body.error.message).toBe("limit must be a whole number from 1 to 1,000.");
     // Off the map: the row without a vector is not drawn with a made-up place.
     const drawn = await readJson<{ chunks: { metadata: Record<string, unknown> }[] }>(await map.POST(jsonRequest(`/api/collections/${collection.id}/map`, {}, { headers: { "content-type": "application/json", ...auth(collection.readKey) } }), context({ id: collection.id })));
     expect(drawn.body.chunks.map((chunk) => chunk.metadata.id).sort()).toEqual(["T-2", "T-3", "T-4"]);

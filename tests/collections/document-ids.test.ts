@@ -60,7 +60,7 @@ describe.each(testBackends)("document and chunk ids on $name", (backend) => {
 
     const replies = {
       added: fresh.added,
-      documents: await listCollectionDocuments(db, fresh.keys),
+      documents: (await listCollectionDocuments(db, fresh.keys)).documents,
       chunks: await listCollectionChunks(db, { ...fresh.keys, limit: 100, offset: 0 }),
       search: await searchCollection(db, { ...fresh.keys, query: "swifts church tower", k: 5 }),
       map: await mapCollection(db, { ...fresh.keys, question: "swifts" }),
@@ -94,11 +94,11 @@ describe.each(testBackends)("document and chunk ids on $name", (backend) => {
       code: "not_found:document",
       message: expect.stringContaining("document ids are the 16 letters, digits, '-' and '_'"),
     });
-    expect((await listCollectionDocuments(db, theirs.keys)).map((document) => document.documentId)).toEqual(theirs.added.map((document) => document.documentId));
-    expect(await listCollectionDocuments(db, mine.keys)).toHaveLength(2);
+    expect((await listCollectionDocuments(db, theirs.keys)).documents.map((document) => document.documentId)).toEqual(theirs.added.map((document) => document.documentId));
+    expect((await listCollectionDocuments(db, mine.keys)).documents).toHaveLength(2);
 
     await removeDocument(db, { ...mine.keys, documentId: mine.added[0].documentId });
-    expect((await listCollectionDocuments(db, mine.keys)).map((document) => document.documentId)).toEqual([mine.added[1].documentId]);
+    expect((await listCollectionDocuments(db, mine.keys)).documents.map((document) => document.documentId)).toEqual([mine.added[1].documentId]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { bearerToken } from "@/lib/api/auth";
-import { AppError } from "@/lib/api/errors";
 import { apiHandler } from "@/lib/api/handler";
+import { integerParam } from "@/lib/api/query-params";
 import { collectionLimits } from "@/lib/collections/schemas";
 import { listCollectionChunks } from "@/lib/collections/service";
 import { getDatabase } from "@/lib/db/client";
@@ -9,17 +9,8 @@ import { getDatabase } from "@/lib/db/client";
 export const GET = apiHandler(async (request, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
   const search = new URL(request.url).searchParams;
-  const limit = integerParam(search.get("limit"), "limit", 500, 1, collectionLimits.maxChunksPerPage);
-  const offset = integerParam(search.get("offset"), "offset", 0, 0, Number.MAX_SAFE_INTEGER);
+  const limit = integerParam(search, "limit", { fallback: 500, min: 1, max: collectionLimits.maxChunksPerPage });
+  const offset = integerParam(search, "offset", { fallback: 0, min: 0, max: Number.MAX_SAFE_INTEGER });
   const chunks = await listCollectionChunks(await getDatabase(), { id, key: bearerToken(request), limit, offset });
   return Response.json({ chunks, limit, offset });
 });
-
-function integerParam(value: string | null, name: string, fallback: number, min: number, max: number): number {
-  if (value === null) return fallback;
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < min || number > max) {
-    throw new AppError(`bad_request:${name}`, `${name} must be a whole number from ${min} to ${max}.`);
-  }
-  return number;
-}

@@ -1,5 +1,6 @@
 import { bearerToken } from "@/lib/api/auth";
 import { apiHandler, parseJsonBody } from "@/lib/api/handler";
+import { integerParam } from "@/lib/api/query-params";
 import { addDocumentsSchema, collectionLimits, uploadJobSchema } from "@/lib/collections/schemas";
 import { addDocuments, findWritable, listCollectionDocuments } from "@/lib/collections/service";
 import { getDatabase } from "@/lib/db/client";
@@ -25,8 +26,12 @@ export const POST = apiHandler(async (request, { params }: { params: Promise<{ i
   return Response.json({ documents: await addDocuments(await getDatabase(), { id, key, documents }) }, { status: 201 });
 }, { rateLimit: "write" });
 
-// GET /api/collections/:id/documents – the documents with a preview, size, chunk count and metadata
+// GET /api/collections/:id/documents?limit=&after= – the documents with a preview, size, chunk count and
+// metadata, a page at a time (up to 1,000, in the order they were added), with `next` and `total`
 export const GET = apiHandler(async (request, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
-  return Response.json({ documents: await listCollectionDocuments(await getDatabase(), { id, key: bearerToken(request) }) });
+  const search = new URL(request.url).searchParams;
+  const limit = integerParam(search, "limit", { fallback: collectionLimits.maxDocumentsPerPage, min: 1, max: collectionLimits.maxDocumentsPerPage });
+  const after = search.get("after") ?? undefined;
+  return Response.json(await listCollectionDocuments(await getDatabase(), { id, key: bearerToken(request), limit, after }));
 });
