@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect } from "react";
-import { importFileAccept } from "@/lib/imports/browser-preview";
+import { importFileAccept } from "@/lib/imports/file-types";
 import { FileDropZone } from "./FileDropZone";
 import { ImportMappingForm } from "./ImportMappingForm";
 import { ImportStatus } from "./ImportStatus";

@@ -2,7 +2,7 @@
 
 import { useCallback, useRef, useState } from "react";
 import { ApiError } from "@/components/notebook/client";
-import { previewImportFile, type FilePreview } from "@/lib/imports/browser-preview";
+import type { FilePreview } from "@/lib/imports/browser-preview";
 import { discardImportJob, fetchJob, fetchJobs, resumeImportJob, startImportJob, type ImportJob, type ImportMappingInput } from "./collectionsApi";
 import { followJob, isFinished } from "./followJob";
 
@@ -56,6 +56,8 @@ export function useImport({ collectionId, writeKey, maxFileBytes, onFinished }: 
         return update({ reading: false, previewError: `"${file.name}" is ${size(file.size)}; an import takes files of at most ${size(maxFileBytes)}.` });
       }
       try {
+        // Loaded when a file is chosen: the parsers (csv-parse, hyparquet and its decompressors) stay out of the page's first load.
+        const { previewImportFile } = await import("@/lib/imports/browser-preview");
         const preview = await previewImportFile(file);
         update({ reading: false, preview, previewMs: Math.round(performance.now() - started) });
       } catch (error) {

@@ -2,7 +2,10 @@ import { parse, type CsvError } from "csv-parse/browser/esm/sync";
 import { parquetMetadataAsync, parquetReadObjects, parquetSchema, type AsyncBuffer, type FileMetaData, type SchemaTree } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import { describeColumn, previewRows } from "./preview";
+import { importFileEndings, importFormatOf, type ImportFormatId } from "./file-types";
 import type { ColumnInfo, ColumnKind, ImportPreview, ImportRow } from "./types";
+
+export { importFileAccept, importFileEndings, importFormatOf, type ImportFormatId } from "./file-types";
 
 /**
  * A file's preview in the browser (issue 16: "preview and mapping appear within 2 s of choosing a
@@ -22,31 +25,6 @@ export const browserPreviewDefaults = {
   /** A Parquet file's first row group is read for its rows only when its column chunks take at most this many bytes. */
   maxParquetGroupBytes: 64 * 1024 * 1024,
 } as const;
-
-export type ImportFormatId = "csv" | "tsv" | "jsonl" | "parquet";
-
-/**
- * File name endings per format, as lib/imports/formats/ has them (a test checks they agree); the
- * server-side formats import node: modules, so the page reads this table instead.
- */
-export const importFileEndings: Record<ImportFormatId, readonly string[]> = {
-  csv: ["csv"],
-  tsv: ["tsv", "tab"],
-  jsonl: ["jsonl", "ndjson"],
-  parquet: ["parquet", "pq"],
-};
-
-/** ".csv,.tsv,…": the endings, for an `<input type="file" accept>`. */
-export const importFileAccept = Object.values(importFileEndings)
-  .flat()
-  .map((ending) => `.${ending}`)
-  .join(",");
-
-/** The format a file name's ending says, or undefined. */
-export function importFormatOf(name: string): ImportFormatId | undefined {
-  const ending = name.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
-  return ending ? (Object.keys(importFileEndings) as ImportFormatId[]).find((id) => importFileEndings[id].includes(ending)) : undefined;
-}
 
 export interface FilePreview extends ImportPreview {
   format: ImportFormatId;
