@@ -137,3 +137,12 @@ export async function filesOfImportJobs(db: Database, { states }: { states: stri
     SELECT "params"->>'file' AS "file" FROM "jobs" WHERE "kind" = 'import' AND "state" = ANY(${states}::text[])`;
   return rows.flatMap((row) => (row.file ? [row.file] : []));
 }
+
+/**
+ * Refreshes the planner's statistics of the collection tables after a bulk import: PGlite runs no
+ * autovacuum, and without them it plans a 100,000-row collection as if it were empty (a page of an
+ * export sorted the whole collection).
+ */
+export async function analyzeCollectionTables(db: Database): Promise<void> {
+  await db.prisma.$executeRawUnsafe(`ANALYZE "collection_documents", "collection_chunks"`);
+}

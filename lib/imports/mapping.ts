@@ -148,7 +148,7 @@ export class RowMapper {
       id,
       metadata,
       vector: mapping.vector === undefined ? null : this.vector(row, mapping.vector, values[mapping.vector]),
-      position: mapping.x === undefined || mapping.y === undefined ? null : { x: coordinate(row, mapping.x, values[mapping.x]), y: coordinate(row, mapping.y, values[mapping.y]) },
+      position: mapping.x === undefined || mapping.y === undefined ? null : position(row, mapping.x, values[mapping.x], mapping.y, values[mapping.y]),
     };
   }
 
@@ -181,6 +181,13 @@ function idValue(row: number, column: string, value: unknown): string {
   if (id === "") throw rowError(row, column, "is empty; every row needs its id");
   if (id.length > collectionLimits.maxMetadataValueLength) throw rowError(row, column, `is ${id.length} characters long; an id may have at most ${collectionLimits.maxMetadataValueLength}`);
   return id;
+}
+
+/** A row's own map position; none when both cells are empty (an export made before the map had a layout), an error when one is. */
+function position(row: number, xColumn: string, x: unknown, yColumn: string, y: unknown): { x: number; y: number } | null {
+  const empty = (value: unknown) => value === null || value === undefined || value === "";
+  if (empty(x) && empty(y)) return null;
+  return { x: coordinate(row, xColumn, x), y: coordinate(row, yColumn, y) };
 }
 
 function coordinate(row: number, column: string, value: unknown): number {

@@ -71,6 +71,13 @@ describe("RowMapper", () => {
     expect(mapper.dims).toBe(3);
   });
 
+  it("gives a row with both position cells empty no position (an export made before the map had a layout), and refuses one empty cell", () => {
+    const mapper = new RowMapper(mapping({ text: "t", x: "x", y: "y" }));
+    expect(mapper.map({ row: 1, values: { t: "a", x: "", y: null } }).position).toBeNull();
+    expect(mapper.map({ row: 2, values: { t: "b", x: 0, y: "0.5" } }).position).toEqual({ x: 0, y: 0.5 });
+    expect(thrown(() => mapper.map({ row: 3, values: { t: "c", x: "1", y: "" } })).message).toBe('row 3: column "y" holds "", not a finite number.');
+  });
+
   it("names the row and the column of a vector of the wrong length, as the issue's example does", () => {
     const mapper = new RowMapper(mapping({ vector: "vector" }), 384);
     const error = thrown(() => mapper.map({ row: 4812, values: { vector: Array.from({ length: 383 }, () => 0.5) } }));

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { AppError } from "../../api/errors";
 import { isDatabaseUnavailable } from "../../db/unavailable";
-import { importedTexts, insertImportedRows, lastImportedRow, tallyImport, type ImportedRow } from "../../db/import-queries";
+import { analyzeCollectionTables, importedTexts, insertImportedRows, lastImportedRow, tallyImport, type ImportedRow } from "../../db/import-queries";
 import { truncatedTexts, unreadableTexts } from "../../embeddings/readability";
 import { resolveModel } from "../../embeddings/registry";
 import { embedTexts } from "../../embeddings/service";
@@ -68,6 +68,7 @@ async function runImport(job: JobRun): Promise<void> {
   }
   await job.complete(item.position, await resultOf(job, params, rows), rows);
   await rm(params.file, { force: true });
+  await analyzeCollectionTables(job.db);
 }
 
 function readRows(params: ImportParams, fromRow: number, signal: AbortSignal): AsyncIterable<MappedRow[]> {
