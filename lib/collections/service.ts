@@ -12,7 +12,7 @@ import {
   type DocumentSummary,
 } from "../db/collection-queries";
 import type { Database } from "../db/connection";
-import { listDocumentsAfter } from "../db/dump";
+import { listDocumentIdsAfter, listDocumentsAfter } from "../db/dump";
 import { collectionVectorDims } from "../db/import-queries";
 import { isOwnVectorsModel, ownVectorsMessage } from "../embeddings/own";
 import { resolveModel } from "../embeddings/registry";
@@ -132,9 +132,10 @@ export async function countDocumentTokens(
   const documents: DocumentTokenCount[] = [];
   let characters = 0;
   let total = 0;
-  for (let afterId = 0n; ; ) {
+  let afterId = 0n;
+  while (characters <= maxTokenCountedCharacters) {
     const page = await listDocumentsAfter(db, { collectionId: row.id, afterId, limit: 20, withVectors: false });
-    if (page.length === 0) break;
+    if (page.length === 0) return { tokenizer, documents, count: total };
     for (const document of page) {
       characters += document.text.length;
       const count = characters <= maxTokenCountedCharacters ? (await encoder.encode(document.text)).length : null;
@@ -143,7 +144,13 @@ export async function countDocumentTokens(
     }
     afterId = page[page.length - 1].id;
   }
-  return { tokenizer, documents, count: total };
+  // Past the limit only the ids are read: a table imported row by row may have 100,000 documents.
+  for (;;) {
+    const ids = await listDocumentIdsAfter(db, { collectionId: row.id, afterId, limit: 5_000 });
+    if (ids.length === 0) return { tokenizer, documents, count: total };
+    for (const { publicId } of ids) documents.push({ documentId: publicId, count: null });
+    afterId = ids[ids.length - 1].id;
+  }
 }
 
 export async function listCollectionChunks(

@@ -58,6 +58,11 @@ export interface DumpDocumentRow {
 }
 
 /** Up to `limit` documents of a collection after `afterId`, each with its chunks in order; vectors only when asked. */
+/** The ids of up to `limit` documents after `afterId`, in order: for lists that need no text. */
+export async function listDocumentIdsAfter(db: Database, { collectionId, afterId, limit }: { collectionId: bigint; afterId: bigint; limit: number }): Promise<{ id: bigint; publicId: string }[]> {
+  return db.prisma.collectionDocument.findMany({ where: { collectionId, id: { gt: afterId } }, orderBy: { id: "asc" }, take: limit, select: { id: true, publicId: true } });
+}
+
 export async function listDocumentsAfter(
   db: Database,
   { collectionId, afterId, limit, withVectors }: { collectionId: bigint; afterId: bigint; limit: number; withVectors: boolean },
