@@ -5,6 +5,7 @@ import { parquetWriteBuffer } from "hyparquet-writer";
 import { afterAll, describe, expect, it } from "vitest";
 import { createCollection } from "@/lib/collections/store";
 import { getCollectionByPublicId, type CollectionRow } from "@/lib/db/collection-queries";
+import { cancelJob } from "@/lib/db/job-queries";
 import type { Database } from "@/lib/db/connection";
 import { importJob } from "@/lib/jobs/imports/kind";
 import { queueImport } from "@/lib/jobs/imports/queue";
@@ -152,6 +153,35 @@ describe.each(testBackends)("import jobs on $name", (backend) => {
     const length = Math.hypot(...raw);
     expect(stored[699].vector!.map((value) => Number(value.toFixed(5)))).toEqual(raw.map((value) => Number((value / length).toFixed(5))));
     expect(stored[699]).toMatchObject({ text: "标题 700", metadata: { id: "k700" }, x: 349.5, y: -699 });
+  });
+
+  it.skipIf(!backend.enabled)("cancelled between batches, it keeps the rows stored and says how many", async () => {
+    const row = await collection(db, "own:cancelled");
+    const queued = await queue(db, row, parquetOf(1_300, 4), { format: "parquet", mapping: JSON.stringify({ id: "key", vector: "embedding" }) });
+    let runner: JobRunner | undefined;
+    const cancelling: JobKind = {
+      ...importJob,
+      run: (job) =>
+        importJob.run({
+          ...job,
+          reportPartial(units) {
+            job.reportPartial(units);
+            // As DELETE …/jobs/:job does, once the first batch is stored.
+            if (units >= 500 && units < 1_300) void cancelJob(db, { jobId: job.id, pendingResult: { status: "cancelled" } }).then(() => runner!.cancel(job.id));
+          },
+        }),
+    };
+    runner = new JobRunner(db, { owner: "cancelling", kinds: { import: cancelling } });
+    await runner.start();
+    const job = await waitForJob(db, row, queued.id);
+    await runner.stop();
+    expect(job.state).toBe("cancelled");
+    const stored = await storedRows(db, row);
+    expect(stored.length).toBeGreaterThanOrEqual(500);
+    expect(stored.length).toBeLessThan(1_300);
+    expect((await resultsOf(db, job))[0]).toEqual({ status: "cancelled", rows: 1_300, stored: stored.length, unreadable: { count: 0, rows: [] } });
+    expect(toJobInfo(row.publicId, job).progress.rows).toEqual({ done: stored.length, total: 1_300 });
+    expect(fs.existsSync((job.params as { file: string }).file)).toBe(false);
   });
 
   it.skipIf(!backend.enabled)("fails a file with one bad row naming its row and column, storing nothing", async () => {

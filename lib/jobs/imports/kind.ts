@@ -63,7 +63,12 @@ async function runImport(job: JobRun): Promise<void> {
   await job.begin([item.position]);
   const done = await storeRows(job, params);
   if (!done) {
-    if (job.signal.reason === "cancel") await rm(params.file, { force: true });
+    if (job.signal.reason === "cancel") {
+      // Cancelled between batches: the rows stored stay, and the job says how many.
+      const tally = await tallyImport(job.db, { jobId: job.id, listed: importPolicy.listedUnreadable });
+      await job.complete(item.position, { status: "cancelled", rows, stored: tally.stored, unreadable: { ...tally.unreadable } }, await lastImportedRow(job.db, { jobId: job.id }));
+      await rm(params.file, { force: true });
+    }
     return;
   }
   await job.complete(item.position, await resultOf(job, params, rows), rows);
@@ -113,16 +118,24 @@ async function storeRows(job: JobRun, params: ImportParams): Promise<boolean> {
   const after = await lastImportedRow(job.db, { jobId: job.id });
   let handled = after;
   job.reportPartial(handled);
+  // One batch is written while the next is read and embedded: on PostgreSQL the two run at once.
+  let writing: Promise<void> | undefined;
+  const write = (rows: ImportedRow[], last: number) =>
+    insertImportedRows(job.db, { collectionId, jobId: job.id, rows }).then(() => {
+      handled = last;
+      job.reportPartial(handled);
+    });
   try {
     for await (const batch of readRows(params, after + 1, job.signal)) {
       const prepared = await withVectors(job, params, batch);
-      if (prepared === null) return false;
-      await insertImportedRows(job.db, { collectionId, jobId: job.id, rows: prepared });
-      handled = batch[batch.length - 1].row;
-      job.reportPartial(handled);
-      if (job.signal.aborted) return false;
+      await writing;
+      if (prepared === null || job.signal.aborted) return false;
+      writing = write(prepared, batch[batch.length - 1].row);
+      writing.catch(() => {}); // awaited before the next write, or below
     }
+    await writing;
   } catch (error) {
+    await writing?.catch(() => {}); // a read that failed waits for the write under way: `handled` is then exact
     if (isDatabaseUnavailable(error) || !(error instanceof Error)) throw error;
     const stored = handled === 0 ? "No row is stored" : `Rows 1–${handled.toLocaleString("en")} are stored, the rest are not`;
     const cause = error instanceof AppError ? error.message : "an error on our side";
