@@ -28,9 +28,8 @@ export function CollectionHeader({ info }: { info: CollectionInfo }) {
         </div>
         <div>
           <dt>Chunking</dt>
-          <dd>
-            {number(info.chunking.size)} chars, {number(info.chunking.overlap)} overlap
-          </dd>
+          {/* An own-vectors collection only imports rows, each one chunk, never cut. */}
+          <dd>{info.model.startsWith("own:") ? "one chunk per row" : `${number(info.chunking.size)} chars, ${number(info.chunking.overlap)} overlap`}</dd>
         </div>
         <div>
           <dt>Id</dt>

@@ -69,7 +69,7 @@ export function CollectionView({ id, limits }: { id: string; limits: CollectionL
         ownVectors={ownVectors}
         filterPlaceholder={exampleFilter(documents.at(-1)?.metadata)}
       />
-      <DocumentsTable collectionId={id} collectionKey={key} documents={documents} onDelete={writeKey ? removeDocument : undefined} />
+      <DocumentsTable collectionId={id} collectionKey={key} documents={documents} total={info.documents} onDelete={writeKey ? removeDocument : undefined} />
       {writeKey && <DeleteCollectionPanel id={id} name={info.name} documents={info.documents} writeKey={writeKey} />}
     </div>
   );

@@ -16,11 +16,14 @@ export function DocumentsTable({
   collectionId,
   collectionKey,
   documents,
+  total,
   onDelete,
 }: {
   collectionId: string;
   collectionKey: string | null;
   documents: CollectionDocument[];
+  /** Documents in the collection: the table shows the first page (GET …/documents pages through the rest). */
+  total: number;
   /** Absent without the write key. */
   onDelete?: (documentId: string) => Promise<void>;
 }) {
@@ -39,6 +42,12 @@ export function DocumentsTable({
   return (
     <section className="panel documents-panel" aria-labelledby="documents-title">
       <h2 id="documents-title">Documents</h2>
+      {total > documents.length && (
+        <p className="hint">
+          The first {documents.length.toLocaleString("en")} of {total.toLocaleString("en")}, in the order they were added; the API pages through all of them
+          (<code>GET /api/collections/{collectionId}/documents?after=…</code>), and the export downloads them at once.
+        </p>
+      )}
       {documents.length > 0 && (
         <p className="hint document-tokens-head">
           <TokenizerSelect label="Tokens counted with" value={tokenizer} onChange={setTokenizer} />
