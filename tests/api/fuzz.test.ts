@@ -374,7 +374,7 @@ describe("API fuzzing", () => {
         fc.asyncProperty(body, async (value) => {
           await check(target, { ...access(target.name), body: JSON.stringify(value) });
         }),
-        runs(seed, 200),
+        runs(seed, 120),
       );
     },
   );
@@ -407,7 +407,7 @@ describe("API fuzzing", () => {
         fc.asyncProperty(mutated, async ({ body }) => {
           await check(target, { ...access(target.name), body: JSON.stringify(body) });
         }),
-        runs(seed, 500),
+        runs(seed, 250),
       );
     },
   );
