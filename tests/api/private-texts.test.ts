@@ -1,8 +1,5 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchDatabase, testBackends } from "../support/databases";
+import { pointAppDatabaseAt, testBackends } from "../support/databases";
 import { jsonRequest, readJson, type ErrorReply } from "../support/routes";
 
 /**
@@ -61,15 +58,7 @@ describe.each(testBackends)("scope texts on $name: a client finds only what it m
 
   beforeAll(async () => {
     if (!backend.enabled) return;
-    if (backend.name === "postgres") {
-      const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL!);
-      process.env.DATABASE_URL = scratch.url;
-      dispose = scratch.drop;
-    } else {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "notebook-private-texts-"));
-      process.env.PGLITE_DIR = dir;
-      dispose = async () => fs.rmSync(dir, { recursive: true, force: true });
-    }
+    dispose = await pointAppDatabaseAt(backend, "notebook-private-texts-");
     await getDatabase();
     // Client A: an exploration saved and never shared, a private collection, a public one.
     const saved = await post<{ slug: string }>(explorations, "/api/explorations", {

@@ -4,16 +4,14 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../support/chromium";
 
 /**
  * Real views in real Chromium without Next.js: esbuild bundles a tiny entry that puts MapView,
  * HeatmapView and the browser-side export helpers on `window`, a throwaway HTTP server on 127.0.0.1 (free port) serves it, and tests
  * drive the page with playwright-core. Skipped, with a notice, where /usr/bin/chromium is missing.
  */
-
-export const chromiumPath = "/usr/bin/chromium";
-export const hasChromium = fs.existsSync(chromiumPath);
 
 const root = path.resolve(import.meta.dirname, "../..");
 const page = `<!doctype html><html><head><meta charset="utf-8"></head>
@@ -57,10 +55,7 @@ export async function startHarness(): Promise<Harness> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launchChromium();
   return {
     browser,
     newPage: async () => {

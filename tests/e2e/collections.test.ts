@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { chromiumPath, hasChromium, launchChromium } from "../support/chromium";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, startApp, type AppServer } from "../support/server";
 
@@ -13,8 +14,6 @@ import { buildApp, startApp, type AppServer } from "../support/server";
  * The build is shared with the other e2e files (buildApp builds once, under a lock).
  */
 
-const chromiumPath = "/usr/bin/chromium";
-const hasChromium = fs.existsSync(chromiumPath);
 if (!hasChromium) console.warn(`NOTICE: ${chromiumPath} not found: the browser tests of the collections pages are skipped.`);
 const screenshots = "screenshots";
 
@@ -45,10 +44,7 @@ describe.skipIf(!hasChromium)("the collections pages in Chromium", () => {
     await buildApp();
     app = await startApp();
     fs.mkdirSync(screenshots, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     owner = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     page = await owner.newPage();
   }, 300_000);

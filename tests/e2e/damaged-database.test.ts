@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../support/chromium";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pollUntil, readReply, type Reply } from "../support/http-reply";
 import { buildApp, launchServer, type ServerProcess } from "../support/server";
@@ -130,7 +130,7 @@ describe("the embedded database on disk", () => {
     }
 
     // The page, in a browser: Next.js renders a page's error boundary (app/error.tsx) in the client.
-    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(`${server.url}/s/${savedSlug}`);

@@ -1,5 +1,6 @@
 import http from "node:http";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../support/chromium";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScratchDatabase } from "../support/databases";
 import { startNginx, type ReverseProxy } from "../support/nginx";
@@ -15,7 +16,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   await buildApp();
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+  browser = await launchChromium();
 }, 600_000);
 
 afterAll(async () => {

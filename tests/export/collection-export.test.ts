@@ -9,7 +9,7 @@ import { parquetFormat } from "@/lib/imports/formats/parquet";
 import { RowMapper, importMappingSchema } from "@/lib/imports/mapping";
 import type { ImportFormat, ImportRow } from "@/lib/imports/types";
 import { fromSql } from "@/lib/vectors";
-import { createScratchDatabase, testBackends } from "../support/databases";
+import { pointAppDatabaseAt, testBackends } from "../support/databases";
 import { jsonRequest, readJson, type ErrorReply } from "../support/routes";
 
 /**
@@ -87,15 +87,7 @@ describe.each(testBackends)("collection export on $name", (backend) => {
 
   beforeAll(async () => {
     if (!backend.enabled) return;
-    if (backend.name === "postgres") {
-      const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL!);
-      process.env.DATABASE_URL = scratch.url;
-      dispose = scratch.drop;
-    } else {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "notebook-export-pglite-"));
-      process.env.PGLITE_DIR = dir;
-      dispose = async () => fs.rmSync(dir, { recursive: true, force: true });
-    }
+    dispose = await pointAppDatabaseAt(backend, "notebook-export-pglite-");
     await getDatabase();
     notes = await createCollection({ name: '新闻 "摘要", 2024', model: "use-lite", chunking: { size: 400, overlap: 0 } });
     const request = jsonRequest(`/api/collections/${notes.id}/documents`, { documents: uploaded }, { headers: { "content-type": "application/json", ...auth(notes.writeKey) } });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { animals, chromiumPath, hasChromium, startHarness, type Harness } from "../components/browserHarness";
+import { animals, startHarness, type Harness } from "../components/browserHarness";
+import { chromiumPath, hasChromium } from "../support/chromium";
 import { svgSize } from "@/lib/export/svgToPng";
 
 if (!hasChromium) console.warn(`NOTICE: ${chromiumPath} not found: the svgToPng browser test is skipped.`);

@@ -77,6 +77,22 @@ export function useScratchDatabase(backend: TestBackend, opened: (db: Database) 
   afterAll(async () => handle?.dispose());
 }
 
+/**
+ * Points the app's own database (lib/db/client opens DATABASE_URL, else PGLITE_DIR) at a new one on
+ * `backend`, for tests that call route handlers; resolves to what deletes it. The caller closes the
+ * app's database first.
+ */
+export async function pointAppDatabaseAt(backend: TestBackend, prefix: string): Promise<() => Promise<void>> {
+  if (backend.name === "postgres") {
+    const scratch = await createScratchDatabase(serverUrl!);
+    process.env.DATABASE_URL = scratch.url;
+    return scratch.drop;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.env.PGLITE_DIR = dir;
+  return async () => fs.rmSync(dir, { recursive: true, force: true });
+}
+
 /** A new, empty database on the test server; `drop` removes it. */
 export async function createScratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `notebook_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;

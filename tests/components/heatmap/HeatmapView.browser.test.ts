@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { animals, chromiumPath, hasChromium, startHarness, type Harness } from "../browserHarness";
+import { animals, startHarness, type Harness } from "../browserHarness";
+import { chromiumPath, hasChromium } from "../../support/chromium";
 
 if (!hasChromium) console.warn(`NOTICE: ${chromiumPath} not found: the HeatmapView browser tests are skipped.`);
 

@@ -1,6 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { animals, chromiumPath, hasChromium, startHarness, type Harness } from "../browserHarness";
+import { animals, startHarness, type Harness } from "../browserHarness";
+import { chromiumPath, hasChromium } from "../../support/chromium";
 
 if (!hasChromium) console.warn(`NOTICE: ${chromiumPath} not found: the MapView browser tests are skipped.`);
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath, hasChromium, startHarness, type Harness } from "../browserHarness";
+import { startHarness, type Harness } from "../browserHarness";
+import { chromiumPath, hasChromium } from "../../support/chromium";
 
 if (!hasChromium) console.warn(`NOTICE: ${chromiumPath} not found: the canvas renderer browser tests are skipped.`);
 
