@@ -126,11 +126,6 @@ export async function deleteImportedRows(db: Database, { jobId }: { jobId: bigin
   return db.prisma.collectionDocument.deleteMany({ where: { importJobId: jobId } }).then((result) => result.count);
 }
 
-/** How many chunks (rows) a collection holds. */
-export async function countCollectionChunks(db: Database, { collectionId }: { collectionId: bigint }): Promise<number> {
-  return db.prisma.collectionChunk.count({ where: { collectionId } });
-}
-
 /** The files of import jobs in these states (a sweep of the imports folder keeps them). */
 export async function filesOfImportJobs(db: Database, { states }: { states: string[] }): Promise<string[]> {
   const rows = await db.prisma.$queryRaw<{ file: string | null }[]>`
