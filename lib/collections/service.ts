@@ -4,8 +4,8 @@ import {
   deleteCollectionById,
   deleteDocument,
   getCollectionByPublicId,
+  chunkPublicId,
   listChunks,
-  listChunkVectors,
   listDocuments,
   type ChunkRow,
   type CollectionRow,
@@ -19,7 +19,11 @@ import { resolveModel } from "../embeddings/registry";
 import { embedTexts } from "../embeddings/service";
 import { searchCollectionChunks, type ChunkSearch } from "../hybrid-search/search";
 import { isWellFormedSlug, keyMatches } from "../keys";
-import { project, type Projection } from "../projection";
+import { listMappedChunks } from "../db/map-queries";
+import { queueMapIfOutdated } from "../jobs/maps/queue";
+import { jobRunnerOf } from "../jobs/runner";
+import { placeOnMap, updateSmallMap } from "../maps/service";
+import { mapStateOf, type MapState } from "../maps/state";
 import { resolveTokenizer } from "../tokenizers/registry";
 import { normalize } from "../vectors";
 import { ensureExampleCollection, exampleCollectionId } from "./example-collection";
@@ -46,11 +50,11 @@ export { createCollection, storeDocuments, type AddedDocument, type CreatedColle
 export async function getCollection(
   db: Database,
   { id, key }: { id: string; key: string | null },
-): Promise<CollectionInfo & { access: CollectionAccess }> {
+): Promise<CollectionInfo & { access: CollectionAccess; map: MapState }> {
   const row = await findReadable(db, id, key);
   const access: CollectionAccess =
     key !== null && keyMatches(key, row.writeKeyHash) ? "write" : key !== null && keyMatches(key, row.readKeyHash) ? "read" : "public";
-  return { ...toInfo(row, await countCollectionContents(db, { collectionId: row.id })), access };
+  return { ...toInfo(row, await countCollectionContents(db, { collectionId: row.id })), access, map: await mapStateOf(db, { collectionId: row.id }) };
 }
 
 export async function deleteCollection(db: Database, { id, key }: { id: string; key: string | null }): Promise<void> {
@@ -67,7 +71,10 @@ export async function addDocuments(
   db: Database,
   { id, key, documents }: { id: string; key: string | null; documents: AddDocumentsInput["documents"] },
 ): Promise<AddedDocument[]> {
-  return storeDocuments(db, await findWritable(db, id, key), documents);
+  const row = await findWritable(db, id, key);
+  const added = await storeDocuments(db, row, documents);
+  if (await queueMapIfOutdated(db, row.id)) jobRunnerOf(db)?.wake();
+  return added;
 }
 
 /**
@@ -186,44 +193,40 @@ export async function searchCollection(
 
 export interface CollectionMap {
   model: string;
+  /** The stored map's state (lib/maps/state.ts): the points below are those it has so far. */
+  map: MapState;
+  /** The first 2,000 chunks on the map, in document order; the points endpoint has all of them. */
   chunks: (Pick<SearchResult, "chunkId" | "documentId" | "position" | "text" | "metadata"> & { x: number; y: number })[];
-  /** Where the question lands on the same map (placed by UMAP's transform: nothing else moves). */
+  /** Where the question lands on the same map (placed among its nearest chunks: nothing else moves). */
   question?: { x: number; y: number };
 }
 
-/** Maps of collections, keyed by collection and content, so asking another question needs no refit. */
-const collectionMaps = new Map<string, Promise<Projection>>();
-
 /**
- * The collection's chunks (up to 2,000, in document order) laid out by UMAP from their stored
- * vectors, with the question placed among them. Nothing is re-embedded or cached publicly.
+ * The collection's stored map (lib/maps/): its first chunks with their positions, and the question
+ * placed among them. A small collection is mapped first if rows are off its map; a big one
+ * answers with what its map job has written so far, and says so in `map.state`.
  */
 export async function mapCollection(
   db: Database,
   { id, key, question }: { id: string; key: string | null; question?: string },
 ): Promise<CollectionMap> {
   const row = await findReadable(db, id, key);
-  const chunks = await listChunkVectors(db, { collectionId: row.id, limit: collectionLimits.maxChunksPerPage });
-  if (chunks.length === 0) return { model: row.model, chunks: [] };
-  const cacheKey = `${row.id}:${chunks.length}:${chunks.map((chunk) => chunk.chunkId).join(",")}`;
-  let projection = collectionMaps.get(cacheKey);
-  if (!projection) {
-    projection = project(chunks.map((chunk) => chunk.vector), { method: "umap" });
-    projection.catch(() => collectionMaps.delete(cacheKey));
-    collectionMaps.set(cacheKey, projection);
-    if (collectionMaps.size > 8) collectionMaps.delete(collectionMaps.keys().next().value!);
-  }
-  const fitted = await projection;
-  const placed = question ? (await fitted.place([await embedQuestion(db, row, question)]))[0] : undefined;
+  await updateSmallMap(db, { collectionId: row.id });
+  const chunks = await listMappedChunks(db, { collectionId: row.id, limit: collectionLimits.maxChunksPerPage });
+  const placed = question ? await placeOnMap(db, { collectionId: row.id, vector: await embedQuestion(db, row, question) }) : null;
   return {
     model: row.model,
-    chunks: chunks.map(({ vector: _vector, ...chunk }, i) => ({
-      ...chunk,
+    map: await mapStateOf(db, { collectionId: row.id }),
+    chunks: chunks.map((chunk) => ({
+      chunkId: chunkPublicId(chunk.documentPublicId, chunk.position),
+      documentId: chunk.documentPublicId,
+      position: chunk.position,
+      text: chunk.text,
       metadata: chunk.metadata as SearchResult["metadata"],
-      x: fitted.points[i].x,
-      y: fitted.points[i].y,
+      x: chunk.x,
+      y: chunk.y,
     })),
-    ...(placed ? { question: { x: placed.x, y: placed.y } } : {}),
+    ...(placed ? { question: placed } : {}),
   };
 }
 

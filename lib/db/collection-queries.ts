@@ -235,27 +235,6 @@ export async function listChunks(
   }));
 }
 
-/** The first `limit` chunks of a collection (document order) with their vectors, for maps; rows stored without a vector are off the map. */
-export async function listChunkVectors(
-  db: Database,
-  { collectionId, limit }: { collectionId: bigint; limit: number },
-): Promise<(ChunkRow & { vector: number[] })[]> {
-  const rows = await db.prisma.$queryRaw<{ document_public_id: string; position: number; text: string; metadata: Prisma.JsonObject; embedding: string }[]>`
-    SELECT d."public_id" AS "document_public_id", c."position", c."text", c."metadata", c."embedding"::text AS "embedding"
-    FROM "collection_chunks" c JOIN "collection_documents" d ON d."id" = c."document_id"
-    WHERE c."collection_id" = ${collectionId} AND c."embedding" IS NOT NULL
-    ORDER BY c."document_id", c."position"
-    LIMIT ${limit}`;
-  return rows.map((row) => ({
-    chunkId: chunkPublicId(row.document_public_id, row.position),
-    documentId: row.document_public_id,
-    position: row.position,
-    text: row.text,
-    metadata: row.metadata,
-    vector: fromSql(row.embedding),
-  }));
-}
-
 export type ChunkSearchStrategy = "hnsw" | "exact";
 
 /**

@@ -108,8 +108,9 @@ export async function listExportChunksAfter(
     db.prisma.$queryRaw<
       { id: bigint; document_public_id: string; position: number; text: string; metadata: Prisma.JsonObject; x: number | null; y: number | null; embedding: string | null }[]
     >`
-      SELECT c."id", d."public_id" AS "document_public_id", c."position", c."text", c."metadata", c."x", c."y", ${embedding} AS "embedding"
+      SELECT c."id", d."public_id" AS "document_public_id", c."position", c."text", c."metadata", p."x", p."y", ${embedding} AS "embedding"
       FROM "collection_chunks" c JOIN "collection_documents" d ON d."id" = c."document_id"
+        LEFT JOIN "collection_points" p ON p."chunk_id" = c."id"
       WHERE c."collection_id" = ${collectionId} AND c."id" > ${afterId} AND c."id" <= ${lastId}
       ORDER BY c."id"
       LIMIT ${limit}`,

@@ -45,17 +45,25 @@ type StagedRow = ImportedRow & { publicId: string; search: { tsvector: string; l
 
 /** Documents and their chunks from the staging table; a row whose hash the collection holds is left out. */
 function insertFromStaging(collectionId: bigint, jobId: bigint): string {
-  // Both ids come from the database as bigints, never from a request: safe to inline.
+  // Both ids come from the database as bigints, never from a request: safe to inline. Chunk ids
+  // are drawn first ("numbered", materialised because it is read twice), so a row's position from
+  // the file goes into collection_points in the same statement.
   return `
     WITH "inserted" AS (
       INSERT INTO "collection_documents" ("collection_id", "public_id", "content_hash", "text", "metadata", "import_job_id", "import_row")
       SELECT ${collectionId}, "public_id", "content_hash", "text", "metadata"::jsonb, ${jobId}, "import_row" FROM ${staging}
       ON CONFLICT ("collection_id", "content_hash") DO NOTHING
-      RETURNING "id", "import_row")
+      RETURNING "id", "import_row"),
+    "numbered" AS MATERIALIZED (
+      SELECT nextval(pg_get_serial_sequence('"collection_chunks"', 'id')) AS "chunk_id", i."id" AS "document_id", s.*
+      FROM "inserted" i JOIN ${staging} s ON s."import_row" = i."import_row"),
+    "points" AS (
+      INSERT INTO "collection_points" ("chunk_id", "collection_id", "x", "y")
+      SELECT "chunk_id", ${collectionId}, "x", "y" FROM "numbered" WHERE "x" IS NOT NULL AND "y" IS NOT NULL)
     INSERT INTO "collection_chunks"
-      ("collection_id", "document_id", "position", "text", "start_offset", "end_offset", "metadata", "dims", "embedding", "search_terms", "search_length", "x", "y")
-    SELECT ${collectionId}, i."id", 0, s."text", 0, s."end_offset", s."metadata"::jsonb, s."dims", s."embedding", s."search_terms"::tsvector, s."search_length", s."x", s."y"
-    FROM "inserted" i JOIN ${staging} s ON s."import_row" = i."import_row"`;
+      ("id", "collection_id", "document_id", "position", "text", "start_offset", "end_offset", "metadata", "dims", "embedding", "search_terms", "search_length")
+    SELECT "chunk_id", ${collectionId}, "document_id", 0, "text", 0, "end_offset", "metadata"::jsonb, "dims", "embedding", "search_terms"::tsvector, "search_length"
+    FROM "numbered"`;
 }
 
 const staging = `"imported_rows_staging"`;

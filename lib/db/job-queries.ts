@@ -45,8 +45,11 @@ export async function insertJob(
   });
 }
 
+/** Finished jobs kept per collection (unfinished ones are all kept). */
+export const keptFinishedJobs = 20;
+
 /** Deletes a collection's finished jobs except the `keep` most recent. */
-export async function pruneFinishedJobs(db: Database, { collectionId, keep }: { collectionId: bigint; keep: number }): Promise<void> {
+export async function pruneFinishedJobs(db: Database, { collectionId, keep = keptFinishedJobs }: { collectionId: bigint; keep?: number }): Promise<void> {
   await db.prisma.$executeRaw`
     DELETE FROM "jobs" WHERE "id" IN (
       SELECT "id" FROM "jobs"

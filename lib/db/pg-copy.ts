@@ -5,8 +5,8 @@
  * Format: https://www.postgresql.org/docs/current/sql-copy.html#SQL-COPY-BINARY-FORMAT
  */
 
-/** One column value: `int4` for integers, `float4` for reals, `text` for strings, `vector` (pgvector) for float arrays, `null` for NULL. */
-export type CopyValue = { int4: number } | { float4: number } | { text: string } | { vector: ArrayLike<number> } | null;
+/** One column value: `int4` and `int8` (a bigint) for integers, `float4` for reals, `text` for strings, `vector` (pgvector) for float arrays, `null` for NULL. */
+export type CopyValue = { int4: number } | { int8: bigint } | { float4: number } | { text: string } | { vector: ArrayLike<number> } | null;
 
 const signature = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]; // "PGCOPY\n\377\r\n\0"
 const headerBytes = signature.length + 4 + 4; // + flags + header extension length
@@ -46,6 +46,11 @@ function encodeValue(value: CopyValue): Uint8Array | null {
     if (!Number.isFinite(value.float4)) throw new Error(`COPY: a real must be finite, not ${value.float4}.`);
     const bytes = new Uint8Array(4);
     new DataView(bytes.buffer).setFloat32(0, value.float4);
+    return bytes;
+  }
+  if ("int8" in value) {
+    const bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setBigInt64(0, value.int8);
     return bytes;
   }
   if ("int4" in value) {

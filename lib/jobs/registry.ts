@@ -1,5 +1,6 @@
 import { documentsJob } from "./documents/kind";
 import { importJob } from "./imports/kind";
+import { mapJob } from "./maps/kind";
 import type { JobKind } from "./types";
 
 /**
@@ -9,4 +10,5 @@ import type { JobKind } from "./types";
 export const jobKinds: Record<string, JobKind> = {
   [documentsJob.kind]: documentsJob,
   [importJob.kind]: importJob,
+  [mapJob.kind]: mapJob,
 };

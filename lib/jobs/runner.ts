@@ -236,6 +236,17 @@ export class JobRunner {
   }
 
   /** Writes how the job ended; true when the database was unreachable. */
+  /** What the job's kind does once a job of it has ended (e.g. bring the collection's map up to date). */
+  private async followUp(job: JobRow): Promise<void> {
+    const followUp = this.kinds[job.kind]?.followUp;
+    if (!followUp || job.collectionId === null) return;
+    try {
+      if (await followUp(this.db, job.collectionId)) this.wake();
+    } catch (error) {
+      console.error(`[jobs] the follow-up of job ${job.publicId} failed:`, error);
+    }
+  }
+
   private async end(job: JobRow, reason: StopReason | undefined, failure: unknown, progress: JobProgress): Promise<boolean> {
     const ids = { jobId: job.id, owner: this.owner, progress };
     try {
@@ -257,6 +268,7 @@ export class JobRunner {
       } else {
         await finishJob(this.db, { ...ids, state: "done", pendingResult: { status: "skipped" } });
       }
+      await this.followUp(job);
       return false;
     } catch (error) {
       // Unrecorded: the lease expires and a runner claims the job again.

@@ -43,8 +43,7 @@ export interface JobInfo {
   finishedAt: string | null;
 }
 
-/** Finished jobs kept per collection (unfinished ones are all kept). */
-export const keptFinishedJobs = 20;
+export { keptFinishedJobs } from "../db/job-queries";
 
 /** How long a cancel waits for the job's runner to stop before answering 202 (still stopping). */
 const cancelWaitMs = 10_000;

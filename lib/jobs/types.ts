@@ -25,6 +25,11 @@ export interface JobKind {
    * lost). Throwing fails the job: items completed so far keep their results.
    */
   run(job: JobRun): Promise<void>;
+  /**
+   * Runs after a job of this kind ended (done, failed or cancelled) for its collection, e.g. to
+   * queue the collection's map update; returns whether it queued a job, so the runner looks again.
+   */
+  followUp?(db: Database, collectionId: bigint): Promise<boolean>;
 }
 
 /** A job as its kind sees it while it runs. */

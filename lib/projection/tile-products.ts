@@ -26,7 +26,7 @@ export interface TileProducts {
  *
  * @param kernel "wasm" (default where WebAssembly SIMD runs, else "js") or "js".
  */
-export function tileProducts(data: Float64Array, n: number, columns: number, kernel = defaultKernel()): TileProducts {
+export function tileProducts(data: Float64Array | Float32Array, n: number, columns: number, kernel = defaultKernel()): TileProducts {
   const rows = Math.ceil(n / 4) * 4;
   const stride = Math.max(4, Math.ceil(columns / 4) * 4);
   if (kernel === "wasm") {
@@ -52,7 +52,7 @@ export function tileProducts(data: Float64Array, n: number, columns: number, ker
   return { rows, columns: stride, tile, compute: (a0, a1, b0, b1) => jsTile(matrix, stride, a0, a1, b0, b1, tile), kernel };
 }
 
-function copyPadded(data: Float64Array, n: number, columns: number, target: Float32Array, stride: number): void {
+function copyPadded(data: Float64Array | Float32Array, n: number, columns: number, target: Float32Array, stride: number): void {
   for (let i = 0; i < n; i++) target.set(data.subarray(i * columns, (i + 1) * columns), i * stride);
 }
 

@@ -18,7 +18,7 @@
  */
 import { findABParams } from "umap-js/dist/umap";
 import { fuzzyNeighbourGraph } from "./graph";
-import { exactNeighbourSteps } from "./knn";
+import { exactNeighbourSteps, type NearestNeighbours } from "./knn";
 import { createLayout } from "./layout";
 import { innerProduct, normalizeRows, row, toDenseMatrix, toRows, type DenseMatrix } from "./matrix";
 import { withDefaults } from "./options";
@@ -111,26 +111,9 @@ export async function fitUmap(vectors: readonly ArrayLike<number>[], options: Um
   if (nNeighbors < settings.nNeighbors) {
     notes.push(`nNeighbors lowered from ${settings.nNeighbors} to ${nNeighbors}: only ${n} points.`);
   }
-  const random = createRandom(settings.seed);
-  const nEpochs = Math.ceil((settings.nEpochs ?? defaultEpochs(n)) / 3) * 3;
   const neighbours = await runYielding(exactNeighbourSteps(data, nNeighbors, settings.distance));
-  const graph = fuzzyNeighbourGraph(neighbours);
-  // umap-js's start: uniform in [−10, 10)², from the seeded generator.
-  const embedding = Float64Array.from({ length: 2 * n }, () => random() * 20 - 10);
-  const { a, b } = curveParameters(settings.spread, settings.minDist);
-  const layout = createLayout(graph, embedding, { nEpochs, a, b, random });
-  await runYielding(
-    (function* () {
-      for (let epoch = 1; epoch <= nEpochs; epoch++) {
-        layout.step();
-        if (settings.onProgress?.(epoch, nEpochs) === false && epoch < nEpochs) {
-          notes.push(`Stopped early at epoch ${epoch} of ${nEpochs}.`);
-          return;
-        }
-        yield;
-      }
-    })(),
-  );
+  const { embedding, stoppedAt } = await layoutFromNeighbours(neighbours, settings);
+  if (stoppedAt !== undefined) notes.push(`Stopped early at epoch ${stoppedAt.epoch} of ${stoppedAt.of}.`);
   const points = Array.from({ length: n }, (_, i): [number, number] => [embedding[2 * i], embedding[2 * i + 1]]);
 
   return {
@@ -143,6 +126,41 @@ export async function fitUmap(vectors: readonly ArrayLike<number>[], options: Um
       return toRows(incoming).map((vector) => placeAmongNeighbours(data, points, vector, nNeighbors, measure));
     },
   };
+}
+
+/** What `layoutFromNeighbours` needs of UmapOptions. */
+export type LayoutFromNeighboursOptions = Pick<UmapOptions, "minDist" | "spread" | "nEpochs" | "seed" | "onProgress">;
+
+/**
+ * UMAP's layout from a kNN list (each point itself first, as `exactNeighbours` gives it): the fuzzy
+ * graph, then the epochs from umap-js's random start. `fitUmap` runs it on exact neighbours; a big
+ * collection's map (lib/maps/) on approximate ones. Returns the n × 2 points row-major and, when
+ * `onProgress` stopped it, where.
+ */
+export async function layoutFromNeighbours(
+  neighbours: NearestNeighbours,
+  options: LayoutFromNeighboursOptions = {},
+): Promise<{ embedding: Float64Array; stoppedAt?: { epoch: number; of: number } }> {
+  const { minDist, spread, seed, nEpochs: asked, onProgress } = withDefaults(defaults, options);
+  const { n } = neighbours;
+  const random = createRandom(seed);
+  const nEpochs = Math.ceil((asked ?? defaultEpochs(n)) / 3) * 3;
+  const graph = fuzzyNeighbourGraph(neighbours);
+  // umap-js's start: uniform in [−10, 10)², from the seeded generator.
+  const embedding = Float64Array.from({ length: 2 * n }, () => random() * 20 - 10);
+  const { a, b } = curveParameters(spread, minDist);
+  const layout = createLayout(graph, embedding, { nEpochs, a, b, random });
+  const stoppedAt = await runYielding(
+    (function* () {
+      for (let epoch = 1; epoch <= nEpochs; epoch++) {
+        layout.step();
+        if (onProgress?.(epoch, nEpochs) === false && epoch < nEpochs) return { epoch, of: nEpochs };
+        yield;
+      }
+      return undefined;
+    })(),
+  );
+  return { embedding, ...(stoppedAt && { stoppedAt }) };
 }
 
 /**
@@ -170,7 +188,7 @@ function nextTurn(): Promise<void> {
 }
 
 /** Runs `steps` to its end, giving the event loop a turn whenever YIELD_EVERY_MS have passed. */
-async function runYielding<T>(steps: Generator<void, T>): Promise<T> {
+export async function runYielding<T>(steps: Generator<void, T>): Promise<T> {
   let lastYield = Date.now();
   for (;;) {
     const step = steps.next();
@@ -199,9 +217,26 @@ function placeAmongNeighbours(
   const nearest = Array.from({ length: data.rows }, (_, i) => ({ i, d: measure(row(data, i), vector) }))
     .sort((a, b) => a.d - b.d || a.i - b.i)
     .slice(0, k);
-  const rho = nearest[0].d;
-  const target = Math.log2(Math.max(2, nearest.length));
-  const weightsFor = (sigma: number) => nearest.map(({ d }) => Math.exp(-Math.max(0, d - rho) / sigma));
+  const weights = membershipWeights(nearest.map(({ d }) => d));
+  const total = weights.reduce((a, b) => a + b, 0);
+  let x = 0;
+  let y = 0;
+  nearest.forEach(({ i }, j) => {
+    x += (weights[j] / total) * points[i][0];
+    y += (weights[j] / total) * points[i][1];
+  });
+  return [x, y];
+}
+
+/**
+ * UMAP's fuzzy memberships of a point's nearest fitted points, given their distances nearest first:
+ * exp(−(d − ρ)/σ), ρ the nearest distance, σ set so the weights sum to log2 k (umap-learn's
+ * smooth_knn_dist). A new point starts at the mean of its neighbours' positions by these weights.
+ */
+export function membershipWeights(distances: readonly number[]): number[] {
+  const rho = distances[0];
+  const target = Math.log2(Math.max(2, distances.length));
+  const weightsFor = (sigma: number) => distances.map((d) => Math.exp(-Math.max(0, d - rho) / sigma));
   let low = 0;
   let high = Infinity;
   let sigma = 1;
@@ -212,15 +247,7 @@ function placeAmongNeighbours(
     else low = sigma;
     sigma = high === Infinity ? sigma * 2 : (low + high) / 2;
   }
-  const weights = weightsFor(sigma);
-  const total = weights.reduce((a, b) => a + b, 0);
-  let x = 0;
-  let y = 0;
-  nearest.forEach(({ i }, j) => {
-    x += (weights[j] / total) * points[i][0];
-    y += (weights[j] / total) * points[i][1];
-  });
-  return [x, y];
+  return weightsFor(sigma);
 }
 
 function validate(settings: typeof defaults & UmapOptions): void {

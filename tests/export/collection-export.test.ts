@@ -97,13 +97,14 @@ describe.each(testBackends)("collection export on $name", (backend) => {
     // the model could not read either (no vector), and a Chinese row with a Chinese metadata key.
     const ids = await select<{ id: bigint }>(`SELECT c.id FROM collection_chunks c JOIN collections k ON k.id = c.collection_id WHERE k.public_id = $1 ORDER BY c.id`, notes.id);
     expect(ids).toHaveLength(4);
-    await sql(`UPDATE collection_chunks SET x = 0.1 * id, y = -1.5 + id WHERE id = ANY($1::bigint[])`, [ids[0].id, ids[1].id, ids[3].id]);
+    await sql(`INSERT INTO collection_points (chunk_id, collection_id, x, y) SELECT id, collection_id, 0.1 * id, -1.5 + id FROM collection_chunks WHERE id = ANY($1::bigint[])`, [ids[0].id, ids[1].id, ids[3].id]);
     await sql(`UPDATE collection_chunks SET text = $2, metadata = metadata || '{"发布日期": "2024-05-31"}'::jsonb WHERE id = $1`, ids[3].id, chineseText);
     await sql(`UPDATE collection_chunks SET embedding = NULL WHERE id = $1`, ids[2].id);
 
     stored = await select<StoredChunk>(
-      `SELECT d.public_id || '.' || c.position AS chunk_id, d.public_id AS document_id, c.text, c.metadata, c.x, c.y, c.embedding::text AS embedding
+      `SELECT d.public_id || '.' || c.position AS chunk_id, d.public_id AS document_id, c.text, c.metadata, p.x, p.y, c.embedding::text AS embedding
        FROM collection_chunks c JOIN collection_documents d ON d.id = c.document_id JOIN collections k ON k.id = c.collection_id
+         LEFT JOIN collection_points p ON p.chunk_id = c.id
        WHERE k.public_id = $1 ORDER BY c.id`,
       notes.id,
     );

@@ -50,8 +50,9 @@ async function queue(db: Database, row: CollectionRow, body: BodyInit, query: Re
 /** Rows stored by the collection, in row order: text, metadata, vector (or null), x, y. */
 async function storedRows(db: Database, row: CollectionRow) {
   const rows = await db.prisma.$queryRaw<{ import_row: number; text: string; metadata: Record<string, unknown>; embedding: string | null; x: number | null; y: number | null }[]>`
-    SELECT d."import_row", c."text", d."metadata", c."embedding"::text AS "embedding", c."x", c."y"
+    SELECT d."import_row", c."text", d."metadata", c."embedding"::text AS "embedding", p."x", p."y"
     FROM "collection_documents" d JOIN "collection_chunks" c ON c."document_id" = d."id"
+      LEFT JOIN "collection_points" p ON p."chunk_id" = c."id"
     WHERE d."collection_id" = ${row.id} ORDER BY d."import_row"`;
   return rows.map((each) => ({ ...each, vector: each.embedding === null ? null : fromSql(each.embedding) }));
 }

@@ -9,6 +9,7 @@ import { truncatedTexts } from "../../embeddings/readability";
 import { resolveModel } from "../../embeddings/registry";
 import { embedTexts } from "../../embeddings/service";
 import type { JobKind, JobRun, JsonObject, PendingJobItem } from "../types";
+import { queueMapIfOutdated } from "../maps/queue";
 
 /**
  * The upload job: stores a collection's documents one at a time, each whole or not at all (one
@@ -47,6 +48,7 @@ export const documentsJob: JobKind = {
   kind: "documents",
   names: { items: "documents", units: "chunks" },
   run: runUpload,
+  followUp: queueMapIfOutdated,
 };
 
 interface Prepared {

@@ -4,7 +4,7 @@ import type { Database } from "../../db/connection";
 import { insertJob, pruneFinishedJobs } from "../../db/job-queries";
 import { createSlug } from "../../keys";
 import { jobRunnerOf } from "../runner";
-import { keptFinishedJobs, toJobInfo, type JobInfo } from "../service";
+import { toJobInfo, type JobInfo } from "../service";
 import { documentsJob, type UploadInput, type UploadParams } from "./kind";
 
 /**
@@ -12,7 +12,7 @@ import { documentsJob, type UploadInput, type UploadParams } from "./kind";
  * job, and wakes this server's runner. The documents wait in the job's items until each is stored.
  */
 export async function queueUpload(db: Database, row: CollectionRow, documents: UploadJobInput["documents"]): Promise<JobInfo> {
-  await pruneFinishedJobs(db, { collectionId: row.id, keep: keptFinishedJobs });
+  await pruneFinishedJobs(db, { collectionId: row.id });
   const params: UploadParams = { model: row.model, chunkSize: row.chunkSize, chunkOverlap: row.chunkOverlap };
   const job = await insertJob(db, {
     publicId: createSlug(),

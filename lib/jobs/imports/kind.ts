@@ -11,6 +11,7 @@ import { resolveImportFormat } from "../../imports/registry";
 import { normalizeToFloat32 } from "../../vectors";
 import type { JobKind, JobRun, JsonObject } from "../types";
 import { checkRoom } from "./limits";
+import { queueMapIfOutdated } from "../maps/queue";
 
 /**
  * The import job: a table's rows into a collection, each row one document of one chunk. A run
@@ -51,6 +52,7 @@ export const importJob: JobKind = {
   kind: "import",
   names: { items: "files", units: "rows" },
   run: runImport,
+  followUp: queueMapIfOutdated,
 };
 
 async function runImport(job: JobRun): Promise<void> {

@@ -13,7 +13,7 @@ import type { ImportPreview } from "../../imports/types";
 import type { ReceivedImport } from "../../imports/upload";
 import { createSlug } from "../../keys";
 import { jobFileHost, jobRunnerOf } from "../runner";
-import { keptFinishedJobs, toJobInfo, type JobInfo } from "../service";
+import { toJobInfo, type JobInfo } from "../service";
 import { importJob, type ImportParams } from "./kind";
 import { checkRoom } from "./limits";
 
@@ -31,7 +31,7 @@ export async function queueImport(db: Database, row: CollectionRow, received: Re
   checkMapping(mapping, preview.columns);
   const dims = await vectorDims(db, row, mapping, preview);
   await checkRoom(db, row.id, preview.totalRows ?? 0);
-  await pruneFinishedJobs(db, { collectionId: row.id, keep: keptFinishedJobs });
+  await pruneFinishedJobs(db, { collectionId: row.id });
   await sweepImportFiles(db, path.dirname(received.path));
   const params: ImportParams = {
     file: received.path,

@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { createCollection } from "@/lib/collections/store";
+import { mapCollection } from "@/lib/collections/service";
+import { getCollectionByPublicId, type CollectionRow } from "@/lib/db/collection-queries";
+import type { Database } from "@/lib/db/connection";
+import { queueMapIfOutdated, queueMapJob } from "@/lib/jobs/maps/queue";
+import { relayoutMap } from "@/lib/jobs/maps/service";
+import { inlineMapRows } from "@/lib/maps/service";
+import { mapStateOf } from "@/lib/maps/state";
+import { appErrorOf } from "../support/app-errors";
+import { testBackends, useScratchDatabase } from "../support/databases";
+import { resultsOf, runToEnd } from "../jobs/helpers";
+
+/**
+ * A collection's stored map on each backend: laid out by a map job from the stored vectors,
+ * new rows placed among the mapped ones (which stay put), re-laid out on demand, small
+ * collections mapped when read, rows without a vector off the map, and points gone with their rows.
+ */
+
+/** Rows `from`…`to` of five clusters of 5-d own vectors (cluster n % 5), stored by SQL; every 97th without a vector. */
+async function addRows(db: Database, row: CollectionRow, from: number, to: number): Promise<void> {
+  await db.prisma.$executeRawUnsafe(
+    `INSERT INTO collection_documents (collection_id, public_id, content_hash, text, metadata)
+     SELECT $1, 'row' || lpad(n::text, 13, '0'), lpad(to_hex(n), 64, '0'), 'Row ' || n, jsonb_build_object('n', n, 'c', n % 5)
+     FROM generate_series($2::int, $3::int) n`,
+    row.id, from, to,
+  );
+  await db.prisma.$executeRawUnsafe(
+    `INSERT INTO collection_chunks (collection_id, document_id, position, text, start_offset, end_offset, metadata, dims, embedding)
+     SELECT d.collection_id, d.id, 0, d.text, 0, length(d.text), d.metadata, 5,
+       CASE WHEN n % 97 = 0 THEN NULL ELSE ARRAY[
+         (n % 5 = 0)::int + 0.25 * sin(n * 1.1), (n % 5 = 1)::int + 0.25 * sin(n * 1.7), (n % 5 = 2)::int + 0.25 * sin(n * 2.3),
+         (n % 5 = 3)::int + 0.25 * sin(n * 2.9), (n % 5 = 4)::int + 0.25 * sin(n * 3.7)]::real[]::vector END
+     FROM collection_documents d, LATERAL (SELECT (d.metadata->>'n')::int AS n) m
+     WHERE d.collection_id = $1 AND n BETWEEN $2 AND $3 ORDER BY d.id`,
+    row.id, from, to,
+  );
+}
+
+async function points(db: Database, row: CollectionRow): Promise<{ n: number; c: number; x: number; y: number }[]> {
+  const rows = await db.prisma.$queryRaw<{ n: number; c: number; x: number; y: number }[]>`
+    SELECT (c."metadata"->>'n')::int AS "n", (c."metadata"->>'c')::int AS "c", p."x", p."y"
+    FROM "collection_points" p JOIN "collection_chunks" c ON c."id" = p."chunk_id"
+    WHERE p."collection_id" = ${row.id} ORDER BY 1`;
+  return rows;
+}
+
+/** Share of sampled points whose nearest other point on the map is in their cluster. */
+function purity(mapped: { c: number; x: number; y: number }[], sample = 300): number {
+  let same = 0;
+  for (let s = 0; s < sample; s++) {
+    const a = mapped[Math.floor((s * mapped.length) / sample)];
+    let best = mapped[0] === a ? mapped[1] : mapped[0];
+    for (const b of mapped) {
+      if (b !== a && (a.x - b.x) ** 2 + (a.y - b.y) ** 2 < (a.x - best.x) ** 2 + (a.y - best.y) ** 2) best = b;
+    }
+    if (best.c === a.c) same++;
+  }
+  return same / sample;
+}
+
+describe.each(testBackends)("collection maps on $name", (backend) => {
+  let db: Database;
+  useScratchDatabase(backend, (opened) => (db = opened));
+
+  async function collection(name: string): Promise<CollectionRow & { writeKey: string; readKey: string }> {
+    const { collection: created, writeKey, readKey } = await createCollection(db, { name, model: `own:${name}`, public: false });
+    return { ...(await getCollectionByPublicId(db, { publicId: created.id }))!, writeKey, readKey };
+  }
+
+  it.skipIf(!backend.enabled)("a map job lays every row with a vector out, then places new rows without moving the others; a re-layout starts again", async () => {
+    const row = await collection("clusters");
+    await addRows(db, row, 1, 2_500);
+    const withVectors = 2_500 - Math.floor(2_500 / 97);
+    expect(withVectors).toBeGreaterThan(inlineMapRows);
+    expect(await mapStateOf(db, { collectionId: row.id })).toMatchObject({ state: "outdated", rows: withVectors, points: 0, method: null });
+
+    expect(await queueMapIfOutdated(db, row.id)).toBe(true);
+    const queued = await queueMapJob(db, { collectionId: row.id, relayout: false });
+    const first = await runToEnd(db, row, queued.publicId);
+    expect(first).toMatchObject({ state: "done", unitsDone: withVectors, unitsTotal: withVectors });
+    expect(await resultsOf(db, first)).toEqual([expect.objectContaining({ status: "done", action: "layout", rows: withVectors, positioned: withVectors })]);
+    expect(await mapStateOf(db, { collectionId: row.id })).toMatchObject({ state: "ready", rows: withVectors, points: withVectors, method: "umap", seed: 42, laidOut: withVectors, placedSince: 0, job: null });
+    const before = await points(db, row);
+    expect(before.some((point) => point.n % 97 === 0)).toBe(false);
+    expect(purity(before)).toBeGreaterThan(0.95);
+    expect(await queueMapIfOutdated(db, row.id)).toBe(false);
+
+    await addRows(db, row, 2_501, 2_800);
+    expect(await queueMapIfOutdated(db, row.id)).toBe(true);
+    const [{ publicId }] = await db.prisma.job.findMany({ where: { collectionId: row.id, state: "queued" } });
+    const second = await runToEnd(db, row, publicId);
+    expect(await resultsOf(db, second)).toEqual([expect.objectContaining({ action: "place", positioned: 300 - 3 })]);
+    const after = await points(db, row);
+    const moved = after.filter((point) => point.n <= 2_500 && before.find((old) => old.n === point.n)!.x !== point.x);
+    expect(moved).toEqual([]);
+    expect(purity(after.filter((point) => point.n > 2_500).concat(before).sort((a, b) => a.n - b.n))).toBeGreaterThan(0.95);
+    expect(await mapStateOf(db, { collectionId: row.id })).toMatchObject({ state: "ready", laidOut: withVectors, placedSince: 297 });
+
+    // A deleted document's point goes with it.
+    await db.prisma.collectionDocument.deleteMany({ where: { collectionId: row.id, publicId: "row0000000000001" } });
+    expect((await points(db, row)).find((point) => point.n === 1)).toBeUndefined();
+
+    // Laying out again needs the write key, and starts over from every row.
+    expect(await appErrorOf(relayoutMap(db, { id: row.publicId, key: row.readKey }))).toMatchObject({ status: 403 });
+    const relayout = await relayoutMap(db, { id: row.publicId, key: row.writeKey });
+    expect(relayout).toMatchObject({ kind: "map", state: "queued" });
+    expect((await relayoutMap(db, { id: row.publicId, key: row.writeKey })).id).toBe(relayout.id);
+    expect(await mapStateOf(db, { collectionId: row.id })).toMatchObject({ state: "updating", job: { id: relayout.id, state: "queued" } });
+    await runToEnd(db, row, relayout.id);
+    expect(await mapStateOf(db, { collectionId: row.id })).toMatchObject({ state: "ready", laidOut: withVectors + 297 - 1, placedSince: 0 });
+  }, 240_000);
+
+  it.skipIf(!backend.enabled)("a small collection is mapped when its map is read, without a job", async () => {
+    const row = await collection("small");
+    await addRows(db, row, 1, 120);
+    const map = await mapCollection(db, { id: row.publicId, key: row.readKey });
+    expect(map.map).toMatchObject({ state: "ready", rows: 119, points: 119, method: "umap" });
+    expect(map.chunks).toHaveLength(119);
+    expect(map.chunks.every((chunk) => Number.isFinite(chunk.x) && Number.isFinite(chunk.y))).toBe(true);
+    expect(await db.prisma.job.count({ where: { collectionId: row.id } })).toBe(0);
+    // Read again: the same points (stored, not laid out again).
+    expect((await mapCollection(db, { id: row.publicId, key: row.readKey })).chunks).toEqual(map.chunks);
+    // A question in words has no place in a space of own vectors.
+    expect(await appErrorOf(mapCollection(db, { id: row.publicId, key: row.readKey, question: "cats" }))).toMatchObject({ status: 400 });
+  });
+});
