@@ -96,17 +96,44 @@ export async function setMapInfo(db: Database, { collectionId, info }: { collect
   await db.prisma.collection.update({ where: { id: collectionId }, data: { map: info } });
 }
 
-/** Up to `limit` points after chunk id `afterId`, in chunk id order: the points endpoint's pages. */
+/**
+ * Up to `limit` points after chunk id `afterId`, in chunk id order (the points endpoint's pages),
+ * with the chunk's metadata value under `key` when asked (JSON's text form; null when absent).
+ */
 export async function listPointsAfter(
   db: Database,
-  { collectionId, afterId, limit }: { collectionId: bigint; afterId: bigint; limit: number },
-): Promise<{ chunkId: bigint; x: number; y: number }[]> {
-  return db.prisma.$queryRaw<{ chunkId: bigint; x: number; y: number }[]>`
-    SELECT "chunk_id" AS "chunkId", "x", "y" FROM "collection_points"
-    WHERE "collection_id" = ${collectionId} AND "chunk_id" > ${afterId}
-    ORDER BY "chunk_id" LIMIT ${limit}`;
+  { collectionId, afterId, limit, key }: { collectionId: bigint; afterId: bigint; limit: number; key?: string },
+): Promise<{ chunkId: bigint; x: number; y: number; value: string | null; type: string | null }[]> {
+  const value = key === undefined ? Prisma.sql`NULL::text` : Prisma.sql`c."metadata"->>${key}`;
+  const type = key === undefined ? Prisma.sql`NULL::text` : Prisma.sql`jsonb_typeof(c."metadata"->${key})`;
+  const join = key === undefined ? Prisma.empty : Prisma.sql`JOIN "collection_chunks" c ON c."id" = p."chunk_id"`;
+  return db.prisma.$queryRaw`
+    SELECT p."chunk_id" AS "chunkId", p."x", p."y", ${value} AS "value", ${type} AS "type"
+    FROM "collection_points" p ${join}
+    WHERE p."collection_id" = ${collectionId} AND p."chunk_id" > ${afterId}
+    ORDER BY p."chunk_id" LIMIT ${limit}`;
 }
 
+/** The point at `index` (0-based, in chunk id order) with its chunk: what the map shows on hover or click. */
+export async function pointAt(
+  db: Database,
+  { collectionId, index }: { collectionId: bigint; index: number },
+): Promise<{ documentPublicId: string; position: number; text: string; metadata: Prisma.JsonObject; x: number; y: number } | null> {
+  const rows = await db.prisma.$queryRaw<{ documentPublicId: string; position: number; text: string; metadata: Prisma.JsonObject; x: number; y: number }[]>`
+    WITH "point" AS (
+      SELECT "chunk_id", "x", "y" FROM "collection_points" WHERE "collection_id" = ${collectionId}
+      ORDER BY "chunk_id" OFFSET ${index} LIMIT 1)
+    SELECT d."public_id" AS "documentPublicId", c."position", c."text", c."metadata", p."x", p."y"
+    FROM "point" p JOIN "collection_chunks" c ON c."id" = p."chunk_id" JOIN "collection_documents" d ON d."id" = c."document_id"`;
+  return rows[0] ?? null;
+}
+
+/** How many points the collection has and its last chunk id on the map: with the map's info, the points' version. */
+export async function countPoints(db: Database, { collectionId }: { collectionId: bigint }): Promise<{ count: number; last: bigint | null }> {
+  const [row] = await db.prisma.$queryRaw<{ count: bigint; last: bigint | null }[]>`
+    SELECT count(*) AS "count", max("chunk_id") AS "last" FROM "collection_points" WHERE "collection_id" = ${collectionId}`;
+  return { count: Number(row.count), last: row.last };
+}
 /** The first `limit` chunks on the map, in document order, with their positions. */
 export async function listMappedChunks(
   db: Database,

@@ -8,6 +8,7 @@ import { relayoutMap } from "@/lib/jobs/maps/service";
 import { inlineMapRows } from "@/lib/maps/service";
 import { mapStateOf } from "@/lib/maps/state";
 import { appErrorOf } from "../support/app-errors";
+import { addClusteredRows as addRows } from "../support/clustered-rows";
 import { testBackends, useScratchDatabase } from "../support/databases";
 import { resultsOf, runToEnd } from "../jobs/helpers";
 
@@ -16,26 +17,6 @@ import { resultsOf, runToEnd } from "../jobs/helpers";
  * new rows placed among the mapped ones (which stay put), re-laid out on demand, small
  * collections mapped when read, rows without a vector off the map, and points gone with their rows.
  */
-
-/** Rows `from`…`to` of five clusters of 5-d own vectors (cluster n % 5), stored by SQL; every 97th without a vector. */
-async function addRows(db: Database, row: CollectionRow, from: number, to: number): Promise<void> {
-  await db.prisma.$executeRawUnsafe(
-    `INSERT INTO collection_documents (collection_id, public_id, content_hash, text, metadata)
-     SELECT $1, 'row' || lpad(n::text, 13, '0'), lpad(to_hex(n), 64, '0'), 'Row ' || n, jsonb_build_object('n', n, 'c', n % 5)
-     FROM generate_series($2::int, $3::int) n`,
-    row.id, from, to,
-  );
-  await db.prisma.$executeRawUnsafe(
-    `INSERT INTO collection_chunks (collection_id, document_id, position, text, start_offset, end_offset, metadata, dims, embedding)
-     SELECT d.collection_id, d.id, 0, d.text, 0, length(d.text), d.metadata, 5,
-       CASE WHEN n % 97 = 0 THEN NULL ELSE ARRAY[
-         (n % 5 = 0)::int + 0.25 * sin(n * 1.1), (n % 5 = 1)::int + 0.25 * sin(n * 1.7), (n % 5 = 2)::int + 0.25 * sin(n * 2.3),
-         (n % 5 = 3)::int + 0.25 * sin(n * 2.9), (n % 5 = 4)::int + 0.25 * sin(n * 3.7)]::real[]::vector END
-     FROM collection_documents d, LATERAL (SELECT (d.metadata->>'n')::int AS n) m
-     WHERE d.collection_id = $1 AND n BETWEEN $2 AND $3 ORDER BY d.id`,
-    row.id, from, to,
-  );
-}
 
 async function points(db: Database, row: CollectionRow): Promise<{ n: number; c: number; x: number; y: number }[]> {
   const rows = await db.prisma.$queryRaw<{ n: number; c: number; x: number; y: number }[]>`
