@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodePoints } from "@/lib/maps/points-format";
 import { addClusteredRows } from "../support/clustered-rows";
 import { jsonRequest, readJson, type ErrorReply } from "../support/routes";
 
@@ -27,26 +28,10 @@ const map = await import("@/app/api/collections/[id]/map/route");
 const context = <Params extends Record<string, string>>(params: Params) => ({ params: Promise.resolve(params) });
 const get = (url: string, key?: string) => new Request(`http://localhost${url}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
 
-interface Column {
-  name: string;
-  type: string;
-  offset: number;
-  key?: string;
-  categories?: { value: string; count: number }[];
-  missing?: number;
-}
-
 /** The binary body as the page reads it. */
 async function readPoints(response: Response) {
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  const headerLength = new DataView(bytes.buffer).getUint32(0, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as { version: string; count: number; columns: Column[] };
-  const column = (name: string) => {
-    const found = header.columns.find((each) => each.name === name);
-    if (!found) return undefined;
-    return found.type === "uint16" ? new Uint16Array(bytes.buffer, found.offset, header.count) : new Float32Array(bytes.buffer, found.offset, header.count);
-  };
-  return { header, x: column("x")!, y: column("y")!, category: column("category"), value: column("value"), bytes: bytes.byteLength };
+  const buffer = await response.arrayBuffer();
+  return { ...decodePoints(buffer), bytes: buffer.byteLength };
 }
 
 afterAll(async () => {
