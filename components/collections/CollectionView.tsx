@@ -5,6 +5,7 @@ import { useCallback, type ReactNode } from "react";
 import "@/components/notebook/notebook.css";
 import "./collections.css";
 import { AccessPanel } from "./AccessPanel";
+import { CollectionMapPanel } from "./CollectionMapPanel";
 import { CollectionHeader } from "./CollectionHeader";
 import { deleteDocument } from "./collectionsApi";
 import { DeleteCollectionPanel } from "./DeleteCollectionPanel";
@@ -69,10 +70,16 @@ export function CollectionView({ id, limits }: { id: string; limits: CollectionL
         ownVectors={ownVectors}
         filterPlaceholder={exampleFilter(documents.at(-1)?.metadata)}
       />
+      <CollectionMapPanel collectionId={id} collectionKey={key} writeKey={writeKey} metadataKeys={metadataKeysOf(documents)} version={info.chunks} />
       <DocumentsTable collectionId={id} collectionKey={key} documents={documents} total={info.documents} onDelete={writeKey ? removeDocument : undefined} />
       {writeKey && <DeleteCollectionPanel id={id} name={info.name} documents={info.documents} writeKey={writeKey} />}
     </div>
   );
+}
+
+/** The metadata keys of the documents listed (the first page), in the order met. */
+function metadataKeysOf(documents: { metadata: Record<string, unknown> }[]): string[] {
+  return [...new Set(documents.flatMap((document) => Object.keys(document.metadata)))];
 }
 
 function CollectionProblem({ title, message, onRetry, children }: { title: string; message: string; onRetry?: () => void; children?: ReactNode }) {

@@ -2,13 +2,15 @@ import { ApiError, callApi } from "@/components/notebook/client";
 import type { CollectionAccess, CollectionInfo, SearchResult } from "@/lib/collections/schemas";
 import type { JobCount, JobInfo } from "@/lib/jobs/service";
 import type { SearchMode } from "@/lib/hybrid-search/modes";
+import { decodePoints, type DecodedPoints } from "@/lib/maps/points-format";
+import type { MapState } from "@/lib/maps/state";
 
 /**
  * The collections API as the browser uses it: one typed function per call, the key sent as
  * `Authorization: Bearer`. Failures are `ApiError`s carrying the server's status, code and message.
  */
 
-export type { CollectionInfo, JobCount, SearchResult };
+export type { CollectionInfo, DecodedPoints, JobCount, MapState, SearchResult };
 export type Metadata = Record<string, string | number | boolean>;
 
 export interface CollectionDocument {
@@ -45,7 +47,7 @@ export function createCollection(input: NewCollection): Promise<CreatedCollectio
   return callApi("/api/collections", { body: input });
 }
 
-export function fetchCollection(id: string, key: string | null): Promise<CollectionInfo & { access: CollectionAccess }> {
+export function fetchCollection(id: string, key: string | null): Promise<CollectionInfo & { access: CollectionAccess; map: MapState }> {
   return callApi(collectionUrl(id), { method: "GET", editKey: key ?? undefined });
 }
 
@@ -188,4 +190,34 @@ export async function searchCollection(
 export async function countDocumentTokens(id: string, key: string | null, tokenizer: string): Promise<Map<string, number | null>> {
   const reply = await callApi<{ documents: { documentId: string; count: number | null }[] }>("/api/tokens", { body: { tokenizer, collection: id }, editKey: key ?? undefined });
   return new Map(reply.documents.map((document) => [document.documentId, document.count]));
+}
+
+/** Every point of the collection's map, coloured by a metadata key when given (binary columns: lib/maps/points-format.ts). */
+export async function fetchPoints(id: string, key: string | null, color?: string): Promise<DecodedPoints> {
+  const query = color ? `?color=${encodeURIComponent(color)}` : "";
+  const response = await fetch(`${collectionUrl(id)}/points${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+  if (!response.ok) {
+    const reply = await response.json().catch(() => null);
+    throw new ApiError(response.status, reply?.error?.code ?? "unknown", reply?.error?.message ?? `Request failed (HTTP ${response.status}).`);
+  }
+  return decodePoints(await response.arrayBuffer());
+}
+
+export interface MapPoint {
+  index: number;
+  chunkId: string;
+  documentId: string;
+  text: string;
+  metadata: Metadata;
+  x: number;
+  y: number;
+}
+
+/** The chunk of point `index` of the points read at `version` (409 when they have changed since). */
+export function fetchPoint(id: string, key: string | null, index: number, version: string): Promise<MapPoint> {
+  return callApi(`${collectionUrl(id)}/points/${index}?version=${encodeURIComponent(version)}`, { method: "GET", editKey: key ?? undefined });
+}
+
+export async function relayoutMap(id: string, key: string): Promise<JobInfo> {
+  return (await callApi<{ job: JobInfo }>(`${collectionUrl(id)}/map/layout`, { editKey: key })).job;
 }

@@ -125,6 +125,14 @@ describe.skipIf(!hasChromium)("importing a table from the collection's page", ()
     expect(state).toBe("done");
     expect(text).toContain("30 stored");
     await expect.poll(() => page.getByTestId("document-count").textContent(), { timeout: 30_000 }).toBe("30");
+
+    // The stored map: every row a point, laid out when first read (a small collection needs no job).
+    const map = page.locator(".map-panel");
+    await expect.poll(() => map.locator(".map-summary").textContent(), { timeout: 30_000 }).toContain("30 of 30 rows on the map (UMAP");
+    expect(await map.locator("circle[data-index]").count()).toBe(30);
+    await map.locator("circle[data-index]").first().click();
+    await expect.poll(() => map.locator(".map-selected").textContent(), { timeout: 10_000 }).toContain("Paper");
+    await map.screenshot({ path: path.join(screenshots, "own-vectors-map.png") });
   });
 
   it("a vector one number short at row 250 fails the import naming the row and column, and stores nothing", async () => {

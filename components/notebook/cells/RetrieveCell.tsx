@@ -13,7 +13,8 @@ import { TokenizerSelect } from "./TokensCell";
 
 type Cell = { id: string; type: "retrieve"; collection: string; question: string; k: number; mode?: SearchMode; template?: string; tokenizer?: string };
 type Chunk = { chunkId: string; documentId: string; position: number; text: string; metadata: Record<string, unknown> };
-type Retrieved = { mode: SearchMode; results: SearchResult[]; chunks: Chunk[]; points: Point[]; question: Point };
+/** `question`: null while the collection's map has no point yet (a big collection's map job has not run). */
+type Retrieved = { mode: SearchMode; results: SearchResult[]; chunks: Chunk[]; points: Point[]; question: Point | null };
 
 /**
  * Retrieval-augmented generation, step by step: the question is embedded, the collection is
@@ -39,7 +40,7 @@ export function RetrieveCell({ cell, readOnly, onChange }: { cell: Cell; readOnl
       const base = `/api/collections/${encodeURIComponent(cell.collection)}`;
       const [search, map] = await Promise.all([
         callApi<{ mode: SearchMode; results: SearchResult[] }>(`${base}/search`, { body: { query: cell.question, k: cell.k, mode }, editKey: auth }),
-        callApi<{ chunks: (Chunk & { x: number; y: number })[]; question: { x: number; y: number } }>(`${base}/map`, {
+        callApi<{ chunks: (Chunk & { x: number; y: number })[]; question?: { x: number; y: number } }>(`${base}/map`, {
           body: { question: cell.question },
           editKey: auth,
         }),
@@ -51,7 +52,7 @@ export function RetrieveCell({ cell, readOnly, onChange }: { cell: Cell; readOnl
           results: search.results,
           chunks: map.chunks,
           points: map.chunks.map((chunk) => [chunk.x, chunk.y]),
-          question: [map.question.x, map.question.y],
+          question: map.question ? [map.question.x, map.question.y] : null,
         },
       });
     } catch (error) {
@@ -147,17 +148,18 @@ function collectionMap({ chunks, points, question, results }: Retrieved) {
   const retrievedIds = new Set(results.map((result) => result.chunkId));
   const questionIndex = chunks.length;
   const rank = new Map(results.map((result, i) => [result.chunkId, i + 1]));
+  const asked = question ? [question] : [];
   return {
-    x: [...points.map((point) => point[0]), question[0]],
-    y: [...points.map((point) => point[1]), question[1]],
-    labels: [...chunks.map((chunk) => (rank.has(chunk.chunkId) ? `[${rank.get(chunk.chunkId)}] ${names[documents.indexOf(chunk.documentId)]}` : names[documents.indexOf(chunk.documentId)])), "Question"],
-    groups: [...chunks.map((chunk) => documents.indexOf(chunk.documentId)), documents.length],
+    x: [...points.map((point) => point[0]), ...asked.map((point) => point[0])],
+    y: [...points.map((point) => point[1]), ...asked.map((point) => point[1])],
+    labels: [...chunks.map((chunk) => (rank.has(chunk.chunkId) ? `[${rank.get(chunk.chunkId)}] ${names[documents.indexOf(chunk.documentId)]}` : names[documents.indexOf(chunk.documentId)])), ...asked.map(() => "Question")],
+    groups: [...chunks.map((chunk) => documents.indexOf(chunk.documentId)), ...asked.map(() => documents.length)],
     groupNames: [...names, "question"],
-    highlight: [...chunks.flatMap((chunk, i) => (retrievedIds.has(chunk.chunkId) ? [i] : [])), questionIndex],
+    highlight: [...chunks.flatMap((chunk, i) => (retrievedIds.has(chunk.chunkId) ? [i] : [])), ...(question ? [questionIndex] : [])],
     // The map shows meaning: each retrieved chunk's cosine to the question (absent in keyword mode).
     neighbours: [
       ...chunks.map(() => []),
-      results.map((result) => ({ index: chunks.findIndex((chunk) => chunk.chunkId === result.chunkId), score: result.parts.vector?.score ?? result.score })),
+      ...asked.map(() => results.map((result) => ({ index: chunks.findIndex((chunk) => chunk.chunkId === result.chunkId), score: result.parts.vector?.score ?? result.score }))),
     ],
   };
 }
