@@ -3,6 +3,8 @@ import { CollectionsHome } from "@/components/collections/CollectionsHome";
 import { readCollectionLimits } from "@/components/collections/limits";
 import { exampleCollection } from "@/lib/collections/example";
 import { exampleCollectionId } from "@/lib/collections/example-collection";
+import { wordMapExample } from "@/lib/collections/word-map-example";
+import { GLOVE_MODEL_ID } from "@/lib/embeddings/glove";
 import { listModels } from "@/lib/embeddings/registry";
 import { PageFrame } from "../PageFrame";
 
@@ -23,7 +25,10 @@ export default function CollectionsPage() {
       <CollectionsHome
         models={listModels()}
         limits={readCollectionLimits()}
-        example={{ id: exampleCollectionId, name: exampleCollection.name, description: exampleCollection.description, model: exampleCollection.model }}
+        examples={[
+          { id: exampleCollectionId, name: exampleCollection.name, description: exampleCollection.description, model: exampleCollection.model },
+          { id: wordMapExample.id, name: wordMapExample.name, description: wordMapExample.description, model: GLOVE_MODEL_ID },
+        ]}
       />
     </PageFrame>
   );

@@ -20,7 +20,7 @@ export interface ExampleCollectionCard {
 }
 
 /** /collections: create a collection (then its keys, once), the ones saved in this browser, and the example. */
-export function CollectionsHome({ models, limits, example }: { models: ModelInfo[]; limits: CollectionLimits; example: ExampleCollectionCard }) {
+export function CollectionsHome({ models, limits, examples }: { models: ModelInfo[]; limits: CollectionLimits; examples: ExampleCollectionCard[] }) {
   const [created, setCreated] = useState<{ collection: CreatedCollection; saved: boolean } | null>(null);
   const [saved, setSaved] = useState<SavedCollection[] | null>(null);
   useEffect(() => setSaved(readSavedCollections()), []);
@@ -56,17 +56,19 @@ export function CollectionsHome({ models, limits, example }: { models: ModelInfo
       </section>
 
       <section aria-labelledby="example-title">
-        <h2 id="example-title">Example</h2>
+        <h2 id="example-title">Examples</h2>
         <ul className="cards">
-          <li>
-            <Link href={`/collections/${example.id}`} className="card">
-              <span className="card-title">{example.name}</span>
-              <span className="card-text">{example.description}</span>
-              <span className="card-meta">
-                {example.id} · {example.model} · public, read-only
-              </span>
-            </Link>
-          </li>
+          {examples.map((example) => (
+            <li key={example.id}>
+              <Link href={`/collections/${example.id}`} className="card">
+                <span className="card-title">{example.name}</span>
+                <span className="card-text">{example.description}</span>
+                <span className="card-meta">
+                  {example.id} · {example.model} · public, read-only
+                </span>
+              </Link>
+            </li>
+          ))}
         </ul>
       </section>
     </div>

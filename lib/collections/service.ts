@@ -28,6 +28,7 @@ import { resolveTokenizer } from "../tokenizers/registry";
 import { normalize } from "../vectors";
 import { ensureExampleCollection, exampleCollectionId } from "./example-collection";
 import { storeDocuments, toInfo, type AddedDocument } from "./store";
+import { ensureWordMapExample, wordMapExample } from "./word-map-example";
 import {
   collectionLimits,
   type AddDocumentsInput,
@@ -251,6 +252,7 @@ async function queryVector(db: Database, row: CollectionRow, query: number[]): P
 async function findOrThrow(db: Database, id: string): Promise<CollectionRow> {
   // The example ships with the app: made on first use if start-up has not (fully) made it yet.
   if (id === exampleCollectionId) await ensureExampleCollection(db);
+  if (id === wordMapExample.id) await ensureWordMapExample(db);
   const row = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? await getCollectionByPublicId(db, { publicId: id }) : null;
   if (!row) throw new AppError("not_found:collection", `No collection has the id "${id.slice(0, 64)}".`);
   return row;

@@ -5,8 +5,8 @@ import type { Database } from "./connection";
 import { encodeBinaryCopy, type CopyValue } from "./pg-copy";
 
 /**
- * Rows of an imported table (lib/jobs/imports/): each row one document of one chunk, stored a
- * batch per transaction, tagged with its job and row number so that an import resumes after its
+ * Rows of an imported table (lib/jobs/imports/, and the word map example): each row one document
+ * of one chunk, stored a batch per transaction, tagged with its job (if any) and row number so that an import resumes after its
  * last stored row and a failed one can be taken back out.
  */
 
@@ -30,7 +30,7 @@ export interface ImportedRow {
  * Past Prisma, which sends every vector as text for the database to parse: the batch goes in as one
  * binary COPY into a staging table, then one INSERT … SELECT into documents and chunks.
  */
-export async function insertImportedRows(db: Database, { collectionId, jobId, rows }: { collectionId: bigint; jobId: bigint; rows: ImportedRow[] }): Promise<number> {
+export async function insertImportedRows(db: Database, { collectionId, jobId, rows }: { collectionId: bigint; jobId: bigint | null; rows: ImportedRow[] }): Promise<number> {
   if (rows.length === 0) return 0;
   const staged = rows.map((row) => ({ ...row, publicId: createSlug(), search: chunkSearchTerms(row.text) }));
   return db.copyIn({
@@ -44,14 +44,14 @@ export async function insertImportedRows(db: Database, { collectionId, jobId, ro
 type StagedRow = ImportedRow & { publicId: string; search: { tsvector: string; length: number } };
 
 /** Documents and their chunks from the staging table; a row whose hash the collection holds is left out. */
-function insertFromStaging(collectionId: bigint, jobId: bigint): string {
+function insertFromStaging(collectionId: bigint, jobId: bigint | null): string {
   // Both ids come from the database as bigints, never from a request: safe to inline. Chunk ids
   // are drawn first ("numbered", materialised because it is read twice), so a row's position from
   // the file goes into collection_points in the same statement.
   return `
     WITH "inserted" AS (
       INSERT INTO "collection_documents" ("collection_id", "public_id", "content_hash", "text", "metadata", "import_job_id", "import_row")
-      SELECT ${collectionId}, "public_id", "content_hash", "text", "metadata"::jsonb, ${jobId}, "import_row" FROM ${staging}
+      SELECT ${collectionId}, "public_id", "content_hash", "text", "metadata"::jsonb, ${jobId ?? "NULL"}, "import_row" FROM ${staging}
       ON CONFLICT ("collection_id", "content_hash") DO NOTHING
       RETURNING "id", "import_row"),
     "numbered" AS MATERIALIZED (

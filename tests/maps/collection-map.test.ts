@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createCollection } from "@/lib/collections/store";
-import { mapCollection } from "@/lib/collections/service";
+import { getCollection, mapCollection } from "@/lib/collections/service";
+import { wordMapExample } from "@/lib/collections/word-map-example";
 import { getCollectionByPublicId, type CollectionRow } from "@/lib/db/collection-queries";
 import type { Database } from "@/lib/db/connection";
 import { queueMapIfOutdated, queueMapJob } from "@/lib/jobs/maps/queue";
@@ -105,4 +106,25 @@ describe.each(testBackends)("collection maps on $name", (backend) => {
     // A question in words has no place in a space of own vectors.
     expect(await appErrorOf(mapCollection(db, { id: row.publicId, key: row.readKey, question: "cats" }))).toMatchObject({ status: 400 });
   });
+
+  it.skipIf(!backend.enabled)("the word map example is made on first open from the GloVe words the app ships, and mapped by its job", async () => {
+    const words = wordMapExample.words;
+    wordMapExample.words = 2_600; // the real 50,000 take ~10 s to store and ~20 s to map: a benchmark's size, not a test's
+    try {
+      const opened = await getCollection(db, { id: wordMapExample.id, key: null });
+      expect(opened).toMatchObject({ id: wordMapExample.id, model: "glove-100d", public: true, documents: 2_600, access: "public" });
+      expect(opened.map).toMatchObject({ state: "updating", rows: 2_600, points: 0, job: { state: "queued" } });
+      const row = (await getCollectionByPublicId(db, { publicId: wordMapExample.id }))!;
+      await runToEnd(db, row, opened.map.job!.id);
+      const map = await mapCollection(db, { id: wordMapExample.id, key: null, question: "king" });
+      expect(map.map).toMatchObject({ state: "ready", points: 2_600, method: "umap" });
+      // "king" is one of the words: the question lands near its row (among its nearest words).
+      const king = map.chunks.find((chunk) => chunk.text === "king")!;
+      expect(king).toBeDefined();
+      expect(Math.hypot(map.question!.x - king.x, map.question!.y - king.y)).toBeLessThan(1);
+      expect((await getCollection(db, { id: wordMapExample.id, key: null })).documents).toBe(2_600); // opened again: nothing added
+    } finally {
+      wordMapExample.words = words;
+    }
+  }, 240_000);
 });
