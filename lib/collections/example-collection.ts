@@ -1,4 +1,5 @@
 import type { Database } from "../db/connection";
+import { oncePerDatabase } from "../db/once-per-database";
 import { countCollectionContents, getCollectionByPublicId } from "../db/collection-queries";
 import { exampleCollection, readExampleDocuments } from "./example";
 import { createCollection, storeDocuments } from "./store";
@@ -6,24 +7,12 @@ import { createCollection, storeDocuments } from "./store";
 /** The example collection's fixed id: the home page and the example notebook link to it. */
 export const exampleCollectionId = "example";
 
-const seeding = new WeakMap<Database, Promise<void>>();
-
 /**
  * Creates the public example collection from the documents that ship in lib/collections/example,
  * once per database (a fresh install has it without any network). Nobody holds its write key:
  * the key is generated and dropped, so the example can't be changed through the API.
  */
-export function ensureExampleCollection(db: Database): Promise<void> {
-  let pending = seeding.get(db);
-  if (!pending) {
-    pending = seed(db).catch((error) => {
-      seeding.delete(db);
-      throw error;
-    });
-    seeding.set(db, pending);
-  }
-  return pending;
-}
+export const ensureExampleCollection = oncePerDatabase(seed);
 
 async function seed(db: Database): Promise<void> {
   let row = await getCollectionByPublicId(db, { publicId: exampleCollectionId });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Database } from "../db/connection";
+import { oncePerDatabase } from "../db/once-per-database";
 import { countCollectionContents, getCollectionByPublicId, type CollectionRow } from "../db/collection-queries";
 import { insertImportedRows, type ImportedRow } from "../db/import-queries";
 import { GLOVE_MODEL_ID, loadGloveVocabulary } from "../embeddings/glove";
@@ -24,19 +25,7 @@ export const wordMapExample = {
 };
 
 const rowsPerBatch = 5_000;
-const seeding = new WeakMap<Database, Promise<void>>();
-
-export function ensureWordMapExample(db: Database): Promise<void> {
-  let pending = seeding.get(db);
-  if (!pending) {
-    pending = seed(db).catch((error) => {
-      seeding.delete(db);
-      throw error;
-    });
-    seeding.set(db, pending);
-  }
-  return pending;
-}
+export const ensureWordMapExample = oncePerDatabase(seed);
 
 async function seed(db: Database): Promise<void> {
   const row = await collectionRow(db);
