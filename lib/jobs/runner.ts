@@ -235,7 +235,6 @@ export class JobRunner {
     };
   }
 
-  /** Writes how the job ended; true when the database was unreachable. */
   /** What the job's kind does once a job of it has ended (e.g. bring the collection's map up to date). */
   private async followUp(job: JobRow): Promise<void> {
     const followUp = this.kinds[job.kind]?.followUp;
@@ -247,6 +246,7 @@ export class JobRunner {
     }
   }
 
+  /** Writes how the job ended; true when the database was unreachable. */
   private async end(job: JobRow, reason: StopReason | undefined, failure: unknown, progress: JobProgress): Promise<boolean> {
     const ids = { jobId: job.id, owner: this.owner, progress };
     try {
@@ -268,7 +268,8 @@ export class JobRunner {
       } else {
         await finishJob(this.db, { ...ids, state: "done", pendingResult: { status: "skipped" } });
       }
-      await this.followUp(job);
+      // Handed back or taken over, it has not ended: its follow-up comes when it does.
+      if (reason !== "stop" && reason !== "lost") await this.followUp(job);
       return false;
     } catch (error) {
       // Unrecorded: the lease expires and a runner claims the job again.

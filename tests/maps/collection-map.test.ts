@@ -5,13 +5,17 @@ import { wordMapExample } from "@/lib/collections/word-map-example";
 import { getCollectionByPublicId, type CollectionRow } from "@/lib/db/collection-queries";
 import type { Database } from "@/lib/db/connection";
 import { queueMapIfOutdated, queueMapJob } from "@/lib/jobs/maps/queue";
+import { insertJob } from "@/lib/db/job-queries";
+import { mapJob } from "@/lib/jobs/maps/kind";
 import { relayoutMap } from "@/lib/jobs/maps/service";
+import { JobRunner } from "@/lib/jobs/runner";
+import type { JobKind } from "@/lib/jobs/types";
 import { inlineMapRows } from "@/lib/maps/service";
 import { mapStateOf } from "@/lib/maps/state";
 import { appErrorOf } from "../support/app-errors";
 import { addClusteredRows as addRows } from "../support/clustered-rows";
 import { testBackends, useScratchDatabase } from "../support/databases";
-import { resultsOf, runToEnd } from "../jobs/helpers";
+import { resultsOf, runToEnd, waitForJob } from "../jobs/helpers";
 
 /**
  * A collection's stored map on each backend: laid out by a map job from the stored vectors,
@@ -68,10 +72,27 @@ describe.each(testBackends)("collection maps on $name", (backend) => {
     expect(purity(before)).toBeGreaterThan(0.95);
     expect(await queueMapIfOutdated(db, row.id)).toBe(false);
 
-    await addRows(db, row, 2_501, 2_800);
-    expect(await queueMapIfOutdated(db, row.id)).toBe(true);
-    const [{ publicId }] = await db.prisma.job.findMany({ where: { collectionId: row.id, state: "queued" } });
-    const second = await runToEnd(db, row, publicId);
+    // A job that adds rows (as uploads and imports do) is followed by the map's update.
+    const adding: JobKind = {
+      kind: "adding",
+      names: { items: "batches", units: "rows" },
+      async run(job) {
+        const [item] = await job.pendingItems({ afterPosition: -1, limit: 1 });
+        await addRows(db, row, 2_501, 2_800);
+        await job.complete(item.position, { status: "done" }, 300);
+      },
+      followUp: queueMapIfOutdated,
+    };
+    const added = await insertJob(db, { publicId: "adding-rows-0001", kind: "adding", collectionId: row.id, params: {}, items: [{ label: null, input: {} }] });
+    const runner = new JobRunner(db, { owner: "test", pollMs: 50, kinds: { adding, [mapJob.kind]: mapJob } });
+    await runner.start();
+    try {
+      await waitForJob(db, row, added.publicId);
+      await expect.poll(async () => (await mapStateOf(db, { collectionId: row.id })).state, { timeout: 120_000, interval: 100 }).toBe("ready");
+    } finally {
+      await runner.stop();
+    }
+    const [second] = await db.prisma.job.findMany({ where: { collectionId: row.id, kind: "map" }, orderBy: { id: "desc" }, take: 1 });
     expect(await resultsOf(db, second)).toEqual([expect.objectContaining({ action: "place", positioned: 300 - 3 })]);
     const after = await points(db, row);
     const moved = after.filter((point) => point.n <= 2_500 && before.find((old) => old.n === point.n)!.x !== point.x);
