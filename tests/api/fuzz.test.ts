@@ -76,6 +76,9 @@ const routes = {
   resumeJob: await import("@/app/api/collections/[id]/jobs/[job]/resume/route"),
   discardJob: await import("@/app/api/collections/[id]/jobs/[job]/discard/route"),
   collectionMap: await import("@/app/api/collections/[id]/map/route"),
+  mapLayout: await import("@/app/api/collections/[id]/map/layout/route"),
+  points: await import("@/app/api/collections/[id]/points/route"),
+  point: await import("@/app/api/collections/[id]/points/[index]/route"),
   collectionSearch: await import("@/app/api/collections/[id]/search/route"),
   jobs: await import("@/app/api/collections/[id]/jobs/route"),
   job: await import("@/app/api/collections/[id]/jobs/[job]/route"),
@@ -128,6 +131,9 @@ const endpoints = [
   endpoint("POST /api/collections/{id}/jobs/{job}/resume", routes.resumeJob.POST),
   endpoint("POST /api/collections/{id}/jobs/{job}/discard", routes.discardJob.POST),
   endpoint("POST /api/collections/{id}/map", routes.collectionMap.POST),
+  endpoint("POST /api/collections/{id}/map/layout", routes.mapLayout.POST),
+  endpoint("GET /api/collections/{id}/points", routes.points.GET),
+  endpoint("GET /api/collections/{id}/points/{index}", routes.point.GET),
   endpoint("POST /api/collections/{id}/search", routes.collectionSearch.POST),
   endpoint("GET /api/collections/{id}/jobs", routes.jobs.GET),
   endpoint("GET /api/collections/{id}/jobs/{job}", routes.job.GET),
@@ -461,6 +467,7 @@ describe("API fuzzing", () => {
         slug: hostileSegment,
         documentId: hostileSegment,
         job: hostileSegment,
+        index: fc.oneof(hostileSegment, fc.constantFrom("0", "1", "999999999")),
         query: fc.oneof(
           fc.constant(""),
           fc.record({ limit: hostileSegment, offset: hostileSegment }).map(({ limit, offset }) => `?limit=${encode(limit)}&offset=${encode(offset)}`),
@@ -469,11 +476,11 @@ describe("API fuzzing", () => {
         authorization: badAuthorization([fixtures.notes.readKey, fixtures.scratch.writeKey, fixtures.other.editKey]),
       });
       await fc.assert(
-        fc.asyncProperty(request, async ({ id, slug, documentId, job, query, authorization }) => {
+        fc.asyncProperty(request, async ({ id, slug, documentId, job, index, query, authorization }) => {
           const valid = validBodies[target.name]?.[0];
           await check(
             target,
-            { params: { id, slug, documentId, job }, query, authorization, body: valid === undefined ? undefined : JSON.stringify(valid) },
+            { params: { id, slug, documentId, job, index }, query, authorization, body: valid === undefined ? undefined : JSON.stringify(valid) },
             // The public example collection can be read (200) by anyone; nothing else is found.
             { statuses: [200, 400, 401, 403, 404] },
           );

@@ -265,6 +265,8 @@ export async function inspectReply(response: Response, sent: SentRequest, secret
     if (raw !== "") problems.push("204 with a body");
     return { reply, problems };
   }
+  // A binary answer (a map's points) is a success only; an error is JSON like any other.
+  if (response.status < 400 && response.headers.get("content-type") === "application/octet-stream") return { reply, problems };
   if (!/^application\/json/.test(response.headers.get("content-type") ?? "")) problems.push(`content-type ${response.headers.get("content-type")}`);
   try {
     reply.json = JSON.parse(raw);
