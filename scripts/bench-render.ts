@@ -58,12 +58,22 @@ async function bundleMapView(sourceRoot: string, outfile: string): Promise<void>
   const entry = `${outfile}.entry.ts`;
   const mapView = JSON.stringify(path.join(sourceRoot, "components/map/MapView"));
   fs.writeFileSync(entry, `import { MapView } from ${mapView};\nObject.assign(window, { MapView });\n`);
-  await build({ entryPoints: [entry], bundle: true, format: "iife", outfile, logLevel: "error", nodePaths: [path.join(rootDir, "node_modules")] });
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: "iife",
+    outfile,
+    logLevel: "error",
+    nodePaths: [path.join(rootDir, "node_modules")],
+    alias: { "@": sourceRoot },
+  });
 }
 
-/** components/map at `revision`, extracted into `directory` (needs the git history). */
+/** components/map at `revision`, and lib/plot where that revision has it, extracted into `directory` (needs the git history). */
 function extractRevision(revision: string, directory: string): void {
-  const archive = spawnSync("git", ["archive", revision, "components/map"], { cwd: rootDir, maxBuffer: 64 * 2 ** 20 });
+  const hasPlot = spawnSync("git", ["cat-file", "-e", `${revision}:lib/plot`], { cwd: rootDir }).status === 0;
+  const paths = hasPlot ? ["components/map", "lib/plot"] : ["components/map"];
+  const archive = spawnSync("git", ["archive", revision, ...paths], { cwd: rootDir, maxBuffer: 64 * 2 ** 20 });
   if (archive.status !== 0) throw new Error(`git archive ${revision} failed: ${archive.stderr}. Pass --against <a revision this clone has>.`);
   const untar = spawnSync("tar", ["-x", "-C", directory], { input: archive.stdout });
   if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`);

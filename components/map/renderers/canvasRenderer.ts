@@ -1,9 +1,16 @@
 import { PointState, type PointRenderer, type RenderColors, type RenderFrame } from "@/lib/plot/types";
 import { baseOpacity, dimmedOpacity, pointStyle, screenX, screenY } from "./emphasis";
+import { DensityScratch, rasteriseDensity, sampleOrder, type SampleOrder } from "./densityRaster";
 import { discStamp, packColor, rasterisePoints, type DiscStamp, type PackedColor } from "./pointRaster";
 
 /** Pixels per CSS pixel at most while the map is being panned or zoomed. */
 export const movingPixelRatio = 1;
+
+/**
+ * Beyond this many points a frame is a density image of them all plus discs for a sample
+ * (densityRaster): a disc for each of 1,000,000 points takes well over 50 ms without a GPU.
+ */
+export const densityPointLimit = 200_000;
 
 /**
  * Points on a Canvas 2D, for maps too large for one DOM node per point. The ordinary and dimmed
@@ -23,6 +30,8 @@ export class CanvasPointRenderer implements PointRenderer {
   private pixels = new Uint32Array(0);
   private stamps = new Map<number, DiscStamp>();
   private packed: { colors: RenderColors; palette: PackedColor[]; background: PackedColor } | null = null;
+  private sample: { of: Float32Array; order: SampleOrder } | null = null;
+  private scratch = new DensityScratch();
 
   constructor(container: HTMLElement) {
     this.canvas = document.createElement("canvas");
@@ -61,7 +70,7 @@ export class CanvasPointRenderer implements PointRenderer {
       this.pixels = new Uint32Array(this.image.data.buffer);
     }
     const colors = this.packColors(frame.colors);
-    rasterisePoints({
+    const input = {
       pixels: this.pixels,
       width: pixelWidth,
       height: pixelHeight,
@@ -76,10 +85,20 @@ export class CanvasPointRenderer implements PointRenderer {
       stamp: this.stamp(frame.radius * ratio),
       opacity: baseOpacity,
       dimmedOpacity,
-    });
+    };
+    const density = frame.baseX.length > densityPointLimit;
+    canvas.dataset.mode = density ? "density" : "discs";
+    if (density) rasteriseDensity({ ...input, sample: this.sampleOf(frame), scratch: this.scratch });
+    else rasterisePoints(input);
     context.putImageData(this.image, 0, 0);
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     for (let index = 0; index < frame.state.length; index++) if (frame.state[index] > PointState.dimmed) this.drawEmphasised(frame, index);
+  }
+
+  /** The shuffled order of the frame's points, computed once per data change. */
+  private sampleOf(frame: RenderFrame): SampleOrder {
+    if (this.sample?.of !== frame.baseX) this.sample = { of: frame.baseX, order: sampleOrder(frame.baseX, frame.baseY) };
+    return this.sample.order;
   }
 
   /** The disc for this radius, rounded to 1/8 px so a zoom gesture reuses a handful of stamps. */

@@ -97,63 +97,95 @@ export function rasterisePoints(input: RasterInput): number {
   const scale = input.transform.k * ratio;
   const offsetX = input.transform.x * ratio;
   const offsetY = input.transform.y * ratio;
-  const { reach, size, subdivisions, coverage } = stamp;
-  // Each variant's covered cells as offsets into the buffer, for discs wholly inside it (nearly
-  // all): the inner loop then visits only the ~πr² covered pixels, not the whole square.
-  const cells = coverage.map((grid) => {
-    const offsets: number[] = [];
-    grid.forEach((cover, cell) => {
-      if (cover > 0) offsets.push(Math.floor(cell / size) * width + (cell % size));
-    });
-    return Int32Array.from(offsets);
-  });
+  const { reach } = stamp;
+  const cells = stampCells(stamp, width);
   let drawn = 0;
   for (const dimmed of [1, 0]) {
     const alpha = Math.round(256 * (dimmed ? input.dimmedOpacity : input.opacity));
-    const weights = coverage.map((grid) => Uint16Array.from(grid.filter((cover) => cover > 0), (cover) => (cover * alpha) >> 8));
     for (let index = 0; index < baseX.length; index++) {
       if (state[index] !== dimmed) continue;
       const x = baseX[index] * scale + offsetX;
       const y = baseY[index] * scale + offsetY;
       // Also false for NaN.
       if (!(x > -reach - 1 && y > -reach - 1 && x < width + reach && y < height + reach)) continue;
-      const cellX = Math.floor(x);
-      const cellY = Math.floor(y);
-      const variant = Math.floor((y - cellY) * subdivisions) * subdivisions + Math.floor((x - cellX) * subdivisions);
-      const color = palette[colorSlot[index]];
-      const left = cellX - reach;
-      const top = cellY - reach;
+      stampDisc(pixels, width, height, stamp, cells, x, y, palette[colorSlot[index]], alpha);
       drawn++;
-      if (left >= 0 && top >= 0 && left + size <= width && top + size <= height) {
-        const offsets = cells[variant];
-        const weight = weights[variant];
-        const origin = top * width + left;
-        for (let cell = 0; cell < offsets.length; cell++) {
-          const at = origin + offsets[cell];
-          pixels[at] = blend(pixels[at], color, weight[cell]);
-        }
-        continue;
-      }
-      const grid = coverage[variant];
-      const columnStart = Math.max(0, -left);
-      const columnEnd = Math.min(size, width - left);
-      const rowStart = Math.max(0, -top);
-      const rowEnd = Math.min(size, height - top);
-      for (let row = rowStart; row < rowEnd; row++) {
-        for (let column = columnStart; column < columnEnd; column++) {
-          const cover = grid[row * size + column];
-          if (cover === 0) continue;
-          const at = (top + row) * width + left + column;
-          pixels[at] = blend(pixels[at], color, (cover * alpha) >> 8);
-        }
-      }
     }
   }
   return drawn;
 }
 
+/** Each variant's covered cells as offsets into a buffer `width` pixels wide, with their coverage. */
+export interface StampCells {
+  offsets: Int32Array[];
+  covers: Uint16Array[];
+}
+
+/** The stamp's covered cells for a buffer of this width: the inner loop then visits only the ~πr² covered pixels, not the whole square. */
+export function stampCells(stamp: DiscStamp, width: number): StampCells {
+  const { size, coverage } = stamp;
+  const offsets: Int32Array[] = [];
+  const covers: Uint16Array[] = [];
+  for (const grid of coverage) {
+    const at: number[] = [];
+    const cover: number[] = [];
+    grid.forEach((value, cell) => {
+      if (value === 0) return;
+      at.push(Math.floor(cell / size) * width + (cell % size));
+      cover.push(value);
+    });
+    offsets.push(Int32Array.from(at));
+    covers.push(Uint16Array.from(cover));
+  }
+  return { offsets, covers };
+}
+
+/** One disc centred at (x, y) device px, blended at opacity `alpha` (0–256); clipped to the buffer. */
+export function stampDisc(
+  pixels: Uint32Array,
+  width: number,
+  height: number,
+  stamp: DiscStamp,
+  cells: StampCells,
+  x: number,
+  y: number,
+  color: PackedColor,
+  alpha: number,
+): void {
+  const { reach, size, subdivisions, coverage } = stamp;
+  const cellX = Math.floor(x);
+  const cellY = Math.floor(y);
+  const variant = Math.floor((y - cellY) * subdivisions) * subdivisions + Math.floor((x - cellX) * subdivisions);
+  const left = cellX - reach;
+  const top = cellY - reach;
+  if (left >= 0 && top >= 0 && left + size <= width && top + size <= height) {
+    // Wholly inside the buffer: nearly every disc.
+    const offsets = cells.offsets[variant];
+    const covers = cells.covers[variant];
+    const origin = top * width + left;
+    for (let cell = 0; cell < offsets.length; cell++) {
+      const at = origin + offsets[cell];
+      pixels[at] = blend(pixels[at], color, (covers[cell] * alpha) >> 8);
+    }
+    return;
+  }
+  const grid = coverage[variant];
+  const columnStart = Math.max(0, -left);
+  const columnEnd = Math.min(size, width - left);
+  const rowStart = Math.max(0, -top);
+  const rowEnd = Math.min(size, height - top);
+  for (let row = rowStart; row < rowEnd; row++) {
+    for (let column = columnStart; column < columnEnd; column++) {
+      const cover = grid[row * size + column];
+      if (cover === 0) continue;
+      const at = (top + row) * width + left + column;
+      pixels[at] = blend(pixels[at], color, (cover * alpha) >> 8);
+    }
+  }
+}
+
 /** `color` over the opaque pixel `old` with weight 0–256 ("source over" with an opaque destination). */
-function blend(old: number, color: PackedColor, weight: number): number {
+export function blend(old: number, color: PackedColor, weight: number): number {
   const oldRed = old & 255;
   const oldGreen = (old >> 8) & 255;
   const oldBlue = (old >> 16) & 255;
