@@ -1,4 +1,5 @@
 import { fitUmap, MIN_UMAP_POINTS } from "../projection";
+import type { NearestNeighbours } from "../projection/knn";
 import { layoutFromNeighbours, membershipWeights, runYielding } from "../projection/umap";
 import { tableNeighbours } from "./neighbours";
 import { rowDot, tableRow, type VectorTable } from "./vectors";
@@ -25,10 +26,22 @@ export interface TableLayout {
   note?: string;
 }
 
+export interface LayoutTableOptions {
+  /** Seed for the grouping and the layout. Default 42. */
+  seed?: number;
+  onProgress?: MapProgress;
+  signal?: AbortSignal;
+  /**
+   * Called once with the neighbour graph the layout is built from (not for the PCA fallback), e.g.
+   * for a benchmark to measure its recall without searching twice. Default: none.
+   */
+  onNeighbours?: (neighbours: NearestNeighbours) => void;
+}
+
 /** The rows (of length 1) laid out by UMAP; up to three rows, or rows all alike, by PCA (as fitUmap does). */
 export async function layoutTable(
   table: VectorTable,
-  { seed = mapDefaults.seed, onProgress, signal }: { seed?: number; onProgress?: MapProgress; signal?: AbortSignal } = {},
+  { seed = mapDefaults.seed, onProgress, signal, onNeighbours }: LayoutTableOptions = {},
 ): Promise<TableLayout> {
   const { rows: n } = table;
   if (n === 0) return { points: new Float32Array(0), method: "umap" };
@@ -39,6 +52,7 @@ export async function layoutTable(
   const k = Math.min(mapDefaults.neighbours, n - 1);
   const neighbours = await runYielding(tableNeighbours(table, k, { seed }));
   signal?.throwIfAborted();
+  onNeighbours?.(neighbours);
   onProgress?.("neighbours", 1);
   const { embedding, stoppedAt } = await layoutFromNeighbours(neighbours, {
     seed,

@@ -26,6 +26,13 @@ export const neighbourDefaults = {
   groupsPerRow: 3,
   /** Rounds of k-means after the seeded start. */
   kmeansRounds: 2,
+  /**
+   * Rows the k-means rounds look at: above this many, a seeded sample of them (every row still
+   * joins its nearest centres afterwards). A round costs rows × centres × dims, and centres grow
+   * with the rows, so at 1M × 384 each round over every row would be ~40 s; 100 rows per centre
+   * place the centres about as well.
+   */
+  kmeansSample: 100_000,
 };
 
 export interface NeighbourOptions {
@@ -47,14 +54,14 @@ export interface NeighbourOptions {
  */
 export function* tableNeighbours(table: VectorTable, k: number, options: NeighbourOptions): Generator<void, NearestNeighbours> {
   const { rows: n } = table;
-  const { groupSize, groupsPerRow, kmeansRounds } = neighbourDefaults;
+  const { groupSize, groupsPerRow, kmeansRounds, kmeansSample } = neighbourDefaults;
   const { candidates, queries } = options;
   const lists = new NeighbourLists(n, k);
   const groupCount = Math.max(1, Math.round(n / groupSize));
   if (groupCount === 1) {
     yield* scanGroup(table, allRows(n), lists, candidates, queries);
   } else {
-    const centres = yield* kmeans(table, groupCount, kmeansRounds, options.seed);
+    const centres = yield* kmeans(table, groupCount, kmeansRounds, kmeansSample, options.seed);
     const nearest = yield* nearestCentres(table, centres, groupsPerRow);
     for (const group of groupsOf(nearest, groupsPerRow, centres.rows)) {
       if (!queries || group.some((i) => queries[i] === 1)) yield* scanGroup(table, group, lists, candidates, queries);
@@ -179,23 +186,35 @@ function* scanGroup(table: VectorTable, group: Int32Array, lists: NeighbourLists
   }
 }
 
-/** Spherical k-means: `count` unit centres, started from distinct rows chosen by the seed. */
-function* kmeans(table: VectorTable, count: number, rounds: number, seed: number): Generator<void, VectorTable> {
-  const { rows, dims, data } = table;
+/**
+ * Spherical k-means: `count` unit centres, started from distinct rows chosen by the seed; the
+ * rounds run over at most `sampleSize` rows (a seeded sample, the starting rows among them).
+ */
+function* kmeans(table: VectorTable, count: number, rounds: number, sampleSize: number, seed: number): Generator<void, VectorTable> {
+  const { rows, dims } = table;
   const random = createRandom(seed);
   const order = allRows(rows);
-  const centres = new Float32Array(count * dims);
-  for (let c = 0; c < count; c++) {
+  const picked = Math.min(rows, Math.max(count, sampleSize));
+  // A partial Fisher–Yates shuffle: its first `count` rows start the centres, its first `picked` are the sample.
+  for (let c = 0; c < (picked < rows ? picked : count); c++) {
     const pick = c + Math.floor(random() * (rows - c));
     [order[c], order[pick]] = [order[pick], order[c]];
-    centres.set(data.subarray(order[c] * dims, (order[c] + 1) * dims), c * dims);
   }
+  const centres = new Float32Array(count * dims);
+  for (let c = 0; c < count; c++) centres.set(table.data.subarray(order[c] * dims, (order[c] + 1) * dims), c * dims);
+  let sample = table;
+  if (picked < rows) {
+    const data = new Float32Array(picked * dims);
+    for (let s = 0; s < picked; s++) data.set(table.data.subarray(order[s] * dims, (order[s] + 1) * dims), s * dims);
+    sample = { rows: picked, dims, data };
+  }
+  const { data } = sample;
   const table_ = { rows: count, dims, data: centres };
   for (let round = 0; round < rounds; round++) {
-    const nearest = yield* nearestCentres(table, table_, 1);
+    const nearest = yield* nearestCentres(sample, table_, 1);
     const sums = new Float64Array(count * dims);
     const members = new Int32Array(count);
-    for (let i = 0; i < rows; i++) {
+    for (let i = 0; i < sample.rows; i++) {
       const c = nearest[i];
       members[c]++;
       for (let t = 0; t < dims; t++) sums[c * dims + t] += data[i * dims + t];
