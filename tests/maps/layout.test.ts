@@ -51,9 +51,9 @@ function mapPurity(points: Float32Array, labels: Int32Array, sample = 400): numb
   return same / sample;
 }
 
-const savedGroupSize = neighbourDefaults.groupSize;
+const saved = { ...neighbourDefaults };
 afterEach(() => {
-  neighbourDefaults.groupSize = savedGroupSize;
+  Object.assign(neighbourDefaults, saved);
 });
 
 describe("tableNeighbours", () => {
@@ -78,6 +78,22 @@ describe("tableNeighbours", () => {
     }
     expect(hits / (table.rows * 15)).toBeGreaterThan(0.8);
     // The same seed gives the same lists.
+    expect(Array.from(run(tableNeighbours(table, 15, { seed: 3 })).indices)).toEqual(Array.from(found.indices));
+  });
+
+  it("with k-means over a sample of the rows, still finds most of the exact neighbours, the same for the same seed", () => {
+    neighbourDefaults.groupSize = 150;
+    neighbourDefaults.kmeansSample = 600;
+    const { table } = clustered(3_000, 24, 12);
+    const found = run(tableNeighbours(table, 15, { seed: 3 }));
+    const exact = exactNeighbours({ rows: table.rows, columns: table.dims, data: Float64Array.from(table.data) }, 15);
+    let hits = 0;
+    for (let i = 0; i < table.rows; i++) {
+      expect(found.indices[i * 15]).toBe(i);
+      const truth = new Set(exact.indices.subarray(i * 15, (i + 1) * 15));
+      for (const j of found.indices.subarray(i * 15, (i + 1) * 15)) if (truth.has(j)) hits++;
+    }
+    expect(hits / (table.rows * 15)).toBeGreaterThan(0.8);
     expect(Array.from(run(tableNeighbours(table, 15, { seed: 3 })).indices)).toEqual(Array.from(found.indices));
   });
 
