@@ -51,6 +51,18 @@ function mapPurity(points: Float32Array, labels: Int32Array, sample = 400): numb
   return same / sample;
 }
 
+/** Share of the exact 15 nearest found, checking that each row comes first in its own list. */
+function recallAgainstExact(table: VectorTable, found: { indices: Int32Array }): number {
+  const exact = exactNeighbours({ rows: table.rows, columns: table.dims, data: Float64Array.from(table.data) }, 15);
+  let hits = 0;
+  for (let i = 0; i < table.rows; i++) {
+    expect(found.indices[i * 15]).toBe(i);
+    const truth = new Set(exact.indices.subarray(i * 15, (i + 1) * 15));
+    for (const j of found.indices.subarray(i * 15, (i + 1) * 15)) if (truth.has(j)) hits++;
+  }
+  return hits / (table.rows * 15);
+}
+
 const saved = { ...neighbourDefaults };
 afterEach(() => {
   Object.assign(neighbourDefaults, saved);
@@ -69,14 +81,7 @@ describe("tableNeighbours", () => {
     neighbourDefaults.groupSize = 150;
     const { table } = clustered(3_000, 24, 12);
     const found = run(tableNeighbours(table, 15, { seed: 3 }));
-    const exact = exactNeighbours({ rows: table.rows, columns: table.dims, data: Float64Array.from(table.data) }, 15);
-    let hits = 0;
-    for (let i = 0; i < table.rows; i++) {
-      expect(found.indices[i * 15]).toBe(i);
-      const truth = new Set(exact.indices.subarray(i * 15, (i + 1) * 15));
-      for (const j of found.indices.subarray(i * 15, (i + 1) * 15)) if (truth.has(j)) hits++;
-    }
-    expect(hits / (table.rows * 15)).toBeGreaterThan(0.8);
+    expect(recallAgainstExact(table, found)).toBeGreaterThan(0.8);
     // The same seed gives the same lists.
     expect(Array.from(run(tableNeighbours(table, 15, { seed: 3 })).indices)).toEqual(Array.from(found.indices));
   });
@@ -86,14 +91,7 @@ describe("tableNeighbours", () => {
     neighbourDefaults.kmeansSample = 600;
     const { table } = clustered(3_000, 24, 12);
     const found = run(tableNeighbours(table, 15, { seed: 3 }));
-    const exact = exactNeighbours({ rows: table.rows, columns: table.dims, data: Float64Array.from(table.data) }, 15);
-    let hits = 0;
-    for (let i = 0; i < table.rows; i++) {
-      expect(found.indices[i * 15]).toBe(i);
-      const truth = new Set(exact.indices.subarray(i * 15, (i + 1) * 15));
-      for (const j of found.indices.subarray(i * 15, (i + 1) * 15)) if (truth.has(j)) hits++;
-    }
-    expect(hits / (table.rows * 15)).toBeGreaterThan(0.8);
+    expect(recallAgainstExact(table, found)).toBeGreaterThan(0.8);
     expect(Array.from(run(tableNeighbours(table, 15, { seed: 3 })).indices)).toEqual(Array.from(found.indices));
   });
 
