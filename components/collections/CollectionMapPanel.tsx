@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { MapPlot } from "@/components/map/MapPlot";
 import { noCategory } from "@/lib/maps/points-format";
 import { fetchCollection, fetchPoint, fetchPoints, relayoutMap, type DecodedPoints, type MapPoint, type MapState } from "./collectionsApi";
@@ -10,6 +10,8 @@ import { documentLabel } from "./documentLabel";
 const pollMs = 2_000;
 /** Bins a numeric colour key is cut into. */
 const valueBins = 6;
+/** The pointer rests this long on a point before its row is fetched: sweeping across a map fetches nothing. */
+const hoverDelayMs = 120;
 
 /**
  * The collection's stored map: every row with a vector as a point (sent as binary columns),
@@ -35,6 +37,8 @@ export function CollectionMapPanel({
   const [points, setPoints] = useState<DecodedPoints | null>(null);
   const [color, setColor] = useState("");
   const [selected, setSelected] = useState<MapPoint | null>(null);
+  const [hovered, setHovered] = useState<MapPoint | null>(null);
+  const hover = useHoveredRow(collectionId, collectionKey, points?.header.version ?? null, setHovered);
   const [error, setError] = useState<string | null>(null);
   const [asked, setAsked] = useState(0);
 
@@ -117,9 +121,21 @@ export function CollectionMapPanel({
           groupNames={plot.groupNames}
           selection={selected ? [selected.index] : []}
           onSelection={select}
+          onHover={hover}
           height={480}
           ariaLabel={`Map of ${plot.x.length.toLocaleString("en")} rows`}
         />
+      )}
+      {plot && plot.x.length > 0 && (
+        <p className="hint map-hovered">
+          {hovered ? (
+            <>
+              <strong>{documentLabel(hovered.documentId, hovered.metadata)}</strong> {hovered.text.slice(0, 200)}
+            </>
+          ) : (
+            "Rest the pointer on a point to read its row; click to pin it."
+          )}
+        </p>
       )}
       {selected && (
         <div className="map-selected" aria-live="polite">
@@ -131,6 +147,36 @@ export function CollectionMapPanel({
       )}
     </section>
   );
+}
+
+/**
+ * The map's hover handler: after the pointer rests on a point, that row (fetched once, then kept)
+ * goes to `show`; leaving the points clears it. Answers for a point the pointer has left are dropped.
+ */
+function useHoveredRow(collectionId: string, collectionKey: string | null, version: string | null, show: (point: MapPoint | null) => void) {
+  const rows = useRef(new Map<number, MapPoint>());
+  const current = useRef<number | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => {
+    rows.current.clear();
+    return () => clearTimeout(timer.current);
+  }, [collectionId, version]);
+  return (index: number | null) => {
+    current.current = index;
+    clearTimeout(timer.current);
+    if (index === null || version === null) return show(null);
+    const known = rows.current.get(index);
+    if (known) return show(known);
+    timer.current = setTimeout(async () => {
+      try {
+        const row = await fetchPoint(collectionId, collectionKey, index, version);
+        rows.current.set(index, row);
+        if (current.current === index) show(row);
+      } catch {
+        // A stale version (the map changed) or a network error: the hover card stays empty; a click says why.
+      }
+    }, hoverDelayMs);
+  };
 }
 
 function summary(map: MapState): string {

@@ -207,6 +207,7 @@ export class MapView {
     this.hovered = index;
     this.dom.surface.toggleAttribute("data-hovering", index !== null);
     if (index !== null) this.announce(describePoint(index, this.props));
+    this.props.onHover?.(index);
     this.setState();
   }
 

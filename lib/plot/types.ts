@@ -26,6 +26,8 @@ export interface MapProps {
   selection?: readonly number[];
   /** Called with the new selection on click, shift-click, Escape. */
   onSelection?: (indices: number[]) => void;
+  /** Called when the pointer comes onto a point (its index) or leaves every point (null). */
+  onHover?: (index: number | null) => void;
   /** Points to ring and label first, e.g. the results of a search. Default []. */
   highlight?: readonly number[];
   /** Plot size in CSS pixels (the legend sits above it). */
